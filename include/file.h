@@ -1,0 +1,13 @@
+/*
+ * Small-file reading for /proc and /sys: the whole file into a caller's
+ * array, NUL-terminated, in as few read(2) calls as it takes.
+ */
+#ifndef VIGIL_FILE_H
+#define VIGIL_FILE_H
+
+#include <sys/types.h>
+
+ssize_t	file_read_at(int, const char *, char *, size_t);
+ssize_t	file_read(const char *, char *, size_t);
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * Unit formatting for columns: memory sizes, TIME+, durations. Each writes a
+ * NUL-terminated string into a caller-provided array and returns it.
+ */
+#ifndef VIGIL_FMT_H
+#define VIGIL_FMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FMT_SIZE	16
+
+char	*fmt_kib(char *, size_t, uint64_t);
+char	*fmt_rate(char *, size_t, double);
+char	*fmt_time_plus(char *, size_t, double);
+char	*fmt_uptime(char *, size_t, double);
+
+#endif

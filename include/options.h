@@ -1,0 +1,48 @@
+/*
+ * The command line. options_parse() fills a struct options without side
+ * effects beyond it (no printing, no exit), so tests can call it with bad
+ * input; the caller owns the struct and frees it with options_free().
+ */
+#ifndef VIGIL_OPTIONS_H
+#define VIGIL_OPTIONS_H
+
+#include <stddef.h>
+
+#include "model.h"
+
+enum options_format { FORMAT_TEXT, FORMAT_JSON };
+
+struct options {
+	int			 batch;
+	int			 help;
+	int			 version;
+	long			 count;		/* snapshots; 0 = until stopped */
+	long			 delay;		/* tenths of a second */
+	enum options_format	 format;
+	char			*filter;	/* PCRE2 over the command line */
+	char			*user;
+	int			 uid;		/* -1 = any */
+	int			*pids;
+	size_t			 npids;
+	enum model_col		 sort;
+	int			 descending;
+	int			 tree;
+	int			 history;	/* histories in JSON */
+	long			 history_size;	/* samples per ring */
+	int			 threads;
+	int			 kthreads;
+	int			 io;
+	int			 readonly;
+	int			 no_color;
+	int			 no_mouse;
+};
+
+#define OPTIONS_DELAY_DEFAULT	15	/* tenths, as htop */
+#define OPTIONS_DELAY_MAX	36000
+
+void	options_init(struct options *);
+void	options_free(struct options *);
+int	options_parse(struct options *, int, char **, char *, size_t);
+void	options_usage(void);
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * One refresh: read the kernel (sample/), update the model, read the
+ * command lines of new processes, rebuild the view. Shared by batch mode
+ * and the screen. The refresh owns its sampler, model and compiled filter.
+ */
+#ifndef VIGIL_REFRESH_H
+#define VIGIL_REFRESH_H
+
+struct model;
+struct options;
+struct refresh;
+
+struct refresh	*refresh_new(const struct options *);
+void		 refresh_free(struct refresh *);
+void		 refresh_tick(struct refresh *);
+void		 refresh_view(struct refresh *);
+struct model	*refresh_model(struct refresh *);
+
+#endif

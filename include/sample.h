@@ -1,0 +1,94 @@
+/*
+ * Reading the kernel. Processes come from libproc2 (procps-ng 4), the way
+ * top reads them: /proc/PID/stat and statm every tick, io only when asked,
+ * cmdline only for processes the model has not seen yet. System counters
+ * come from libproc2 (CPU ticks, memory, load, uptime) and from the few
+ * files it does not cover (PSI, disk and network byte counts).
+ *
+ * The sampler owns what it returns: process records and their strings stay
+ * valid until the next sampler_read_procs() call.
+ */
+#ifndef VIGIL_SAMPLE_H
+#define VIGIL_SAMPLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SAMPLE_THREADS	0x1	/* list every thread, not just processes */
+#define SAMPLE_IO	0x2	/* read /proc/PID/io (read and write bytes) */
+
+struct sample_proc {
+	int			 pid;		/* the task id for threads */
+	int			 ppid;
+	int			 tgid;
+	unsigned		 uid;
+	const char		*user;
+	const char		*comm;
+	char			 state;
+	int			 prio;
+	int			 nice;
+	int			 nlwp;
+	int			 kthread;
+	unsigned long long	 start;		/* clock ticks after boot */
+	unsigned long long	 ticks;		/* utime + stime */
+	unsigned long		 minflt;
+	unsigned long		 majflt;
+	unsigned long		 vsz_kb;
+	unsigned long		 rss_kb;
+	unsigned long		 shr_kb;
+	int			 has_io;
+	unsigned long long	 io_read;	/* bytes */
+	unsigned long long	 io_write;
+};
+
+struct sample_cpu {
+	unsigned long long	 user, nice, system, idle, iowait, irq,
+				 softirq, steal;
+};
+
+struct sample_psi {
+	double			 some10;	/* % of time, over 10 s */
+	double			 full10;
+};
+
+struct sample_sys {
+	double			 time;		/* CLOCK_BOOTTIME, seconds */
+	int			 ncpu;
+	struct sample_cpu	 total;
+	struct sample_cpu	*cpus;		/* ncpu entries */
+	unsigned long		 mem_total;	/* KiB */
+	unsigned long		 mem_free;
+	unsigned long		 mem_available;
+	unsigned long		 mem_buffers;
+	unsigned long		 mem_cached;
+	unsigned long		 swap_total;
+	unsigned long		 swap_free;
+	double			 load[3];
+	double			 uptime;
+	int			 has_psi;
+	struct sample_psi	 psi_cpu, psi_mem, psi_io;
+	unsigned long long	 disk_read;	/* bytes since boot */
+	unsigned long long	 disk_write;
+	unsigned long long	 net_rx;
+	unsigned long long	 net_tx;
+};
+
+struct sampler;
+
+typedef void (*sample_cmdline_cb)(int, const char *, void *);
+
+struct sampler	*sampler_new(int);
+void		 sampler_free(struct sampler *);
+void		 sampler_set_flags(struct sampler *, int);
+int		 sampler_flags(const struct sampler *);
+int		 sampler_read_procs(struct sampler *, struct sample_proc **,
+		     size_t *);
+void		 sampler_read_cmdlines(struct sampler *, int *, size_t,
+		     sample_cmdline_cb, void *);
+int		 sampler_read_sys(struct sampler *, struct sample_sys *);
+void		 sample_sys_free(struct sample_sys *);
+void		 sample_sys_copy(struct sample_sys *, const struct sample_sys *);
+long		 sample_hertz(void);
+double		 sample_now(void);
+
+#endif

@@ -1,0 +1,416 @@
+/* Batch mode: snapshots to standard output, as text or JSON lines. */
+
+#include "vigil.h"
+
+#include <errno.h>
+#include <langinfo.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "buf.h"
+#include "fmt.h"
+#include "json.h"
+#include "loop.h"
+#include "model.h"
+#include "options.h"
+#include "refresh.h"
+#include "rx.h"
+#include "sanitize.h"
+#include "xalloc.h"
+
+/* Longest command line printed in text mode; JSON has all of it. */
+#define BATCH_CMDLINE_MAX	4096
+
+struct batch {
+	struct options		*o;
+	struct refresh		*r;
+	struct loop		*loop;
+	struct buf		 out;
+	long			 printed;
+	int			 flags;
+	int			 status;
+};
+
+/* Wall-clock time of a moment given in seconds after boot. */
+static double
+batch_epoch(const struct model *m, double boot_secs)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (ts.tv_sec + ts.tv_nsec / 1e9 - (m->now - boot_secs));
+}
+
+static void
+batch_text_header(struct buf *b, const struct model *m)
+{
+	const struct sysinfo_view	*s = &m->sys;
+	const struct sample_sys		*c = &s->cur;
+	char				 up[64], t[16], r1[FMT_SIZE],
+					 r2[FMT_SIZE], r3[FMT_SIZE],
+					 r4[FMT_SIZE];
+	time_t				 now = time(NULL);
+	struct tm			 tm;
+
+	localtime_r(&now, &tm);
+	strftime(t, sizeof t, "%H:%M:%S", &tm);
+	buf_printf(b, _("vigil - %s up %s, load average: %.2f, %.2f, %.2f\n"),
+	    t, fmt_uptime(up, sizeof up, c->uptime), c->load[0], c->load[1],
+	    c->load[2]);
+	buf_printf(b, _("Tasks: %u total, %u running, %u sleeping, %u stopped, %u zombie, %u in D; %u threads, %u kthreads\n"),
+	    s->tasks.total, s->tasks.running, s->tasks.sleeping + s->tasks.idle,
+	    s->tasks.stopped, s->tasks.zombie, s->tasks.disk,
+	    s->tasks.threads, s->tasks.kthreads);
+	buf_printf(b, _("%%Cpu(s): %4.1f us, %4.1f ni, %4.1f sy, %4.1f id, %4.1f wa, %4.1f hi, %4.1f si, %4.1f st  (%d CPUs)\n"),
+	    s->total.user, s->total.nice, s->total.system, s->total.idle,
+	    s->total.iowait, s->total.irq, s->total.softirq, s->total.steal,
+	    s->ncpu);
+	buf_printf(b, _("KiB Mem : %lu total, %lu used, %lu available, %lu free, %lu buff/cache\n"),
+	    c->mem_total, s->mem_used, c->mem_available, c->mem_free,
+	    c->mem_buffers + c->mem_cached);
+	buf_printf(b, _("KiB Swap: %lu total, %lu used, %lu free\n"),
+	    c->swap_total, s->swap_used, c->swap_free);
+	if (c->has_psi)
+		buf_printf(b, _("PSI some avg10: cpu %.2f%%, memory %.2f%%, io %.2f%%\n"),
+		    c->psi_cpu.some10, c->psi_mem.some10, c->psi_io.some10);
+	buf_printf(b, _("Disk: read %s, write %s  Net: rx %s, tx %s\n"),
+	    fmt_rate(r1, sizeof r1, s->disk_read_rate),
+	    fmt_rate(r2, sizeof r2, s->disk_write_rate),
+	    fmt_rate(r3, sizeof r3, s->net_rx_rate),
+	    fmt_rate(r4, sizeof r4, s->net_tx_rate));
+	buf_addc(b, '\n');
+}
+
+/* ps f's ASCII tree: "|  " under a sibling that continues, "\_ " here. */
+static void
+batch_tree_prefix(struct buf *b, const struct view_row *v)
+{
+	int	d;
+
+	for (d = 1; d < v->depth; d++)
+		buf_adds(b, d < 64 && (v->guides & (1ULL << d)) ? " |  " :
+		    "    ");
+	if (v->depth > 0)
+		buf_adds(b, " \\_ ");
+}
+
+static void
+batch_text_row(struct buf *b, const struct model *m, const struct view_row *v,
+    const struct options *o, int flags)
+{
+	const struct proc	*p = v->p;
+	const char		*cmd = model_proc_cmdline(p);
+	char			 virt[FMT_SIZE], res[FMT_SIZE], shr[FMT_SIZE],
+				 tm[FMT_SIZE];
+	size_t			 len = strlen(cmd);
+
+	buf_printf(b, "%7d %-9.9s %3d %3d %6s %6s %6s %c %5.1f %5.1f %9s ",
+	    p->pid, p->user != NULL ? p->user : "?", p->prio, p->nice,
+	    fmt_kib(virt, sizeof virt, p->vsz_kb),
+	    fmt_kib(res, sizeof res, p->rss_kb),
+	    fmt_kib(shr, sizeof shr, p->shr_kb), p->state, p->cpu_pct,
+	    p->mem_pct, fmt_time_plus(tm, sizeof tm, (double)p->ticks / m->hz));
+	if (o->tree)
+		batch_tree_prefix(b, v);
+	sanitize(b, cmd, len < BATCH_CMDLINE_MAX ? len : BATCH_CMDLINE_MAX,
+	    (flags & BATCH_ASCII) ? SAN_ASCII : 0);
+	buf_addc(b, '\n');
+}
+
+static void
+batch_text(struct buf *b, struct model *m, const struct options *o, int flags)
+{
+	size_t	i;
+
+	batch_text_header(b, m);
+	buf_adds(b, _("    PID USER      PRI  NI   VIRT    RES    SHR S  CPU%  MEM%     TIME+ COMMAND\n"));
+	for (i = 0; i < m->nview; i++)
+		batch_text_row(b, m, &m->view[i], o, flags);
+	buf_addc(b, '\n');
+}
+
+static void
+batch_json_cpu(struct json *j, const struct cpu_pct *c)
+{
+	json_object_begin(j);
+	json_key(j, "user"); json_double(j, c->user, 1);
+	json_key(j, "nice"); json_double(j, c->nice, 1);
+	json_key(j, "system"); json_double(j, c->system, 1);
+	json_key(j, "iowait"); json_double(j, c->iowait, 1);
+	json_key(j, "irq"); json_double(j, c->irq, 1);
+	json_key(j, "softirq"); json_double(j, c->softirq, 1);
+	json_key(j, "steal"); json_double(j, c->steal, 1);
+	json_key(j, "idle"); json_double(j, c->idle, 1);
+	json_key(j, "busy"); json_double(j, c->busy, 1);
+	json_object_end(j);
+}
+
+static void
+batch_json_psi(struct json *j, const char *key, const struct sample_psi *p)
+{
+	json_key(j, key);
+	json_object_begin(j);
+	json_key(j, "some_avg10"); json_double(j, p->some10, 2);
+	json_key(j, "full_avg10"); json_double(j, p->full10, 2);
+	json_object_end(j);
+}
+
+static void
+batch_json_system(struct json *j, struct model *m)
+{
+	const struct sysinfo_view	*s = &m->sys;
+	const struct sample_sys		*c = &s->cur;
+	int				 i;
+
+	json_key(j, "time"); json_double(j, batch_epoch(m, m->now), 3);
+	json_key(j, "uptime"); json_double(j, c->uptime, 2);
+	json_key(j, "cpus"); json_int(j, s->ncpu);
+	json_key(j, "cpu"); batch_json_cpu(j, &s->total);
+	json_key(j, "per_cpu");
+	json_array_begin(j);
+	for (i = 0; i < s->ncpu; i++)
+		batch_json_cpu(j, &s->cpus[i]);
+	json_array_end(j);
+
+	json_key(j, "mem");
+	json_object_begin(j);
+	json_key(j, "total_kb"); json_uint(j, c->mem_total);
+	json_key(j, "used_kb"); json_uint(j, s->mem_used);
+	json_key(j, "available_kb"); json_uint(j, c->mem_available);
+	json_key(j, "free_kb"); json_uint(j, c->mem_free);
+	json_key(j, "buffers_kb"); json_uint(j, c->mem_buffers);
+	json_key(j, "cached_kb"); json_uint(j, c->mem_cached);
+	json_object_end(j);
+	json_key(j, "swap");
+	json_object_begin(j);
+	json_key(j, "total_kb"); json_uint(j, c->swap_total);
+	json_key(j, "used_kb"); json_uint(j, s->swap_used);
+	json_key(j, "free_kb"); json_uint(j, c->swap_free);
+	json_object_end(j);
+
+	json_key(j, "load");
+	json_array_begin(j);
+	for (i = 0; i < 3; i++)
+		json_double(j, c->load[i], 2);
+	json_array_end(j);
+
+	json_key(j, "psi");
+	if (c->has_psi) {
+		json_object_begin(j);
+		batch_json_psi(j, "cpu", &c->psi_cpu);
+		batch_json_psi(j, "memory", &c->psi_mem);
+		batch_json_psi(j, "io", &c->psi_io);
+		json_object_end(j);
+	} else
+		json_null(j);
+
+	json_key(j, "disk");
+	json_object_begin(j);
+	json_key(j, "read_bps"); json_double(j, s->disk_read_rate, 0);
+	json_key(j, "write_bps"); json_double(j, s->disk_write_rate, 0);
+	json_object_end(j);
+	json_key(j, "net");
+	json_object_begin(j);
+	json_key(j, "rx_bps"); json_double(j, s->net_rx_rate, 0);
+	json_key(j, "tx_bps"); json_double(j, s->net_tx_rate, 0);
+	json_object_end(j);
+
+	json_key(j, "tasks");
+	json_object_begin(j);
+	json_key(j, "total"); json_uint(j, s->tasks.total);
+	json_key(j, "running"); json_uint(j, s->tasks.running);
+	json_key(j, "sleeping"); json_uint(j, s->tasks.sleeping);
+	json_key(j, "idle"); json_uint(j, s->tasks.idle);
+	json_key(j, "disk_sleep"); json_uint(j, s->tasks.disk);
+	json_key(j, "stopped"); json_uint(j, s->tasks.stopped);
+	json_key(j, "zombie"); json_uint(j, s->tasks.zombie);
+	json_key(j, "threads"); json_uint(j, s->tasks.threads);
+	json_key(j, "kthreads"); json_uint(j, s->tasks.kthreads);
+	json_object_end(j);
+}
+
+static void
+batch_json_hist(struct json *j, const struct ring *r, double scale)
+{
+	size_t	i;
+
+	json_array_begin(j);
+	for (i = 0; i < ring_len(r); i++) {
+		const void *e = ring_get(r, i);
+
+		if (r->size == sizeof(uint16_t))
+			json_double(j, *(const uint16_t *)e / scale, 1);
+		else
+			json_uint(j, *(const uint32_t *)e);
+	}
+	json_array_end(j);
+}
+
+static void
+batch_json_proc(struct json *j, struct model *m, const struct view_row *v,
+    const struct options *o)
+{
+	const struct proc	*p = v->p;
+	char			 state[2] = { p->state, '\0' };
+
+	json_object_begin(j);
+	json_key(j, "pid"); json_int(j, p->pid);
+	json_key(j, "ppid"); json_int(j, p->ppid);
+	json_key(j, "tgid"); json_int(j, p->tgid);
+	json_key(j, "uid"); json_uint(j, p->uid);
+	json_key(j, "user"); json_string(j, p->user);
+	json_key(j, "comm"); json_string(j, p->comm);
+	json_key(j, "cmdline"); json_string(j, model_proc_cmdline(p));
+	json_key(j, "state"); json_string(j, state);
+	json_key(j, "priority"); json_int(j, p->prio);
+	json_key(j, "nice"); json_int(j, p->nice);
+	json_key(j, "threads"); json_int(j, p->nlwp);
+	json_key(j, "start_time");
+	json_double(j, batch_epoch(m, (double)p->start / m->hz), 2);
+	json_key(j, "cpu_pct"); json_double(j, p->cpu_pct, 1);
+	json_key(j, "mem_pct"); json_double(j, p->mem_pct, 1);
+	json_key(j, "rss_kb"); json_uint(j, p->rss_kb);
+	json_key(j, "vsz_kb"); json_uint(j, p->vsz_kb);
+	json_key(j, "shr_kb"); json_uint(j, p->shr_kb);
+	json_key(j, "time_s"); json_double(j, (double)p->ticks / m->hz, 2);
+	json_key(j, "minflt"); json_uint(j, p->minflt);
+	json_key(j, "majflt"); json_uint(j, p->majflt);
+	json_key(j, "kthread"); json_bool(j, p->kthread);
+	if (p->has_io) {
+		json_key(j, "io_read_bytes"); json_uint(j, p->io_read);
+		json_key(j, "io_write_bytes"); json_uint(j, p->io_write);
+		json_key(j, "io_bps"); json_double(j, p->io_rate, 0);
+	}
+	if (o->tree) {
+		json_key(j, "depth"); json_int(j, v->depth);
+	}
+	if (o->history) {
+		json_key(j, "cpu_hist");
+		batch_json_hist(j, &p->h_cpu, MODEL_CPU_SCALE);
+		json_key(j, "rss_hist");
+		batch_json_hist(j, &p->h_rss, 1);
+		if (p->h_io.cap != 0) {
+			json_key(j, "io_hist");
+			batch_json_hist(j, &p->h_io, 1);
+		}
+		json_key(j, "cpu_hist_1m");
+		batch_json_hist(j, &p->m_cpu, MODEL_CPU_SCALE);
+		json_key(j, "rss_hist_1m");
+		batch_json_hist(j, &p->m_rss, 1);
+	}
+	json_object_end(j);
+}
+
+static void
+batch_json(struct buf *b, struct model *m, const struct options *o)
+{
+	struct json	j;
+	size_t		i;
+
+	json_init(&j, b);
+	json_object_begin(&j);
+	batch_json_system(&j, m);
+	json_key(&j, "processes");
+	json_array_begin(&j);
+	for (i = 0; i < m->nview; i++)
+		batch_json_proc(&j, m, &m->view[i], o);
+	json_array_end(&j);
+	json_object_end(&j);
+	buf_addc(b, '\n');
+}
+
+void
+batch_format(struct buf *b, struct model *m, const struct options *o,
+    int flags)
+{
+	if (o->format == FORMAT_JSON)
+		batch_json(b, m, o);
+	else
+		batch_text(b, m, o, flags);
+}
+
+static int
+batch_write(const struct buf *b)
+{
+	const char	*p = b->data;
+	size_t		 left = b->len;
+	ssize_t		 n;
+
+	while (left > 0) {
+		n = write(STDOUT_FILENO, p, left);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return (-1);
+		p += n;
+		left -= n;
+	}
+	return (0);
+}
+
+static void
+batch_tick(void *arg)
+{
+	struct batch	*bt = arg;
+
+	refresh_tick(bt->r);
+	buf_reset(&bt->out);
+	batch_format(&bt->out, refresh_model(bt->r), bt->o, bt->flags);
+	if (batch_write(&bt->out) != 0) {
+		/* A closed pipe (| head) is the reader's choice, not an error. */
+		if (errno != EPIPE)
+			fprintf(stderr, _("vigil: writing output: %s\n"),
+			    strerror(errno));
+		loop_exit(bt->loop, errno == EPIPE ? 0 : 1);
+		return;
+	}
+	if (bt->o->count > 0 && ++bt->printed >= bt->o->count)
+		loop_exit(bt->loop, 0);
+}
+
+static void
+batch_signal(int signo, void *arg)
+{
+	struct batch	*bt = arg;
+
+	loop_exit(bt->loop, 128 + signo);
+}
+
+int
+batch_run(struct options *o)
+{
+	struct batch	 bt;
+	const char	*cs = nl_langinfo(CODESET);
+	double		 delay = o->delay / 10.0;
+	int		 status;
+
+	memset(&bt, 0, sizeof bt);
+	bt.o = o;
+	if (o->format == FORMAT_TEXT && strcmp(cs, "UTF-8") != 0)
+		bt.flags |= BATCH_ASCII;
+	if ((bt.r = refresh_new(o)) == NULL)
+		return (2);
+	bt.loop = loop_new();
+	signal(SIGPIPE, SIG_IGN);
+	loop_add_signal(bt.loop, SIGINT, batch_signal, &bt);
+	loop_add_signal(bt.loop, SIGTERM, batch_signal, &bt);
+	loop_add_signal(bt.loop, SIGHUP, batch_signal, &bt);
+
+	/* The first figures need one interval of deltas, as top's do. */
+	refresh_tick(bt.r);
+	if (loop_add_timer(bt.loop, delay, delay, batch_tick, &bt) == -1) {
+		fprintf(stderr, _("vigil: cannot create a timer: %s\n"),
+		    strerror(errno));
+		status = 1;
+	} else
+		status = loop_run(bt.loop);
+	loop_free(bt.loop);
+	refresh_free(bt.r);
+	buf_free(&bt.out);
+	return (status);
+}

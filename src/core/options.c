@@ -1,0 +1,317 @@
+/* The command line. */
+
+#include "vigil.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "options.h"
+#include "xalloc.h"
+
+enum {
+	OPT_FORMAT = 256, OPT_HISTORY, OPT_HISTORY_SIZE, OPT_THREADS,
+	OPT_KTHREADS, OPT_IO, OPT_READONLY
+};
+
+static const struct option options_long[] = {
+	{ "batch",		no_argument,		NULL, 'b' },
+	{ "count",		required_argument,	NULL, 'n' },
+	{ "delay",		required_argument,	NULL, 'd' },
+	{ "format",		required_argument,	NULL, OPT_FORMAT },
+	{ "filter",		required_argument,	NULL, 'F' },
+	{ "user",		required_argument,	NULL, 'u' },
+	{ "pid",		required_argument,	NULL, 'p' },
+	{ "sort-key",		required_argument,	NULL, 's' },
+	{ "tree",		no_argument,		NULL, 't' },
+	{ "history",		no_argument,		NULL, OPT_HISTORY },
+	{ "history-size",	required_argument,	NULL, OPT_HISTORY_SIZE },
+	{ "threads",		no_argument,		NULL, OPT_THREADS },
+	{ "kernel-threads",	no_argument,		NULL, OPT_KTHREADS },
+	{ "io",			no_argument,		NULL, OPT_IO },
+	{ "readonly",		no_argument,		NULL, OPT_READONLY },
+	{ "no-color",		no_argument,		NULL, 'C' },
+	{ "no-colour",		no_argument,		NULL, 'C' },
+	{ "no-mouse",		no_argument,		NULL, 'M' },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ NULL,			0,			NULL, 0 }
+};
+
+void
+options_init(struct options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->delay = OPTIONS_DELAY_DEFAULT;
+	o->uid = -1;
+	o->sort = COL_CPU;
+	o->descending = 1;
+	o->history_size = MODEL_HISTORY_DEFAULT;
+}
+
+void
+options_free(struct options *o)
+{
+	free(o->filter);
+	free(o->user);
+	free(o->pids);
+	o->filter = o->user = NULL;
+	o->pids = NULL;
+}
+
+static int
+options_error(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return (-1);
+}
+
+static int
+options_number(const char *s, long min, long max, long *out)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max)
+		return (-1);
+	*out = v;
+	return (0);
+}
+
+/* A comma-separated list of PIDs, as htop's -p takes. */
+static int
+options_pids(struct options *o, const char *arg)
+{
+	char	*copy, *tok, *save = NULL;
+	long	 v;
+
+	copy = xstrdup(arg);
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (options_number(tok, 1, INT_MAX, &v) != 0) {
+			free(copy);
+			return (-1);
+		}
+		o->pids = xreallocarray(o->pids, o->npids + 1,
+		    sizeof *o->pids);
+		o->pids[o->npids++] = v;
+	}
+	free(copy);
+	return (o->npids > 0 ? 0 : -1);
+}
+
+static int
+options_user(struct options *o, const char *arg)
+{
+	struct passwd	*pw;
+	long		 v;
+
+	free(o->user);
+	o->user = xstrdup(arg);
+	if ((pw = getpwnam(arg)) != NULL) {
+		o->uid = pw->pw_uid;
+		return (0);
+	}
+	if (options_number(arg, 0, INT_MAX, &v) == 0) {
+		o->uid = v;
+		return (0);
+	}
+	return (-1);
+}
+
+/* -s COLUMN, with an optional :asc or :desc; else the column's own way. */
+static int
+options_sort(struct options *o, const char *arg)
+{
+	char		*copy, *dir;
+	enum model_col	 col;
+	int		 rc = 0;
+
+	copy = xstrdup(arg);
+	if ((dir = strchr(copy, ':')) != NULL)
+		*dir++ = '\0';
+	if (model_col_parse(copy, &col) != 0)
+		rc = -1;
+	else {
+		o->sort = col;
+		switch (col) {
+		case COL_PID: case COL_PPID: case COL_USER: case COL_PRIO:
+		case COL_NICE: case COL_STATE: case COL_START: case COL_COMM:
+		case COL_CMDLINE:
+			o->descending = 0;
+			break;
+		default:
+			o->descending = 1;
+			break;
+		}
+		if (dir != NULL && strcmp(dir, "asc") == 0)
+			o->descending = 0;
+		else if (dir != NULL && strcmp(dir, "desc") == 0)
+			o->descending = 1;
+		else if (dir != NULL)
+			rc = -1;
+	}
+	free(copy);
+	return (rc);
+}
+
+/*
+ * Parse argv into o. Returns 0, or -1 with a one-line message in err; the
+ * caller prints it with a hint and exits with status 2.
+ */
+int
+options_parse(struct options *o, int argc, char **argv, char *err,
+    size_t errlen)
+{
+	int	c;
+
+	optind = 0;	/* glibc: start again, for callers that parse twice */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":bn:d:F:u:p:s:tCMhV",
+	    options_long, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			o->batch = 1;
+			break;
+		case 'n':
+			if (options_number(optarg, 1, LONG_MAX, &o->count) != 0)
+				return (options_error(err, errlen,
+				    _("-n: '%s' is not a positive count"),
+				    optarg));
+			break;
+		case 'd':
+			if (options_number(optarg, 1, OPTIONS_DELAY_MAX,
+			    &o->delay) != 0)
+				return (options_error(err, errlen,
+				    _("-d: '%s' is not a delay in tenths of a second (1 to %d)"),
+				    optarg, OPTIONS_DELAY_MAX));
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") == 0)
+				o->format = FORMAT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				o->format = FORMAT_JSON;
+			else
+				return (options_error(err, errlen,
+				    _("--format: '%s' is not text or json"),
+				    optarg));
+			break;
+		case 'F':
+			free(o->filter);
+			o->filter = xstrdup(optarg);
+			break;
+		case 'u':
+			if (options_user(o, optarg) != 0)
+				return (options_error(err, errlen,
+				    _("-u: no such user '%s'"), optarg));
+			break;
+		case 'p':
+			if (options_pids(o, optarg) != 0)
+				return (options_error(err, errlen,
+				    _("-p: '%s' is not a comma-separated list of PIDs"),
+				    optarg));
+			break;
+		case 's':
+			if (options_sort(o, optarg) != 0)
+				return (options_error(err, errlen,
+				    _("-s: unknown column '%s'"), optarg));
+			break;
+		case 't':
+			o->tree = 1;
+			break;
+		case OPT_HISTORY:
+			o->history = 1;
+			break;
+		case OPT_HISTORY_SIZE:
+			if (options_number(optarg, 2, 100000,
+			    &o->history_size) != 0)
+				return (options_error(err, errlen,
+				    _("--history-size: '%s' is not a number of samples (2 to 100000)"),
+				    optarg));
+			break;
+		case OPT_THREADS:
+			o->threads = 1;
+			break;
+		case OPT_KTHREADS:
+			o->kthreads = 1;
+			break;
+		case OPT_IO:
+			o->io = 1;
+			break;
+		case OPT_READONLY:
+			o->readonly = 1;
+			break;
+		case 'C':
+			o->no_color = 1;
+			break;
+		case 'M':
+			o->no_mouse = 1;
+			break;
+		case 'h':
+			o->help = 1;
+			break;
+		case 'V':
+			o->version = 1;
+			break;
+		case ':':
+			return (options_error(err, errlen,
+			    _("option '%s' needs a value"), argv[optind - 1]));
+		default:
+			return (options_error(err, errlen,
+			    _("unknown option '%s'"), argv[optind - 1]));
+		}
+	}
+	if (optind < argc)
+		return (options_error(err, errlen, _("unexpected argument '%s'"),
+		    argv[optind]));
+	return (0);
+}
+
+void
+options_usage(void)
+{
+	printf(_(
+"Usage: vigil [OPTION]...\n"
+"A terminal monitor for troubleshooting Linux machines.\n"
+"\n"
+"  -b, --batch              print snapshots to standard output, like top -b\n"
+"  -n, --count=N            stop after N snapshots (batch mode)\n"
+"  -d, --delay=TENTHS       time between updates, in tenths of a second\n"
+"                           (default 15)\n"
+"      --format=FORMAT      batch output: text (default) or json, one\n"
+"                           object per snapshot per line\n"
+"  -F, --filter=REGEX       only processes whose command line matches the\n"
+"                           PCRE2 pattern (case-insensitive unless it has\n"
+"                           capitals)\n"
+"  -u, --user=USER          only processes of USER (name or uid)\n"
+"  -p, --pid=PID[,PID...]   only these processes\n"
+"  -s, --sort-key=COLUMN[:asc|:desc]\n"
+"                           sort by COLUMN: pid ppid user pri ni virt res\n"
+"                           shr s cpu mem time threads start comm command io\n"
+"  -t, --tree               show processes as a tree\n"
+"      --history            include CPU and RSS histories in JSON output\n"
+"      --history-size=N     samples kept per process (default 300)\n"
+"      --threads            list threads as well as processes\n"
+"      --kernel-threads     list kernel threads too\n"
+"      --io                 read per-process I/O (read/write bytes)\n"
+"      --readonly           disable every action on processes\n"
+"  -C, --no-color           monochrome\n"
+"  -M, --no-mouse           do not use the mouse\n"
+"  -h, --help               show this help and exit\n"
+"  -V, --version            show the version and exit\n"
+"\n"
+"Without --batch, vigil refreshes text snapshots until interrupted.\n"
+"See vigil(1) for the JSON schema and everything else.\n"));
+}

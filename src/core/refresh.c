@@ -1,0 +1,104 @@
+/* One refresh: sample, update the model, rebuild the view. */
+
+#include "vigil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "model.h"
+#include "options.h"
+#include "refresh.h"
+#include "rx.h"
+#include "sample.h"
+#include "xalloc.h"
+
+struct refresh {
+	const struct options	*o;
+	struct sampler		*sampler;
+	struct model		*model;
+	struct sample_sys	 sys;
+	struct rx		*filter;
+	struct view_opts	 vo;
+};
+
+/* Returns NULL after printing why (a bad -F pattern). */
+struct refresh *
+refresh_new(const struct options *o)
+{
+	struct refresh	*r;
+	struct rx	*filter = NULL;
+	char		 err[256];
+	int		 flags = 0;
+
+	if (o->filter != NULL && (filter = rx_compile(o->filter,
+	    RX_SMARTCASE, err, sizeof err)) == NULL) {
+		fprintf(stderr, _("vigil: -F: invalid pattern %s\n"), err);
+		return (NULL);
+	}
+	r = xcalloc(1, sizeof *r);
+	r->o = o;
+	r->filter = filter;
+	if (o->threads)
+		flags |= SAMPLE_THREADS;
+	if (o->io)
+		flags |= SAMPLE_IO;
+	r->sampler = sampler_new(flags);
+	r->model = model_new(o->history_size, sample_hertz());
+
+	r->vo.sort = o->sort;
+	r->vo.descending = o->descending;
+	r->vo.tree = o->tree;
+	r->vo.show_kthreads = o->kthreads;
+	r->vo.show_threads = o->threads;
+	r->vo.filter = filter;
+	r->vo.uid = o->uid;
+	r->vo.pids = o->pids;
+	r->vo.npids = o->npids;
+	return (r);
+}
+
+void
+refresh_free(struct refresh *r)
+{
+	if (r == NULL)
+		return;
+	model_free(r->model);
+	sampler_free(r->sampler);
+	sample_sys_free(&r->sys);
+	rx_free(r->filter);
+	free(r);
+}
+
+static void
+refresh_cmdline(int pid, const char *cmdline, void *arg)
+{
+	model_set_cmdline(arg, pid, cmdline);
+}
+
+void
+refresh_tick(struct refresh *r)
+{
+	struct sample_proc	*procs;
+	size_t			 n;
+
+	if (sampler_read_sys(r->sampler, &r->sys) == 0)
+		model_update_sys(r->model, &r->sys);
+	if (sampler_read_procs(r->sampler, &procs, &n) == 0)
+		model_update(r->model, procs, n, r->sys.time);
+	sampler_read_cmdlines(r->sampler, r->model->pending,
+	    r->model->npending, refresh_cmdline, r->model);
+	r->model->npending = 0;
+	refresh_view(r);
+}
+
+void
+refresh_view(struct refresh *r)
+{
+	model_view(r->model, &r->vo);
+}
+
+struct model *
+refresh_model(struct refresh *r)
+{
+	return (r->model);
+}

@@ -1,0 +1,213 @@
+/* Processes through libproc2. */
+
+#include "vigil.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libproc2/misc.h>
+#include <libproc2/pids.h>
+
+#include "sample.h"
+#include "sample-int.h"
+#include "xalloc.h"
+
+/*
+ * The items read every tick. Everything here comes from /proc/PID/stat,
+ * statm or the directory itself, never from status (see the item table in
+ * procps-ng's library/pids.c), which keeps a tick as cheap as top's.
+ */
+static enum pids_item sampler_items[] = {
+	PIDS_ID_PID, PIDS_ID_TGID, PIDS_ID_PPID, PIDS_ID_EUID, PIDS_ID_EUSER,
+	PIDS_CMD, PIDS_STATE, PIDS_PRIORITY, PIDS_NICE, PIDS_NLWP, PIDS_FLAGS,
+	PIDS_TICS_BEGAN, PIDS_TICS_ALL, PIDS_FLT_MIN, PIDS_FLT_MAJ,
+	PIDS_MEM_VIRT, PIDS_MEM_RES, PIDS_MEM_SHR,
+	PIDS_IO_READ_BYTES, PIDS_IO_WRITE_BYTES	/* last: only with SAMPLE_IO */
+};
+enum {
+	I_PID, I_TGID, I_PPID, I_EUID, I_EUSER, I_CMD, I_STATE, I_PRIO,
+	I_NICE, I_NLWP, I_FLAGS, I_BEGAN, I_TICS, I_FLTMIN, I_FLTMAJ,
+	I_VIRT, I_RES, I_SHR, I_IOR, I_IOW, I_COUNT
+};
+#define SAMPLER_IO_ITEMS	2
+
+static enum pids_item sampler_cmd_items[] = { PIDS_ID_PID, PIDS_CMDLINE };
+
+/* Linux's PF_KTHREAD, from the flags field of /proc/PID/stat. */
+#define SAMPLE_PF_KTHREAD	0x00200000UL
+
+struct sampler {
+	int			 flags;
+	struct pids_info	*info;
+	struct pids_info	*cmd_info;
+	struct sample_proc	*procs;
+	size_t			 nalloc;
+	struct sysreader	*sys;
+};
+
+static int
+sampler_nitems(int flags)
+{
+	return (flags & SAMPLE_IO) ? I_COUNT : I_COUNT - SAMPLER_IO_ITEMS;
+}
+
+struct sampler *
+sampler_new(int flags)
+{
+	struct sampler	*s;
+
+	s = xcalloc(1, sizeof *s);
+	s->flags = flags;
+	if (procps_pids_new(&s->info, sampler_items, sampler_nitems(flags)) < 0 ||
+	    procps_pids_new(&s->cmd_info, sampler_cmd_items,
+	    nitems(sampler_cmd_items)) < 0) {
+		fprintf(stderr, _("vigil: cannot start libproc2: %s\n"),
+		    strerror(errno));
+		exit(1);
+	}
+	s->sys = sysreader_new();
+	return (s);
+}
+
+void
+sampler_free(struct sampler *s)
+{
+	if (s == NULL)
+		return;
+	procps_pids_unref(&s->info);
+	procps_pids_unref(&s->cmd_info);
+	sysreader_free(s->sys);
+	free(s->procs);
+	free(s);
+}
+
+void
+sampler_set_flags(struct sampler *s, int flags)
+{
+	if ((flags & SAMPLE_IO) != (s->flags & SAMPLE_IO))
+		procps_pids_reset(s->info, sampler_items, sampler_nitems(flags));
+	s->flags = flags;
+}
+
+int
+sampler_flags(const struct sampler *s)
+{
+	return (s->flags);
+}
+
+#define V(i, type)	(st->head[i].result.type)
+
+static void
+sampler_fill(struct sample_proc *p, struct pids_stack *st, int io)
+{
+	p->pid = V(I_PID, s_int);
+	p->tgid = V(I_TGID, s_int);
+	p->ppid = V(I_PPID, s_int);
+	p->uid = V(I_EUID, u_int);
+	p->user = V(I_EUSER, str);
+	p->comm = V(I_CMD, str);
+	p->state = V(I_STATE, s_ch);
+	p->prio = V(I_PRIO, s_int);
+	p->nice = V(I_NICE, s_int);
+	p->nlwp = V(I_NLWP, s_int);
+	p->kthread = (V(I_FLAGS, ul_int) & SAMPLE_PF_KTHREAD) != 0;
+	p->start = V(I_BEGAN, ull_int);
+	p->ticks = V(I_TICS, ull_int);
+	p->minflt = V(I_FLTMIN, ul_int);
+	p->majflt = V(I_FLTMAJ, ul_int);
+	p->vsz_kb = V(I_VIRT, ul_int);
+	p->rss_kb = V(I_RES, ul_int);
+	p->shr_kb = V(I_SHR, ul_int);
+	p->has_io = io;
+	if (io) {
+		p->io_read = V(I_IOR, ul_int);
+		p->io_write = V(I_IOW, ul_int);
+	} else
+		p->io_read = p->io_write = 0;
+}
+
+#undef V
+
+/* Read every process (and thread, with SAMPLE_THREADS) once. */
+int
+sampler_read_procs(struct sampler *s, struct sample_proc **out, size_t *n)
+{
+	struct pids_fetch	*f;
+	enum pids_fetch_type	 which;
+	int			 i, total;
+
+	which = (s->flags & SAMPLE_THREADS) ? PIDS_FETCH_THREADS_TOO :
+	    PIDS_FETCH_TASKS_ONLY;
+	if ((f = procps_pids_reap(s->info, which)) == NULL)
+		return (-1);
+	total = f->counts->total;
+	if ((size_t)total > s->nalloc) {
+		s->nalloc = total + total / 4 + 16;
+		s->procs = xreallocarray(s->procs, s->nalloc, sizeof *s->procs);
+	}
+	for (i = 0; i < total; i++)
+		sampler_fill(&s->procs[i], f->stacks[i],
+		    (s->flags & SAMPLE_IO) != 0);
+	*out = s->procs;
+	*n = total;
+	return (0);
+}
+
+/*
+ * Read the command lines of the given processes, for processes seen for the
+ * first time. libproc2 joins the arguments with spaces and, for a process
+ * without one (a kernel thread, a zombie), gives the name in brackets.
+ */
+void
+sampler_read_cmdlines(struct sampler *s, int *pids, size_t n,
+    sample_cmdline_cb cb, void *arg)
+{
+	struct pids_fetch	*f;
+	size_t			 chunk;
+	int			 i;
+
+	/* libproc2 takes at most FILL_ID_MAX (255) PIDs per call. */
+	for (; n > 0; pids += chunk, n -= chunk) {
+		chunk = n < 255 ? n : 255;
+		f = procps_pids_select(s->cmd_info, (unsigned *)pids, chunk,
+		    PIDS_SELECT_PID);
+		if (f == NULL)
+			continue;
+		for (i = 0; i < f->counts->total; i++) {
+			struct pids_stack *st = f->stacks[i];
+
+			cb(st->head[0].result.s_int, st->head[1].result.str,
+			    arg);
+		}
+	}
+}
+
+int
+sampler_read_sys(struct sampler *s, struct sample_sys *out)
+{
+	return (sysreader_read(s->sys, out));
+}
+
+long
+sample_hertz(void)
+{
+	static long	hz;
+
+	if (hz == 0 && (hz = procps_hertz_get()) <= 0)
+		hz = sysconf(_SC_CLK_TCK);
+	return (hz);
+}
+
+/* The clock that process start times count on. */
+double
+sample_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (ts.tv_sec + ts.tv_nsec / 1e9);
+}

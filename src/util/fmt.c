@@ -1,0 +1,80 @@
+/* Unit formatting. */
+
+#include "vigil.h"
+
+#include <stdio.h>
+
+#include "fmt.h"
+
+/* A size in KiB, as htop shows it: at most 6 characters, K M G T P. */
+char *
+fmt_kib(char *out, size_t len, uint64_t kib)
+{
+	static const char	 units[] = "KMGTP";
+	double			 v = kib;
+	size_t			 u = 0;
+
+	if (kib < 100000) {
+		snprintf(out, len, "%llu", (unsigned long long)kib);
+		return (out);
+	}
+	while (v >= 1024 && u < sizeof units - 2) {
+		v /= 1024;
+		u++;
+	}
+	if (v < 10)
+		snprintf(out, len, "%.2f%c", v, units[u]);
+	else if (v < 100)
+		snprintf(out, len, "%.1f%c", v, units[u]);
+	else
+		snprintf(out, len, "%.0f%c", v, units[u]);
+	return (out);
+}
+
+/* Bytes per second, with a unit: "0B/s", "12.5K/s", "3.2M/s". */
+char *
+fmt_rate(char *out, size_t len, double bps)
+{
+	static const char	 units[] = "BKMGT";
+	size_t			 u = 0;
+
+	while (bps >= 1024 && u < sizeof units - 2) {
+		bps /= 1024;
+		u++;
+	}
+	if (u == 0 || bps >= 100)
+		snprintf(out, len, "%.0f%c/s", bps, units[u]);
+	else
+		snprintf(out, len, "%.1f%c/s", bps, units[u]);
+	return (out);
+}
+
+/* CPU time as top's and htop's TIME+: minutes:seconds.hundredths. */
+char *
+fmt_time_plus(char *out, size_t len, double secs)
+{
+	unsigned long long	cs = secs * 100 + 0.5;
+	unsigned long long	m = cs / 6000;
+
+	if (m >= 1000)
+		snprintf(out, len, "%lluh%02llu", m / 60, m % 60);
+	else
+		snprintf(out, len, "%llu:%02llu.%02llu", m, (cs / 100) % 60,
+		    cs % 100);
+	return (out);
+}
+
+char *
+fmt_uptime(char *out, size_t len, double secs)
+{
+	unsigned long long	s = secs;
+	unsigned long long	d = s / 86400;
+
+	if (d > 0)
+		snprintf(out, len, "%llu day%s, %02llu:%02llu:%02llu", d,
+		    d == 1 ? "" : "s", (s / 3600) % 24, (s / 60) % 60, s % 60);
+	else
+		snprintf(out, len, "%02llu:%02llu:%02llu", (s / 3600) % 24,
+		    (s / 60) % 60, s % 60);
+	return (out);
+}

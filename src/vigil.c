@@ -1,0 +1,43 @@
+/* vigil: a terminal monitor for troubleshooting Linux machines. */
+
+#include "vigil.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "batch.h"
+#include "options.h"
+
+int
+main(int argc, char **argv)
+{
+	struct options	o;
+	char		err[256];
+	int		status;
+
+	setlocale(LC_ALL, "");
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	textdomain(PACKAGE);
+
+	options_init(&o);
+	if (options_parse(&o, argc, argv, err, sizeof err) != 0) {
+		fprintf(stderr, "vigil: %s\n", err);
+		fprintf(stderr, _("Try 'vigil --help' for more information.\n"));
+		options_free(&o);
+		return (2);
+	}
+	if (o.help) {
+		options_usage();
+		options_free(&o);
+		return (0);
+	}
+	if (o.version) {
+		printf("vigil %s\n", PACKAGE_VERSION);
+		options_free(&o);
+		return (0);
+	}
+	status = batch_run(&o);
+	options_free(&o);
+	return (status);
+}
