@@ -175,12 +175,15 @@ int
 options_parse(struct options *o, int argc, char **argv, char *err,
     size_t errlen)
 {
-	int	c;
+	static const char	 shortopts[] = ":bn:d:F:u:p:s:tCMhV";
+	const char		*bad;
+	char			 letter[3];
+	int			 c;
 
 	optind = 0;	/* glibc: start again, for callers that parse twice */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":bn:d:F:u:p:s:tCMhV",
-	    options_long, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shortopts, options_long,
+	    NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			o->batch = 1;
@@ -269,8 +272,20 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 			return (options_error(err, errlen,
 			    _("option '%s' needs a value"), argv[optind - 1]));
 		default:
+			/*
+			 * An unknown letter before the end of a cluster (-xb)
+			 * leaves optind on its argument, so argv[optind - 1]
+			 * is the one before: name the letter instead. Long
+			 * options set optopt to 0 or to a known value.
+			 */
+			bad = argv[optind - 1];
+			if (optopt != 0 && optopt < 256 && (optopt == ':' ||
+			    strchr(shortopts, optopt) == NULL)) {
+				snprintf(letter, sizeof letter, "-%c", optopt);
+				bad = letter;
+			}
 			return (options_error(err, errlen,
-			    _("unknown option '%s'"), argv[optind - 1]));
+			    _("unknown option '%s'"), bad));
 		}
 	}
 	if (optind < argc)
