@@ -131,7 +131,10 @@ options_user(struct options *o, const char *arg)
 	return (-1);
 }
 
-/* -s COLUMN, with an optional :asc or :desc; else the column's own way. */
+/*
+ * -s COLUMN, with an optional :asc or :desc; else the column's own way.
+ * Returns 0, -1 for an unknown column, -2 for an unknown direction.
+ */
 static int
 options_sort(struct options *o, const char *arg)
 {
@@ -161,7 +164,7 @@ options_sort(struct options *o, const char *arg)
 		else if (dir != NULL && strcmp(dir, "desc") == 0)
 			o->descending = 1;
 		else if (dir != NULL)
-			rc = -1;
+			rc = -2;
 	}
 	free(copy);
 	return (rc);
@@ -227,9 +230,15 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 				    optarg));
 			break;
 		case 's':
-			if (options_sort(o, optarg) != 0)
+			switch (options_sort(o, optarg)) {
+			case -1:
 				return (options_error(err, errlen,
 				    _("-s: unknown column '%s'"), optarg));
+			case -2:
+				return (options_error(err, errlen,
+				    _("-s: '%s': the direction must be asc or desc"),
+				    optarg));
+			}
 			break;
 		case 't':
 			o->tree = 1;
@@ -302,7 +311,7 @@ options_usage(void)
 "A terminal monitor for troubleshooting Linux machines.\n"
 "\n"
 "  -b, --batch              print snapshots to standard output, like top -b\n"
-"  -n, --count=N            stop after N snapshots (batch mode)\n"
+"  -n, --count=N            stop after N snapshots\n"
 "  -d, --delay=TENTHS       time between updates, in tenths of a second\n"
 "                           (default 15)\n"
 "      --format=FORMAT      batch output: text (default) or json, one\n"
@@ -316,13 +325,15 @@ options_usage(void)
 "                           sort by COLUMN: pid ppid user pri ni virt res\n"
 "                           shr s cpu mem time threads start comm command io\n"
 "  -t, --tree               show processes as a tree\n"
-"      --history            include CPU and RSS histories in JSON output\n"
+"      --history            include the CPU, RSS (and with --io, I/O)\n"
+"                           histories in JSON output\n"
 "      --history-size=N     samples kept per process (default 300)\n"
 "      --threads            list threads as well as processes\n"
 "      --kernel-threads     list kernel threads too\n"
 "      --io                 read per-process I/O (read/write bytes)\n"
 "      --readonly           disable every action on processes\n"
-"  -C, --no-color           monochrome\n"
+"  -C, --no-color, --no-colour\n"
+"                           monochrome\n"
 "  -M, --no-mouse           do not use the mouse\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n"

@@ -12,6 +12,7 @@
 #include <libproc2/misc.h>
 #include <libproc2/pids.h>
 
+#include "buf.h"
 #include "sample.h"
 #include "sample-int.h"
 #include "xalloc.h"
@@ -35,7 +36,12 @@ enum {
 };
 #define SAMPLER_IO_ITEMS	2
 
-static enum pids_item sampler_cmd_items[] = { PIDS_ID_PID, PIDS_CMDLINE };
+/*
+ * The raw argument vector: libproc2's joined PIDS_CMDLINE replaces control
+ * characters with '?', losing what they were; vigil's own sanitiser shows
+ * them escaped when they are printed.
+ */
+static enum pids_item sampler_cmd_items[] = { PIDS_ID_PID, PIDS_CMDLINE_V };
 
 /* Linux's PF_KTHREAD, from the flags field of /proc/PID/stat. */
 #define SAMPLE_PF_KTHREAD	0x00200000UL
@@ -47,6 +53,7 @@ struct sampler {
 	struct sample_proc	*procs;
 	size_t			 nalloc;
 	struct sysreader	*sys;
+	struct buf		 join;
 };
 
 static int
@@ -81,6 +88,7 @@ sampler_free(struct sampler *s)
 	procps_pids_unref(&s->info);
 	procps_pids_unref(&s->cmd_info);
 	sysreader_free(s->sys);
+	buf_free(&s->join);
 	free(s->procs);
 	free(s);
 }
@@ -157,10 +165,29 @@ sampler_read_procs(struct sampler *s, struct sample_proc **out, size_t *n)
 	return (0);
 }
 
+/* Join an argument vector with spaces, as ps and top show it. */
+static const char *
+sampler_join(struct sampler *s, char **argv)
+{
+	size_t	len;
+
+	buf_reset(&s->join);
+	/* libproc2's stand-in for an empty vector (a kernel thread's). */
+	if (argv != NULL && argv[0] != NULL && strcmp(argv[0], "-") == 0 &&
+	    argv[1] == NULL)
+		return ("");
+	for (; argv != NULL && *argv != NULL; argv++) {
+		len = strlen(*argv);
+		if (s->join.len > 0)
+			buf_addc(&s->join, ' ');
+		buf_add(&s->join, *argv, len);
+	}
+	return (buf_str(&s->join));
+}
+
 /*
  * Read the command lines of the given processes, for processes seen for the
- * first time. libproc2 joins the arguments with spaces and, for a process
- * without one (a kernel thread, a zombie), gives the name in brackets.
+ * first time. A process without one (a kernel thread, a zombie) gets "".
  */
 void
 sampler_read_cmdlines(struct sampler *s, int *pids, size_t n,
@@ -180,8 +207,8 @@ sampler_read_cmdlines(struct sampler *s, int *pids, size_t n,
 		for (i = 0; i < f->counts->total; i++) {
 			struct pids_stack *st = f->stacks[i];
 
-			cb(st->head[0].result.s_int, st->head[1].result.str,
-			    arg);
+			cb(st->head[0].result.s_int,
+			    sampler_join(s, st->head[1].result.strv), arg);
 		}
 	}
 }
