@@ -6,14 +6,23 @@
 #ifndef VIGIL_BATCH_H
 #define VIGIL_BATCH_H
 
-struct buf;
 struct model;
 struct options;
 
+#include "buf.h"
+
 #define BATCH_ASCII	0x1	/* the terminal is not UTF-8 */
 
-void	batch_format(struct buf *, struct model *, const struct options *,
-	    int);
+/* Where a snapshot goes: a buffer, written to fd as it fills (fd -1: not). */
+struct batch_out {
+	struct buf	 b;
+	int		 fd;
+	int		 error;		/* errno of the first failed write */
+};
+
+void	batch_format(struct batch_out *, struct model *,
+	    const struct options *, int);
+void	batch_spill(struct batch_out *, size_t);
 int	batch_run(struct options *);
 
 #endif

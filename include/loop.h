@@ -18,6 +18,7 @@ int		 loop_add_fd(struct loop *, int, short, loop_fd_cb, void *);
 void		 loop_del_fd(struct loop *, int);
 int		 loop_add_timer(struct loop *, double, double, loop_timer_cb,
 		     void *);
+int		 loop_rearm_timer(struct loop *, int, double);
 void		 loop_del_timer(struct loop *, int);
 int		 loop_add_signal(struct loop *, int, loop_signal_cb, void *);
 int		 loop_run(struct loop *);

@@ -35,7 +35,7 @@ struct proc {
 	unsigned long long	 start;		/* ticks after boot */
 	unsigned		 uid;
 	const char		*user;
-	char			 comm[64];
+	char			 comm[32];
 	char			*cmdline;	/* NULL until read */
 	size_t			 cmdline_len;
 	int			 kthread;
@@ -71,6 +71,10 @@ struct proc {
 	double			 acc_io;
 	unsigned		 acc_n;
 
+	/* Set by the screen; kept across updates. */
+	int			 tagged;
+	int			 collapsed;	/* tree: children hidden */
+
 	/* Bookkeeping. */
 	unsigned		 gen;		/* last update that saw it */
 	size_t			 index;		/* in model->rows */
@@ -86,6 +90,7 @@ struct view_row {
 	int			 depth;
 	uint64_t		 guides;	/* bit d: more siblings at d */
 	int			 last;		/* last among its siblings */
+	int			 folded;	/* collapsed, with children */
 };
 
 struct view_opts {

@@ -15,5 +15,7 @@ void		 refresh_free(struct refresh *);
 void		 refresh_tick(struct refresh *);
 void		 refresh_view(struct refresh *);
 struct model	*refresh_model(struct refresh *);
+struct view_opts *refresh_view_opts(struct refresh *);
+void		 refresh_set_threads(struct refresh *, int);
 
 #endif

@@ -88,6 +88,7 @@ void		 sampler_read_cmdlines(struct sampler *, int *, size_t,
 int		 sampler_read_sys(struct sampler *, struct sample_sys *);
 void		 sample_sys_free(struct sample_sys *);
 void		 sample_sys_copy(struct sample_sys *, const struct sample_sys *);
+int		 sample_start_time(int, unsigned long long *);
 long		 sample_hertz(void);
 double		 sample_now(void);
 

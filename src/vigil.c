@@ -8,6 +8,7 @@
 
 #include "batch.h"
 #include "options.h"
+#include "tui.h"
 
 int
 main(int argc, char **argv)
@@ -37,7 +38,7 @@ main(int argc, char **argv)
 		options_free(&o);
 		return (0);
 	}
-	status = batch_run(&o);
+	status = o.batch ? batch_run(&o) : tui_run(&o);
 	options_free(&o);
 	return (status);
 }

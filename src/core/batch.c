@@ -26,11 +26,15 @@
 /* Longest command line printed in text mode; JSON has all of it. */
 #define BATCH_CMDLINE_MAX	4096
 
+/* Output is written in pieces of about this size, not a snapshot at once. */
+#define BATCH_SPILL		65536
+
 struct batch {
 	struct options		*o;
 	struct refresh		*r;
 	struct loop		*loop;
-	struct buf		 out;
+	int			 timer;
+	struct batch_out	 out;
 	long			 printed;
 	int			 flags;
 	int			 status;
@@ -123,14 +127,18 @@ batch_text_row(struct buf *b, const struct model *m, const struct view_row *v,
 }
 
 static void
-batch_text(struct buf *b, struct model *m, const struct options *o, int flags)
+batch_text(struct batch_out *out, struct model *m, const struct options *o,
+    int flags)
 {
-	size_t	i;
+	struct buf	*b = &out->b;
+	size_t		 i;
 
 	batch_text_header(b, m);
 	buf_adds(b, _("    PID USER      PRI  NI   VIRT    RES    SHR S  CPU%  MEM%     TIME+ COMMAND\n"));
-	for (i = 0; i < m->nview; i++)
+	for (i = 0; i < m->nview; i++) {
 		batch_text_row(b, m, &m->view[i], o, flags);
+		batch_spill(out, BATCH_SPILL);
+	}
 	buf_addc(b, '\n');
 }
 
@@ -307,50 +315,61 @@ batch_json_proc(struct json *j, struct model *m, const struct view_row *v,
 }
 
 static void
-batch_json(struct buf *b, struct model *m, const struct options *o)
+batch_json(struct batch_out *out, struct model *m, const struct options *o)
 {
 	struct json	j;
 	size_t		i;
 
-	json_init(&j, b);
+	json_init(&j, &out->b);
 	json_object_begin(&j);
 	batch_json_system(&j, m);
 	json_key(&j, "processes");
 	json_array_begin(&j);
-	for (i = 0; i < m->nview; i++)
+	for (i = 0; i < m->nview; i++) {
 		batch_json_proc(&j, m, &m->view[i], o);
+		batch_spill(out, BATCH_SPILL);
+	}
 	json_array_end(&j);
 	json_object_end(&j);
-	buf_addc(b, '\n');
+	buf_addc(&out->b, '\n');
 }
 
+/*
+ * Write what the buffer holds once it passes `at` bytes, so a snapshot of
+ * 10,000 processes needs no 4 MB buffer. Without a descriptor (tests) the
+ * buffer keeps everything. The first write error stops further writes.
+ */
 void
-batch_format(struct buf *b, struct model *m, const struct options *o,
-    int flags)
+batch_spill(struct batch_out *out, size_t at)
 {
-	if (o->format == FORMAT_JSON)
-		batch_json(b, m, o);
-	else
-		batch_text(b, m, o, flags);
-}
-
-static int
-batch_write(const struct buf *b)
-{
-	const char	*p = b->data;
-	size_t		 left = b->len;
+	const char	*p = out->b.data;
+	size_t		 left = out->b.len;
 	ssize_t		 n;
 
-	while (left > 0) {
-		n = write(STDOUT_FILENO, p, left);
+	if (out->fd < 0 || left < at || left == 0)
+		return;
+	while (left > 0 && out->error == 0) {
+		n = write(out->fd, p, left);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
-			return (-1);
-		p += n;
-		left -= n;
+			out->error = errno;
+		else {
+			p += n;
+			left -= n;
+		}
 	}
-	return (0);
+	buf_reset(&out->b);
+}
+
+void
+batch_format(struct batch_out *out, struct model *m,
+    const struct options *o, int flags)
+{
+	if (o->format == FORMAT_JSON)
+		batch_json(out, m, o);
+	else
+		batch_text(out, m, o, flags);
 }
 
 static void
@@ -359,18 +378,20 @@ batch_tick(void *arg)
 	struct batch	*bt = arg;
 
 	refresh_tick(bt->r);
-	buf_reset(&bt->out);
 	batch_format(&bt->out, refresh_model(bt->r), bt->o, bt->flags);
-	if (batch_write(&bt->out) != 0) {
+	batch_spill(&bt->out, 0);
+	if (bt->out.error != 0) {
 		/* A closed pipe (| head) is the reader's choice, not an error. */
-		if (errno != EPIPE)
+		if (bt->out.error != EPIPE)
 			fprintf(stderr, _("vigil: writing output: %s\n"),
-			    strerror(errno));
-		loop_exit(bt->loop, errno == EPIPE ? 0 : 1);
+			    strerror(bt->out.error));
+		loop_exit(bt->loop, bt->out.error == EPIPE ? 0 : 1);
 		return;
 	}
 	if (bt->o->count > 0 && ++bt->printed >= bt->o->count)
 		loop_exit(bt->loop, 0);
+	else
+		loop_rearm_timer(bt->loop, bt->timer, bt->o->delay / 10.0);
 }
 
 static void
@@ -391,6 +412,7 @@ batch_run(struct options *o)
 
 	memset(&bt, 0, sizeof bt);
 	bt.o = o;
+	bt.out.fd = STDOUT_FILENO;
 	if (o->format == FORMAT_TEXT && strcmp(cs, "UTF-8") != 0)
 		bt.flags |= BATCH_ASCII;
 	if ((bt.r = refresh_new(o)) == NULL)
@@ -403,7 +425,8 @@ batch_run(struct options *o)
 
 	/* The first figures need one interval of deltas, as top's do. */
 	refresh_tick(bt.r);
-	if (loop_add_timer(bt.loop, delay, delay, batch_tick, &bt) == -1) {
+	if ((bt.timer = loop_add_timer(bt.loop, delay, 0, batch_tick,
+	    &bt)) == -1) {
 		fprintf(stderr, _("vigil: cannot create a timer: %s\n"),
 		    strerror(errno));
 		status = 1;
@@ -411,6 +434,6 @@ batch_run(struct options *o)
 		status = loop_run(bt.loop);
 	loop_free(bt.loop);
 	refresh_free(bt.r);
-	buf_free(&bt.out);
+	buf_free(&bt.out.b);
 	return (status);
 }

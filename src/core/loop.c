@@ -167,6 +167,21 @@ loop_add_timer(struct loop *l, double first, double interval,
 	return (fd);
 }
 
+/*
+ * Fire once more after secs. A refresh re-arms its timer when done, so a
+ * refresh slower than the delay never runs back to back, as top waits a
+ * full delay between refreshes.
+ */
+int
+loop_rearm_timer(struct loop *l, int fd, double secs)
+{
+	struct itimerspec	its;
+
+	memset(&its, 0, sizeof its);
+	loop_timespec(&its.it_value, secs > 0 ? secs : 1e-9);
+	return (timerfd_settime(fd, 0, &its, NULL));
+}
+
 void
 loop_del_timer(struct loop *l, int fd)
 {

@@ -102,3 +102,21 @@ refresh_model(struct refresh *r)
 {
 	return (r->model);
 }
+
+/* The screen changes sorting, filters and tree mode through this. */
+struct view_opts *
+refresh_view_opts(struct refresh *r)
+{
+	return (&r->vo);
+}
+
+/* Threads are read only while they are shown. */
+void
+refresh_set_threads(struct refresh *r, int on)
+{
+	int	flags = sampler_flags(r->sampler);
+
+	flags = on ? flags | SAMPLE_THREADS : flags & ~SAMPLE_THREADS;
+	sampler_set_flags(r->sampler, flags);
+	r->vo.show_threads = on;
+}

@@ -172,6 +172,33 @@ view_push(struct model *m, struct proc *p, int depth, uint64_t guides,
 	r->depth = depth;
 	r->guides = guides;
 	r->last = last;
+	r->folded = p->collapsed && p->child != NULL;
+}
+
+/* Mark the descendants of a collapsed row as seen, without showing them. */
+static void
+view_hide(struct proc *p)
+{
+	struct proc	**stack, *c;
+	size_t		  n = 0, cap = 32;
+
+	stack = xreallocarray(NULL, cap, sizeof *stack);
+	stack[n++] = p;
+	while (n > 0) {
+		p = stack[--n];
+		for (c = p->child; c != NULL; c = c->sibling) {
+			if (c->visited)
+				continue;
+			c->visited = 1;
+			if (n == cap) {
+				cap *= 2;
+				stack = xreallocarray(stack, cap,
+				    sizeof *stack);
+			}
+			stack[n++] = c;
+		}
+	}
+	free(stack);
 }
 
 /*
@@ -197,6 +224,10 @@ view_walk(struct model *m, struct proc *root)
 	view_push(m, root, 0, 0, 1);
 	if (root->child == NULL)
 		return;
+	if (root->collapsed) {
+		view_hide(root);
+		return;
+	}
 	stack = xreallocarray(NULL, cap, sizeof *stack);
 	stack[n++] = (struct frame){ root->child, 1, 0 };
 	while (n > 0) {
@@ -215,6 +246,10 @@ view_walk(struct model *m, struct proc *root)
 		view_push(m, c, f->depth, f->guides, last);
 		if (c->child == NULL)
 			continue;
+		if (c->collapsed) {
+			view_hide(c);
+			continue;
+		}
 		g = f->guides;
 		if (!last && f->depth < 64)
 			g |= 1ULL << f->depth;

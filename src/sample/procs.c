@@ -13,6 +13,7 @@
 #include <libproc2/pids.h>
 
 #include "buf.h"
+#include "file.h"
 #include "sample.h"
 #include "sample-int.h"
 #include "xalloc.h"
@@ -217,6 +218,34 @@ int
 sampler_read_sys(struct sampler *s, struct sample_sys *out)
 {
 	return (sysreader_read(s->sys, out));
+}
+
+/*
+ * The start time of one process (field 22 of /proc/PID/stat, counted after
+ * the last ')' since the name may hold spaces and parentheses), to check
+ * that a PID still names the process the user saw.
+ */
+int
+sample_start_time(int pid, unsigned long long *start)
+{
+	char	 path[64], text[1024], *p;
+	int	 field;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	if (file_read(path, text, sizeof text) < 0)
+		return (-1);
+	if ((p = strrchr(text, ')')) == NULL)
+		return (-1);
+	/* Field 2 ends at p; field 3 (state) follows. */
+	for (field = 2; field < 22 && p != NULL; field++) {
+		p = strchr(p + 1, ' ');
+		while (p != NULL && p[1] == ' ')
+			p++;
+	}
+	if (p == NULL)
+		return (-1);
+	*start = strtoull(p + 1, NULL, 10);
+	return (0);
 }
 
 long

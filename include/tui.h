@@ -1,0 +1,12 @@
+/*
+ * The interactive monitor: an ncurses screen over the model, driven by the
+ * event loop (keys, mouse, the refresh timer, SIGWINCH).
+ */
+#ifndef VIGIL_TUI_H
+#define VIGIL_TUI_H
+
+struct options;
+
+int	tui_run(struct options *);
+
+#endif

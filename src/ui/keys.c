@@ -1,0 +1,515 @@
+/* The key table: every key of the main screen, and the help built from it. */
+
+#include "vigil.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "action.h"
+#include "model.h"
+#include "options.h"
+#include "refresh.h"
+#include "rx.h"
+#include "ui-int.h"
+
+struct tui_key {
+	int		 keys[3];	/* 0 ends the list */
+	const char	*label;
+	const char	*help;
+	void		(*fn)(struct tui *);
+};
+
+static void	key_quit(struct tui *);
+static void	key_help(struct tui *);
+static void	key_up(struct tui *);
+static void	key_down(struct tui *);
+static void	key_pgup(struct tui *);
+static void	key_pgdn(struct tui *);
+static void	key_home(struct tui *);
+static void	key_end(struct tui *);
+static void	key_tree(struct tui *);
+static void	key_collapse(struct tui *);
+static void	key_expand(struct tui *);
+static void	key_expand_all(struct tui *);
+static void	key_sort_pick(struct tui *);
+static void	key_sort_prev(struct tui *);
+static void	key_sort_next(struct tui *);
+static void	key_sort_cpu(struct tui *);
+static void	key_sort_mem(struct tui *);
+static void	key_sort_time(struct tui *);
+static void	key_invert(struct tui *);
+static void	key_search(struct tui *);
+static void	key_search_next(struct tui *);
+static void	key_filter(struct tui *);
+static void	key_user(struct tui *);
+static void	key_follow(struct tui *);
+static void	key_tag(struct tui *);
+static void	key_tag_children(struct tui *);
+static void	key_untag(struct tui *);
+static void	key_threads(struct tui *);
+static void	key_kthreads(struct tui *);
+static void	key_detail(struct tui *);
+static void	key_kill(struct tui *);
+static void	key_setup(struct tui *);
+static void	key_redraw(struct tui *);
+
+static const struct tui_key tui_keys[] = {
+	{ { KEY_UP, 0 }, N_("Up"), N_("select the process above"), key_up },
+	{ { KEY_DOWN, 0 }, N_("Down"), N_("select the process below"),
+	    key_down },
+	{ { KEY_PPAGE, 0 }, N_("PgUp"), N_("one page up"), key_pgup },
+	{ { KEY_NPAGE, 0 }, N_("PgDn"), N_("one page down"), key_pgdn },
+	{ { KEY_HOME, 0 }, N_("Home"), N_("first process"), key_home },
+	{ { KEY_END, 0 }, N_("End"), N_("last process"), key_end },
+	{ { '/', KEY_F(3), 0 }, N_("/ F3"),
+	    N_("search the command lines (PCRE2, as you type)"), key_search },
+	{ { 'n', 0 }, N_("n"), N_("next search match"), key_search_next },
+	{ { '\\', KEY_F(4), 0 }, N_("\\ F4"),
+	    N_("filter: show only matching processes (empty: all)"),
+	    key_filter },
+	{ { 't', KEY_F(5), 0 }, N_("t F5"), N_("tree view on/off"), key_tree },
+	{ { '-', 0 }, N_("-"), N_("collapse the selected subtree"),
+	    key_collapse },
+	{ { '+', '=', 0 }, N_("+"), N_("expand the selected subtree"),
+	    key_expand },
+	{ { '*', 0 }, N_("*"), N_("expand every subtree"), key_expand_all },
+	{ { KEY_F(6), 0 }, N_("F6"), N_("choose the sort column"),
+	    key_sort_pick },
+	{ { '<', ',', 0 }, N_("< >"), N_("sort by the previous/next column"),
+	    key_sort_prev },
+	{ { '>', '.', 0 }, NULL, NULL, key_sort_next },
+	{ { 'P', 0 }, N_("P"), N_("sort by CPU%"), key_sort_cpu },
+	{ { 'M', 0 }, N_("M"), N_("sort by MEM%"), key_sort_mem },
+	{ { 'T', 0 }, N_("T"), N_("sort by TIME+"), key_sort_time },
+	{ { 'I', 0 }, N_("I"), N_("invert the sort order"), key_invert },
+	{ { 'u', 0 }, N_("u"), N_("show one user's processes"), key_user },
+	{ { 'F', 0 }, N_("F"), N_("follow the selected process"), key_follow },
+	{ { ' ', 0 }, N_("Space"), N_("tag or untag the selected process"),
+	    key_tag },
+	{ { 'c', 0 }, N_("c"), N_("tag the selected process and its children"),
+	    key_tag_children },
+	{ { 'U', 0 }, N_("U"), N_("untag every process"), key_untag },
+	{ { 'H', 0 }, N_("H"), N_("show or hide threads"), key_threads },
+	{ { 'K', 0 }, N_("K"), N_("show or hide kernel threads"),
+	    key_kthreads },
+	{ { '\r', '\n', 'i' }, N_("Enter i"),
+	    N_("details of the selected process"), key_detail },
+	{ { 'k', KEY_F(9), 0 }, N_("k F9"),
+	    N_("send a signal to the selected or tagged processes"), key_kill },
+	{ { 'S', KEY_F(2), 0 }, N_("S F2"),
+	    N_("choose the columns (saved in the config file)"), key_setup },
+	{ { 'h', '?', KEY_F(1) }, N_("h ? F1"), N_("this help"), key_help },
+	{ { 12, 0 }, N_("Ctrl-L"), N_("redraw the screen"), key_redraw },
+	{ { 'q', KEY_F(10), 0 }, N_("q F10"), N_("quit"), key_quit },
+};
+
+static void
+key_quit(struct tui *t)
+{
+	t->quit = 1;
+}
+
+static void
+key_help(struct tui *t)
+{
+	t->mode = MODE_HELP;
+	t->help_scroll = 0;
+}
+
+static void
+key_redraw(struct tui *t)
+{
+	clearok(curscr, TRUE);
+}
+
+static void
+key_up(struct tui *t)
+{
+	if (t->sel > 0)
+		tui_select_index(t, t->sel - 1);
+}
+
+static void
+key_down(struct tui *t)
+{
+	tui_select_index(t, t->sel + 1);
+}
+
+static void
+key_pgup(struct tui *t)
+{
+	size_t	h = t->table_h > 1 ? t->table_h - 1 : 1;
+
+	t->top = t->top > h ? t->top - h : 0;
+	tui_select_index(t, t->sel > h ? t->sel - h : 0);
+}
+
+static void
+key_pgdn(struct tui *t)
+{
+	size_t	h = t->table_h > 1 ? t->table_h - 1 : 1;
+
+	t->top += h;
+	tui_select_index(t, t->sel + h);
+}
+
+static void
+key_home(struct tui *t)
+{
+	tui_select_index(t, 0);
+}
+
+static void
+key_end(struct tui *t)
+{
+	tui_select_index(t, t->m->nview > 0 ? t->m->nview - 1 : 0);
+}
+
+static void
+key_tree(struct tui *t)
+{
+	t->vo->tree = !t->vo->tree;
+	t->follow = 1;		/* keep the same process selected */
+	tui_apply_view(t);
+	t->follow = 0;
+}
+
+static void
+key_fold(struct tui *t, int collapsed)
+{
+	struct proc	*p = tui_selected(t);
+
+	if (p == NULL || !t->vo->tree)
+		return;
+	p->collapsed = collapsed;
+	tui_apply_view(t);
+}
+
+static void
+key_collapse(struct tui *t)
+{
+	key_fold(t, 1);
+}
+
+static void
+key_expand(struct tui *t)
+{
+	key_fold(t, 0);
+}
+
+static void
+key_expand_all(struct tui *t)
+{
+	size_t	i;
+
+	for (i = 0; i < t->m->nrows; i++)
+		t->m->rows[i]->collapsed = 0;
+	tui_apply_view(t);
+}
+
+static void
+key_sort_by(struct tui *t, enum model_col col, int descending)
+{
+	t->vo->sort = col;
+	t->vo->descending = descending;
+	tui_apply_view(t);
+	tui_status(t, 0, _("sorted by %s%s"), model_col_name(col),
+	    descending ? "" : _(" (ascending)"));
+}
+
+static void
+key_sort_pick(struct tui *t)
+{
+	tui_sort_start(t);
+}
+
+/* The sortable columns on screen, in screen order, for < and >. */
+static void
+key_sort_step(struct tui *t, int step)
+{
+	size_t	i, n = t->ncolumns, cur = 0;
+
+	for (i = 0; i < n; i++) {
+		if (t->columns[i]->sort == t->vo->sort) {
+			cur = i;
+			break;
+		}
+	}
+	i = (cur + n + step) % n;
+	key_sort_by(t, t->columns[i]->sort, t->vo->descending);
+}
+
+static void
+key_sort_prev(struct tui *t)
+{
+	key_sort_step(t, -1);
+}
+
+static void
+key_sort_next(struct tui *t)
+{
+	key_sort_step(t, 1);
+}
+
+static void
+key_sort_cpu(struct tui *t)
+{
+	key_sort_by(t, COL_CPU, 1);
+}
+
+static void
+key_sort_mem(struct tui *t)
+{
+	key_sort_by(t, COL_MEM, 1);
+}
+
+static void
+key_sort_time(struct tui *t)
+{
+	key_sort_by(t, COL_TIME, 1);
+}
+
+static void
+key_invert(struct tui *t)
+{
+	key_sort_by(t, t->vo->sort, !t->vo->descending);
+}
+
+static void
+key_search(struct tui *t)
+{
+	t->mode = MODE_SEARCH;
+	buf_reset(&t->input);
+}
+
+/* Select the next row whose command line matches the search. */
+static void
+key_search_next(struct tui *t)
+{
+	const char	*cmd;
+	size_t		 i, n = t->m->nview;
+
+	if (t->search == NULL || n == 0)
+		return;
+	for (i = 1; i <= n; i++) {
+		struct proc *p = t->m->view[(t->sel + i) % n].p;
+
+		cmd = model_proc_cmdline(p);
+		if (rx_match(t->search, cmd, strlen(cmd))) {
+			tui_select_index(t, (t->sel + i) % n);
+			return;
+		}
+	}
+	tui_status(t, 1, _("no match for %s"), rx_pattern(t->search));
+}
+
+static void
+key_filter(struct tui *t)
+{
+	t->mode = MODE_FILTER;
+	buf_reset(&t->saved_filter);
+	if (t->vo->filter != NULL)
+		buf_adds(&t->saved_filter, rx_pattern(t->vo->filter));
+	buf_reset(&t->input);
+	buf_adds(&t->input, buf_str(&t->saved_filter));
+}
+
+static void
+key_user(struct tui *t)
+{
+	tui_user_start(t);
+}
+
+static void
+key_follow(struct tui *t)
+{
+	t->follow = !t->follow;
+	tui_status(t, 0, t->follow ? _("following the selected process") :
+	    _("not following"));
+}
+
+static void
+key_tag(struct tui *t)
+{
+	struct proc	*p = tui_selected(t);
+
+	if (p == NULL)
+		return;
+	p->tagged = !p->tagged;
+	key_down(t);
+}
+
+/* Tag a process and everything below it in the tree (by PPID). */
+static void
+key_tag_children(struct tui *t)
+{
+	struct proc	*p = tui_selected(t), *q, *a;
+	size_t		 i;
+
+	if (p == NULL)
+		return;
+	p->tagged = 1;
+	for (i = 0; i < t->m->nrows; i++) {
+		q = t->m->rows[i];
+		for (a = model_find(t->m, q->ppid); a != NULL && a != q;
+		    a = a->ppid != a->pid ? model_find(t->m, a->ppid) : NULL) {
+			if (a == p) {
+				q->tagged = 1;
+				break;
+			}
+			if (a->pid <= 1)
+				break;
+		}
+	}
+}
+
+static void
+key_untag(struct tui *t)
+{
+	size_t	i;
+
+	for (i = 0; i < t->m->nrows; i++)
+		t->m->rows[i]->tagged = 0;
+}
+
+static void
+key_threads(struct tui *t)
+{
+	refresh_set_threads(t->r, !t->vo->show_threads);
+	refresh_tick(t->r);
+	tui_apply_view(t);
+	tui_status(t, 0, t->vo->show_threads ? _("showing threads") :
+	    _("hiding threads"));
+}
+
+static void
+key_kthreads(struct tui *t)
+{
+	t->vo->show_kthreads = !t->vo->show_kthreads;
+	tui_apply_view(t);
+	tui_status(t, 0, t->vo->show_kthreads ?
+	    _("showing kernel threads") : _("hiding kernel threads"));
+}
+
+static void
+key_detail(struct tui *t)
+{
+	if (tui_selected(t) != NULL)
+		tui_detail_open(t);
+}
+
+static void
+key_kill(struct tui *t)
+{
+	if (t->o->readonly) {
+		tui_status(t, 1, "%s", action_readonly_refusal());
+		return;
+	}
+	tui_kill_start(t);
+}
+
+static void
+key_setup(struct tui *t)
+{
+	tui_setup_start(t);
+}
+
+static void
+key_mouse(struct tui *t)
+{
+	MEVENT	ev;
+
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & BUTTON4_PRESSED)
+		key_up(t);
+	else if (ev.bstate & BUTTON5_PRESSED)
+		key_down(t);
+	else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))
+		tui_table_click(t, ev.y, ev.x);
+}
+
+/* One key, in whatever mode the screen is in. */
+void
+tui_key(struct tui *t, int c)
+{
+	size_t	i, j;
+
+	switch (t->mode) {
+	case MODE_SEARCH:
+	case MODE_FILTER:
+		tui_prompt_key(t, c);
+		return;
+	case MODE_SIGNAL:
+		tui_signal_key(t, c);
+		return;
+	case MODE_CONFIRM:
+		tui_confirm_key(t, c);
+		return;
+	case MODE_SORT:
+	case MODE_USER:
+	case MODE_SETUP:
+		tui_pick_key(t, c);
+		return;
+	case MODE_DETAIL:
+		tui_detail_key(t, c);
+		return;
+	case MODE_HELP:
+		if (c == KEY_DOWN || c == KEY_NPAGE)
+			t->help_scroll += c == KEY_DOWN ? 1 : 10;
+		else if (c == KEY_UP || c == KEY_PPAGE)
+			t->help_scroll -= t->help_scroll < (c == KEY_UP ? 1U :
+			    10U) ? t->help_scroll : (c == KEY_UP ? 1 : 10);
+		else
+			t->mode = MODE_NORMAL;
+		return;
+	case MODE_NORMAL:
+		break;
+	}
+	if (c == KEY_MOUSE) {
+		key_mouse(t);
+		return;
+	}
+	if (c == KEY_RESIZE)
+		return;
+	for (i = 0; i < nitems(tui_keys); i++) {
+		for (j = 0; j < nitems(tui_keys[i].keys) &&
+		    tui_keys[i].keys[j] != 0; j++) {
+			if (tui_keys[i].keys[j] == c) {
+				tui_keys[i].fn(t);
+				return;
+			}
+		}
+	}
+}
+
+/* The help screen, made from the key table so it cannot drift. */
+void
+tui_help_draw(struct tui *t)
+{
+	char	line[256];
+	size_t	i, n = 0;
+	int	y = 2;
+
+	tui_cstr(t, 0, 0, t->cols, _("vigil " PACKAGE_VERSION
+	    " - keys (any other key returns; Up/Down scroll)"),
+	    tui_attr(t, C_HEADER));
+	for (i = 0; i < nitems(tui_keys) && y < t->rows; i++) {
+		if (tui_keys[i].label == NULL)
+			continue;
+		if (n++ < t->help_scroll)
+			continue;
+		snprintf(line, sizeof line, "%-10s", _(tui_keys[i].label));
+		tui_cstr(t, y, 1, 10, line, tui_attr(t, C_LABEL));
+		tui_cstr(t, y, 12, t->cols - 12, _(tui_keys[i].help),
+		    A_NORMAL);
+		y++;
+	}
+	if (y < t->rows - 1) {
+		snprintf(line, sizeof line, "%s%s", t->o->readonly ?
+		    _("Read-only mode: actions are disabled. ") : "",
+		    _("Tagged processes are shown in yellow; actions apply to them when any are tagged."));
+		tui_cstr(t, y + 1, 1, t->cols - 1, line, A_NORMAL);
+	}
+}

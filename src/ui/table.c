@@ -1,0 +1,393 @@
+/* The process table: columns, rows, tree lines and history sparklines. */
+
+#include "vigil.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "fmt.h"
+#include "model.h"
+#include "ui-int.h"
+
+enum {
+	TC_PID, TC_PPID, TC_USER, TC_PRI, TC_NI, TC_VIRT, TC_RES, TC_SHR,
+	TC_STATE, TC_CPU, TC_MEM, TC_TIME, TC_THREADS, TC_IO, TC_CPU_HIST,
+	TC_MEM_HIST, TC_COMMAND
+};
+
+const struct tui_column tui_all_columns[] = {
+	{ "PID", "PID", 7, 0, COL_PID, TC_PID },
+	{ "PPID", "PPID", 7, 0, COL_PPID, TC_PPID },
+	{ "USER", "USER", 8, 1, COL_USER, TC_USER },
+	{ "PRI", "PRI", 3, 0, COL_PRIO, TC_PRI },
+	{ "NI", "NI", 3, 0, COL_NICE, TC_NI },
+	{ "VIRT", "VIRT", 5, 0, COL_VIRT, TC_VIRT },
+	{ "RES", "RES", 5, 0, COL_RES, TC_RES },
+	{ "SHR", "SHR", 5, 0, COL_SHR, TC_SHR },
+	{ "S", "S", 1, 1, COL_STATE, TC_STATE },
+	{ "CPU%", "CPU%", 5, 0, COL_CPU, TC_CPU },
+	{ "MEM%", "MEM%", 4, 0, COL_MEM, TC_MEM },
+	{ "TIME+", "TIME+", 9, 0, COL_TIME, TC_TIME },
+	{ "THREADS", "THR", 4, 0, COL_THREADS, TC_THREADS },
+	{ "IO", "IO/s", 7, 0, COL_IO, TC_IO },
+	{ "CPU_HISTORY", "CPU-HIST", -1, 1, COL_CPU, TC_CPU_HIST },
+	{ "MEM_HISTORY", "MEM-HIST", -1, 1, COL_RES, TC_MEM_HIST },
+	{ "COMMAND", "Command", 0, 1, COL_CMDLINE, TC_COMMAND },
+};
+const size_t tui_nall_columns = nitems(tui_all_columns);
+
+static const char *tui_default_columns =
+    "PID USER PRI NI VIRT RES SHR S CPU% MEM% TIME+ CPU_HISTORY MEM_HISTORY COMMAND";
+
+static int	table_width(const struct tui *, const struct tui_column *);
+
+/*
+ * Parse a space-separated column list (names as in the config file).
+ * COMMAND always ends the line. Returns 0, or -1 leaving the columns as
+ * they were.
+ */
+int
+tui_columns_parse(struct tui *t, const char *list)
+{
+	const struct tui_column	*cols[TUI_MAX_COLUMNS];
+	char			 word[32];
+	size_t			 n = 0, i, len;
+	const char		*p = list;
+
+	while (*p != '\0') {
+		p += strspn(p, " \t,");
+		if ((len = strcspn(p, " \t,")) == 0)
+			break;
+		if (len >= sizeof word)
+			return (-1);
+		memcpy(word, p, len);
+		word[len] = '\0';
+		p += len;
+		for (i = 0; i < tui_nall_columns; i++) {
+			if (strcasecmp(word, tui_all_columns[i].name) == 0)
+				break;
+		}
+		if (i == tui_nall_columns || n == TUI_MAX_COLUMNS - 1)
+			return (-1);
+		if (tui_all_columns[i].id != TC_COMMAND)
+			cols[n++] = &tui_all_columns[i];
+	}
+	cols[n++] = &tui_all_columns[TC_COMMAND];
+	memcpy(t->columns, cols, n * sizeof *cols);
+	t->ncolumns = n;
+	return (0);
+}
+
+void
+tui_columns_default(struct tui *t)
+{
+	tui_columns_parse(t, tui_default_columns);
+}
+
+void
+tui_columns_string(struct tui *t, struct buf *b)
+{
+	size_t	i;
+
+	for (i = 0; i < t->ncolumns; i++) {
+		if (i > 0)
+			buf_addc(b, ' ');
+		buf_adds(b, t->columns[i]->name);
+	}
+}
+
+/* History columns shrink on narrow screens so the command keeps room. */
+static int
+table_width(const struct tui *t, const struct tui_column *c)
+{
+	int	w;
+
+	if (c->width >= 0)
+		return (c->width);
+	w = (t->cols - 86) / 2;
+	if (w < 3)
+		w = 3;
+	return (w > TUI_SPARK_WIDTH ? TUI_SPARK_WIDTH : w);
+}
+
+static void
+table_title(struct tui *t, int y)
+{
+	const struct tui_column	*c;
+	size_t			 i;
+	int			 x = 0, w, attr;
+	char			 title[32];
+
+	tui_fill(y, 0, t->cols, tui_attr(t, C_HEADER));
+	for (i = 0; i < t->ncolumns && x < t->cols; i++) {
+		c = t->columns[i];
+		w = table_width(t, c);
+		if (w == 0 || x + w > t->cols)
+			w = t->cols - x;
+		attr = c->sort == t->vo->sort && c->id != TC_CPU_HIST &&
+		    c->id != TC_MEM_HIST ? tui_attr(t, C_SELECTED) :
+		    tui_attr(t, C_HEADER);
+		if (c->left)
+			snprintf(title, sizeof title, "%-*s", w, c->title);
+		else
+			snprintf(title, sizeof title, "%*s", w, c->title);
+		tui_cstr(t, y, x, w, title, attr);
+		x += w + 1;
+	}
+}
+
+/* The tree lines before a command, as htop draws them. */
+static void
+table_tree(struct tui *t, struct buf *b, const struct view_row *v)
+{
+	int	d;
+
+	for (d = 1; d < v->depth; d++) {
+		if (d < 64 && (v->guides & (1ULL << d)))
+			buf_adds(b, t->utf8 ? "\xe2\x94\x82  " : "|  ");
+		else
+			buf_adds(b, "   ");
+	}
+	if (v->depth == 0)
+		return;
+	if (t->utf8)
+		buf_adds(b, v->last ? "\xe2\x94\x94" : "\xe2\x94\x9c");
+	else
+		buf_adds(b, v->last ? "`" : "|");
+	if (v->folded)
+		buf_adds(b, "+ ");
+	else
+		buf_adds(b, t->utf8 ? "\xe2\x94\x80 " : "- ");
+}
+
+static void
+table_command(struct tui *t, int y, int x, int w, const struct view_row *v,
+    int attr, int selected)
+{
+	const struct proc	*p = v->p;
+	const char		*cmd = model_proc_cmdline(p);
+	size_t			 len = strlen(cmd), arg0, base;
+	int			 used;
+
+	if (t->vo->tree && v->depth > 0) {
+		struct buf	tree = BUF_INITIALIZER;
+
+		/* Drawn through tui_textp, which cuts it at the edge. */
+		table_tree(t, &tree, v);
+		used = tui_textp(t, y, x, w, buf_str(&tree), tree.len,
+		    selected ? attr : tui_attr(t, C_TREE), 0);
+		buf_free(&tree);
+		x += used;
+		w -= used;
+	} else if (v->folded) {
+		tui_cstr(t, y, x, 2, "+ ", attr);
+		x += 2;
+		w -= 2;
+	}
+	if (w <= 0)
+		return;
+	if (p->kthread || p->cmdline == NULL || p->cmdline[0] == '\0' ||
+	    selected) {
+		tui_text(t, y, x, w, cmd, len, p->kthread && !selected ?
+		    tui_attr(t, C_KTHREAD) : attr);
+		return;
+	}
+	/* The program's base name stands out, as in htop. */
+	arg0 = strcspn(cmd, " ");
+	for (base = arg0; base > 0 && cmd[base - 1] != '/'; base--)
+		;
+	used = tui_textp(t, y, x, w, cmd, base, attr, 0);
+	used += tui_textp(t, y, x + used, w - used, cmd + base, arg0 - base,
+	    tui_attr(t, C_BASENAME), 0);
+	tui_textp(t, y, x + used, w - used, cmd + arg0, len - arg0, attr, 1);
+}
+
+static void
+table_cell(struct tui *t, char *out, size_t len, const struct tui_column *c,
+    const struct proc *p)
+{
+	char	tmp[FMT_SIZE];
+
+	switch (c->id) {
+	case TC_PID:
+		snprintf(out, len, "%d", p->pid);
+		break;
+	case TC_PPID:
+		snprintf(out, len, "%d", p->ppid);
+		break;
+	case TC_USER:
+		if (p->user != NULL)
+			snprintf(out, len, "%s", p->user);
+		else
+			snprintf(out, len, "%u", p->uid);
+		break;
+	case TC_PRI:
+		if (p->prio < -99)
+			snprintf(out, len, "RT");
+		else
+			snprintf(out, len, "%d", p->prio);
+		break;
+	case TC_NI:
+		snprintf(out, len, "%d", p->nice);
+		break;
+	case TC_VIRT:
+		snprintf(out, len, "%s", fmt_kib(tmp, sizeof tmp, p->vsz_kb));
+		break;
+	case TC_RES:
+		snprintf(out, len, "%s", fmt_kib(tmp, sizeof tmp, p->rss_kb));
+		break;
+	case TC_SHR:
+		snprintf(out, len, "%s", fmt_kib(tmp, sizeof tmp, p->shr_kb));
+		break;
+	case TC_STATE:
+		snprintf(out, len, "%c", p->state);
+		break;
+	case TC_CPU:
+		snprintf(out, len, p->cpu_pct < 999.95 ? "%.1f" : "%.0f",
+		    p->cpu_pct);
+		break;
+	case TC_MEM:
+		snprintf(out, len, p->mem_pct < 99.95 ? "%.1f" : "%.0f",
+		    p->mem_pct);
+		break;
+	case TC_TIME:
+		snprintf(out, len, "%s", fmt_time_plus(tmp, sizeof tmp,
+		    (double)p->ticks / t->m->hz));
+		break;
+	case TC_THREADS:
+		snprintf(out, len, "%d", p->nlwp);
+		break;
+	case TC_IO:
+		if (!p->has_io)
+			snprintf(out, len, "-");
+		else
+			snprintf(out, len, "%s", fmt_rate(tmp, sizeof tmp,
+			    p->io_rate));
+		break;
+	default:
+		out[0] = '\0';
+		break;
+	}
+}
+
+static void
+table_row(struct tui *t, int y, const struct view_row *v, int selected)
+{
+	const struct tui_column	*c;
+	const struct proc	*p = v->p;
+	char			 cell[64];
+	double			 hv[TUI_SPARK_WIDTH];
+	size_t			 i, k;
+	int			 x = 0, w, attr, cattr;
+
+	if (selected)
+		attr = tui_attr(t, C_SELECTED);
+	else if (p->tagged)
+		attr = tui_attr(t, C_TAGGED);
+	else
+		attr = A_NORMAL;
+	if (selected || p->tagged)
+		tui_fill(y, 0, t->cols, attr);
+	for (i = 0; i < t->ncolumns && x < t->cols; i++) {
+		c = t->columns[i];
+		w = table_width(t, c);
+		if (w == 0 || x + w > t->cols)
+			w = t->cols - x;
+		cattr = attr;
+		switch (c->id) {
+		case TC_COMMAND:
+			table_command(t, y, x, w, v, attr, selected);
+			break;
+		case TC_CPU_HIST:
+		case TC_MEM_HIST:
+			k = tui_ring_tail(c->id == TC_CPU_HIST ? &p->h_cpu :
+			    &p->h_rss, 0, hv, w);
+			buf_reset(&t->scratch);
+			tui_sparkline(t, &t->scratch, hv, k, w,
+			    c->id == TC_CPU_HIST ? 100 * MODEL_CPU_SCALE : 0);
+			if (!selected)
+				cattr = tui_attr(t, c->id == TC_CPU_HIST ?
+				    C_SPARK_CPU : C_SPARK_MEM);
+			attron(cattr);
+			mvaddstr(y, x, buf_str(&t->scratch));
+			attroff(cattr);
+			break;
+		default:
+			table_cell(t, cell, sizeof cell, c, p);
+			if (!selected && c->id == TC_STATE)
+				cattr = p->state == 'R' ? tui_attr(t, C_STATE_R) :
+				    p->state == 'D' ? tui_attr(t, C_STATE_D) :
+				    attr;
+			if (!c->left) {
+				char	right[64];
+
+				snprintf(right, sizeof right, "%*s", w, cell);
+				tui_cstr(t, y, x, w, right, cattr);
+			} else
+				tui_cstr(t, y, x, w, cell, cattr);
+			break;
+		}
+		x += w + 1;
+	}
+}
+
+void
+tui_table_draw(struct tui *t)
+{
+	size_t	i;
+	int	y;
+
+	table_title(t, t->table_y - 1);
+	for (y = 0; y < t->table_h; y++) {
+		i = t->top + y;
+		if (i >= t->m->nview) {
+			move(t->table_y + y, 0);
+			clrtoeol();
+			continue;
+		}
+		table_row(t, t->table_y + y, &t->m->view[i], i == t->sel);
+	}
+}
+
+/*
+ * A click on the title row sorts by that column (again: the other way);
+ * on a process row, selects it. Returns 1 if the click was the table's.
+ */
+int
+tui_table_click(struct tui *t, int y, int x)
+{
+	const struct tui_column	*c;
+	size_t			 i;
+	int			 cx = 0, w;
+
+	if (y == t->table_y - 1) {
+		for (i = 0; i < t->ncolumns; i++) {
+			c = t->columns[i];
+			w = table_width(t, c);
+			if (x >= cx && (w == 0 || x < cx + w + 1)) {
+				if (c->sort == t->vo->sort)
+					t->vo->descending = !t->vo->descending;
+				else {
+					t->vo->sort = c->sort;
+					t->vo->descending = c->sort != COL_PID &&
+					    c->sort != COL_USER &&
+					    c->sort != COL_CMDLINE;
+				}
+				tui_apply_view(t);
+				return (1);
+			}
+			cx += w + 1;
+		}
+		return (1);
+	}
+	if (y >= t->table_y && y < t->table_y + t->table_h) {
+		i = t->top + (y - t->table_y);
+		if (i < t->m->nview)
+			tui_select_index(t, i);
+		return (1);
+	}
+	return (0);
+}

@@ -1,0 +1,367 @@
+/* The interactive monitor: screen setup, the loop's callbacks, drawing. */
+
+#include "vigil.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <langinfo.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "loop.h"
+#include "model.h"
+#include "options.h"
+#include "refresh.h"
+#include "rx.h"
+#include "sample.h"
+#include "tui.h"
+#include "ui-int.h"
+#include "xalloc.h"
+
+#define TUI_STATUS_SECONDS	5
+
+static void	tui_colors(struct tui *);
+static void	tui_tick(void *);
+static void	tui_input(int, short, void *);
+static void	tui_signal(int, void *);
+static void	tui_layout(struct tui *);
+static void	tui_bottom(struct tui *);
+
+static double
+tui_clock(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec + ts.tv_nsec / 1e9);
+}
+
+void
+tui_status(struct tui *t, int error, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->status, sizeof t->status, fmt, ap);
+	va_end(ap);
+	t->status_error = error;
+	t->status_until = tui_clock() + TUI_STATUS_SECONDS;
+}
+
+static void
+tui_colors(struct tui *t)
+{
+	static const struct {
+		enum tui_color	c;
+		short		fg, bg;
+	} pairs[] = {
+		{ C_HEADER, COLOR_BLACK, COLOR_GREEN },
+		{ C_SELECTED, COLOR_BLACK, COLOR_CYAN },
+		{ C_LABEL, COLOR_CYAN, -1 },
+		{ C_BAR_USER, COLOR_GREEN, -1 },
+		{ C_BAR_NICE, COLOR_BLUE, -1 },
+		{ C_BAR_SYSTEM, COLOR_RED, -1 },
+		{ C_BAR_IOWAIT, COLOR_WHITE, -1 },
+		{ C_BAR_IRQ, COLOR_YELLOW, -1 },
+		{ C_BAR_STEAL, COLOR_CYAN, -1 },
+		{ C_MEM_USED, COLOR_GREEN, -1 },
+		{ C_MEM_BUFFERS, COLOR_BLUE, -1 },
+		{ C_MEM_CACHE, COLOR_YELLOW, -1 },
+		{ C_SWAP, COLOR_RED, -1 },
+		{ C_SPARK_CPU, COLOR_GREEN, -1 },
+		{ C_SPARK_MEM, COLOR_MAGENTA, -1 },
+		{ C_BASENAME, COLOR_CYAN, -1 },
+		{ C_TREE, COLOR_CYAN, -1 },
+		{ C_TAGGED, COLOR_YELLOW, -1 },
+		{ C_KTHREAD, COLOR_GREEN, -1 },
+		{ C_STATE_R, COLOR_GREEN, -1 },
+		{ C_STATE_D, COLOR_RED, -1 },
+		{ C_FKEY, COLOR_WHITE, COLOR_BLACK },
+		{ C_FLABEL, COLOR_BLACK, COLOR_CYAN },
+		{ C_STATUS, COLOR_BLACK, COLOR_YELLOW },
+		{ C_ERROR, COLOR_WHITE, COLOR_RED },
+		{ C_MATCH, COLOR_BLACK, COLOR_YELLOW },
+		{ C_DIALOG, COLOR_BLACK, COLOR_WHITE },
+	};
+	size_t	i;
+	short	bg;
+
+	t->color = !t->o->no_color && has_colors();
+	if (!t->color)
+		return;
+	start_color();
+	/* -1 is the terminal's own background, where the terminal has it. */
+	bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
+	for (i = 0; i < nitems(pairs); i++)
+		init_pair(pairs[i].c, pairs[i].fg, pairs[i].bg == -1 ? bg :
+		    pairs[i].bg);
+}
+
+/* Header, title row, process rows, and the bottom line. */
+static void
+tui_layout(struct tui *t)
+{
+	int	h;
+
+	getmaxyx(stdscr, t->rows, t->cols);
+	h = tui_header_height(t);
+	t->table_y = h + 1;
+	t->table_h = t->rows - t->table_y - 1;
+	if (t->table_h < 0)
+		t->table_h = 0;
+}
+
+struct proc *
+tui_selected(struct tui *t)
+{
+	if (t->sel >= t->m->nview)
+		return (NULL);
+	return (t->m->view[t->sel].p);
+}
+
+/* Select row i and scroll so it is visible. */
+void
+tui_select_index(struct tui *t, size_t i)
+{
+	struct proc	*p;
+
+	if (t->m->nview == 0) {
+		t->sel = t->top = 0;
+		return;
+	}
+	if (i >= t->m->nview)
+		i = t->m->nview - 1;
+	t->sel = i;
+	if (t->sel < t->top)
+		t->top = t->sel;
+	if (t->table_h > 0 && t->sel >= t->top + t->table_h)
+		t->top = t->sel - t->table_h + 1;
+	if (t->top + t->table_h > t->m->nview)
+		t->top = t->m->nview > (size_t)t->table_h ?
+		    t->m->nview - t->table_h : 0;
+	p = t->m->view[t->sel].p;
+	t->sel_pid = p->pid;
+	t->sel_start = p->start;
+}
+
+/*
+ * Rebuild the view, then place the selection: on the same process when
+ * following it (F), else on the same row, as htop does.
+ */
+void
+tui_apply_view(struct tui *t)
+{
+	size_t	i;
+
+	refresh_view(t->r);
+	if (t->follow) {
+		for (i = 0; i < t->m->nview; i++) {
+			if (t->m->view[i].p->pid == t->sel_pid &&
+			    t->m->view[i].p->start == t->sel_start) {
+				tui_select_index(t, i);
+				return;
+			}
+		}
+		t->follow = 0;	/* it is gone */
+	}
+	tui_select_index(t, t->sel);
+}
+
+static void
+tui_bottom(struct tui *t)
+{
+	static const struct {
+		const char	*key;
+		const char	*label;
+	} fkeys[] = {
+		{ "F1", N_("Help") }, { "F2", N_("Setup") },
+		{ "F3", N_("Search") }, { "F4", N_("Filter") },
+		{ "F5", N_("Tree") }, { "F6", N_("SortBy") },
+		{ "F9", N_("Kill") }, { "F10", N_("Quit") },
+	};
+	size_t	i;
+	int	y = t->rows - 1, x = 0, w;
+
+	if (t->mode == MODE_SEARCH || t->mode == MODE_FILTER) {
+		tui_prompt_draw(t);
+		return;
+	}
+	if (t->status[0] != '\0' && tui_clock() < t->status_until) {
+		tui_cstr(t, y, 0, t->cols, t->status,
+		    tui_attr(t, t->status_error ? C_ERROR : C_STATUS));
+		return;
+	}
+	t->status[0] = '\0';
+	move(y, 0);
+	clrtoeol();
+	for (i = 0; i < nitems(fkeys) && x < t->cols; i++) {
+		w = strlen(fkeys[i].key);
+		x += tui_cstr(t, y, x, w, fkeys[i].key, tui_attr(t, C_FKEY));
+		w = strlen(_(fkeys[i].label)) + 1;
+		if (x + w > t->cols)
+			w = t->cols - x;
+		x += tui_cstr(t, y, x, w, _(fkeys[i].label),
+		    tui_attr(t, C_FLABEL));
+	}
+	if (x < t->cols && t->vo->filter != NULL) {
+		char	note[128];
+
+		snprintf(note, sizeof note, _(" filter: %s"),
+		    rx_pattern(t->vo->filter));
+		tui_cstr(t, y, x, t->cols - x, note, A_BOLD);
+	}
+}
+
+void
+tui_draw(struct tui *t)
+{
+	tui_layout(t);
+	erase();
+	switch (t->mode) {
+	case MODE_HELP:
+		tui_help_draw(t);
+		break;
+	case MODE_DETAIL:
+		tui_detail_draw(t);
+		break;
+	default:
+		tui_header_draw(t, t->table_y - 1);
+		tui_table_draw(t);
+		if (t->mode == MODE_SIGNAL)
+			tui_signal_draw(t);
+		else if (t->mode == MODE_SORT || t->mode == MODE_USER ||
+		    t->mode == MODE_SETUP)
+			tui_pick_draw(t);
+		tui_bottom(t);
+		break;
+	}
+	refresh();
+}
+
+static void
+tui_tick(void *arg)
+{
+	struct tui	*t = arg;
+
+	refresh_tick(t->r);
+	tui_apply_view(t);
+	tui_draw(t);
+	loop_rearm_timer(t->loop, t->timer, t->o->delay / 10.0);
+}
+
+static void
+tui_input(int fd, short revents, void *arg)
+{
+	struct tui	*t = arg;
+	int		 c;
+
+	if (revents & (POLLHUP | POLLERR)) {
+		loop_exit(t->loop, 0);	/* the terminal went away */
+		return;
+	}
+	while ((c = getch()) != ERR) {
+		tui_key(t, c);
+		if (t->quit) {
+			loop_exit(t->loop, 0);
+			return;
+		}
+	}
+	tui_draw(t);
+}
+
+static void
+tui_signal(int signo, void *arg)
+{
+	struct tui	*t = arg;
+	struct winsize	 ws;
+
+	if (signo == SIGWINCH) {
+		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+		    ws.ws_row > 0 && ws.ws_col > 0)
+			resizeterm(ws.ws_row, ws.ws_col);
+		clearok(curscr, TRUE);
+		tui_layout(t);
+		tui_select_index(t, t->sel);
+		tui_draw(t);
+		return;
+	}
+	loop_exit(t->loop, signo == SIGINT ? 0 : 128 + signo);
+}
+
+int
+tui_run(struct options *o)
+{
+	struct tui	 t;
+	SCREEN		*screen;
+	double		 delay = o->delay / 10.0;
+	int		 status;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, _("vigil: the monitor needs a terminal; use --batch for snapshots\n"));
+		return (1);
+	}
+	memset(&t, 0, sizeof t);
+	t.o = o;
+	if ((t.r = refresh_new(o)) == NULL)
+		return (2);
+	t.m = refresh_model(t.r);
+	t.vo = refresh_view_opts(t.r);
+	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	tui_columns_default(&t);
+	tui_config_load(&t);
+
+	if ((screen = newterm(NULL, stdout, stdin)) == NULL) {
+		fprintf(stderr, _("vigil: cannot use terminal type '%s'\n"),
+		    getenv("TERM") != NULL ? getenv("TERM") : "");
+		refresh_free(t.r);
+		return (1);
+	}
+	set_escdelay(25);
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	tui_colors(&t);
+	if (!o->no_mouse)
+		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED |
+		    BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+
+	t.loop = loop_new();
+	loop_add_fd(t.loop, STDIN_FILENO, POLLIN, tui_input, &t);
+	loop_add_signal(t.loop, SIGWINCH, tui_signal, &t);
+	loop_add_signal(t.loop, SIGINT, tui_signal, &t);
+	loop_add_signal(t.loop, SIGTERM, tui_signal, &t);
+	loop_add_signal(t.loop, SIGHUP, tui_signal, &t);
+
+	/* A first look at once, then real deltas after a short interval. */
+	refresh_tick(t.r);
+	tui_layout(&t);
+	tui_apply_view(&t);
+	tui_draw(&t);
+	t.timer = loop_add_timer(t.loop, delay < 0.5 ? delay : 0.5, 0,
+	    tui_tick, &t);
+	status = loop_run(t.loop);
+
+	endwin();
+	delscreen(screen);
+	loop_free(t.loop);
+	tui_detail_close(&t);
+	rx_free(t.search);
+	rx_free(t.filter);
+	free(t.targets);
+	buf_free(&t.input);
+	buf_free(&t.saved_filter);
+	buf_free(&t.scratch);
+	refresh_free(t.r);
+	return (status);
+}

@@ -1,0 +1,161 @@
+/* Private interface between the files of src/ui/. */
+#ifndef VIGIL_UI_INT_H
+#define VIGIL_UI_INT_H
+
+#include <stddef.h>
+
+#include "action.h"
+#include "buf.h"
+#include "detail.h"
+#include "model.h"
+
+struct loop;
+struct options;
+struct refresh;
+struct rx;
+
+/* Colour pairs and their monochrome stand-ins. */
+enum tui_color {
+	C_DEFAULT, C_HEADER, C_SELECTED, C_LABEL, C_BAR_USER, C_BAR_NICE,
+	C_BAR_SYSTEM, C_BAR_IOWAIT, C_BAR_IRQ, C_BAR_STEAL, C_MEM_USED,
+	C_MEM_BUFFERS, C_MEM_CACHE, C_SWAP, C_SPARK_CPU, C_SPARK_MEM,
+	C_BASENAME, C_TREE, C_TAGGED, C_KTHREAD, C_STATE_R, C_STATE_D,
+	C_FKEY, C_FLABEL, C_STATUS, C_ERROR, C_MATCH, C_DIALOG, C__COUNT
+};
+
+enum tui_mode {
+	MODE_NORMAL, MODE_SEARCH, MODE_FILTER, MODE_SIGNAL, MODE_CONFIRM,
+	MODE_HELP, MODE_DETAIL, MODE_SORT, MODE_USER, MODE_SETUP
+};
+
+/* A process-table column as the screen draws it. */
+struct tui_column {
+	const char	*name;		/* for the config file */
+	const char	*title;
+	int		 width;		/* 0: the rest of the line */
+	int		 left;		/* left-aligned */
+	enum model_col	 sort;		/* COL__COUNT: not sortable */
+	int		 id;
+};
+
+#define TUI_MAX_COLUMNS	24
+#define TUI_SPARK_WIDTH	8
+
+struct tui {
+	struct options		*o;
+	struct refresh		*r;
+	struct model		*m;
+	struct view_opts	*vo;
+	struct loop		*loop;
+	int			 timer;
+	int			 utf8;
+	int			 color;
+	int			 rows;
+	int			 cols;
+	int			 quit;
+
+	/* The process table. */
+	const struct tui_column	*columns[TUI_MAX_COLUMNS];
+	size_t			 ncolumns;
+	int			 table_y;	/* first process row */
+	int			 table_h;	/* process rows shown */
+	size_t			 sel;
+	size_t			 top;
+	int			 sel_pid;
+	unsigned long long	 sel_start;
+	int			 follow;
+
+	/* Prompts and their patterns. */
+	enum tui_mode		 mode;
+	struct buf		 input;
+	struct buf		 saved_filter;	/* the filter before editing */
+	struct rx		*search;
+	struct rx		*filter;
+	char			 status[256];
+	int			 status_error;
+	double			 status_until;
+
+	/* Pickers (signals, sort column, users, setup): one cursor. */
+	size_t			 pick;
+	size_t			 pick_top;
+	char			**users;
+	size_t			 nusers;
+
+	/* Kill. */
+	struct action_target	*targets;
+	size_t			 ntargets;
+	int			 signo;
+	int			 confirm_stage;
+
+	/* Detail pane. */
+	struct proc_detail	 detail;
+	int			 detail_env;
+	size_t			 detail_scroll;
+
+	/* Help. */
+	size_t			 help_scroll;
+
+	struct buf		 scratch;
+};
+
+/* tui.c */
+void	tui_status(struct tui *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	tui_draw(struct tui *);
+void	tui_apply_view(struct tui *);
+struct proc *tui_selected(struct tui *);
+void	tui_select_index(struct tui *, size_t);
+
+/* text.c */
+int	tui_attr(const struct tui *, enum tui_color);
+int	tui_text(struct tui *, int, int, int, const char *, size_t, int);
+size_t	tui_fit(const char *, size_t, int, int *);
+int	tui_textp(struct tui *, int, int, int, const char *, size_t, int,
+	    int);
+int	tui_cstr(struct tui *, int, int, int, const char *, int);
+void	tui_fill(int, int, int, int);
+size_t	tui_ring_tail(const struct ring *, int, double *, size_t);
+void	tui_sparkline(struct tui *, struct buf *, const double *, size_t, int,
+	    double);
+
+/* header.c */
+int	tui_header_height(struct tui *);
+void	tui_header_draw(struct tui *, int);
+
+/* table.c */
+extern const struct tui_column	tui_all_columns[];
+extern const size_t		tui_nall_columns;
+void	tui_columns_default(struct tui *);
+int	tui_columns_parse(struct tui *, const char *);
+void	tui_columns_string(struct tui *, struct buf *);
+void	tui_table_draw(struct tui *);
+int	tui_table_click(struct tui *, int, int);
+
+/* keys.c */
+void	tui_key(struct tui *, int);
+void	tui_help_draw(struct tui *);
+
+/* dialog.c */
+void	tui_prompt_key(struct tui *, int);
+void	tui_prompt_draw(struct tui *);
+void	tui_kill_start(struct tui *);
+void	tui_signal_key(struct tui *, int);
+void	tui_signal_draw(struct tui *);
+void	tui_confirm_key(struct tui *, int);
+void	tui_pick_key(struct tui *, int);
+void	tui_pick_draw(struct tui *);
+void	tui_sort_start(struct tui *);
+void	tui_user_start(struct tui *);
+void	tui_setup_start(struct tui *);
+
+/* detail.c */
+void	tui_detail_open(struct tui *);
+void	tui_detail_close(struct tui *);
+void	tui_detail_key(struct tui *, int);
+void	tui_detail_draw(struct tui *);
+
+/* settings.c */
+void	tui_config_load(struct tui *);
+int	tui_config_save(struct tui *, char *, size_t);
+
+#endif
