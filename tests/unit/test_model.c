@@ -374,6 +374,35 @@ test_tree_siblings_sorted(void **state)
 }
 
 static void
+test_tree_collapse(void **state)
+{
+	struct model		*m = model_new(10, HZ);
+	struct view_opts	 o = vo_default();
+	struct sample_proc	 s[] = {
+		sp(1, 0, 0, 0), sp(10, 1, 0, 0), sp(11, 10, 0, 0),
+		sp(12, 11, 0, 0), sp(20, 1, 0, 0)
+	};
+
+	o.tree = 1;
+	model_update(m, s, nitems(s), 10.0);
+	model_find(m, 10)->collapsed = 1;
+	model_view(m, &o);
+	/* 10's subtree is hidden, not shown again as roots. */
+	assert_view(m, (int[]){ 1, 10, 20 }, (int[]){ 0, 1, 1 }, 3);
+	assert_true(m->view[1].folded);
+	assert_false(m->view[2].folded);
+	/* The flag survives an update; expanding shows the subtree. */
+	model_update(m, s, nitems(s), 11.0);
+	model_view(m, &o);
+	assert_int_equal(m->nview, 3);
+	model_find(m, 10)->collapsed = 0;
+	model_view(m, &o);
+	assert_view(m, (int[]){ 1, 10, 11, 12, 20 }, (int[]){ 0, 1, 2, 3, 1 },
+	    5);
+	model_free(m);
+}
+
+static void
 test_sort_columns(void **state)
 {
 	struct model		*m = model_new(10, HZ);
@@ -609,6 +638,7 @@ main(void)
 		cmocka_unit_test(test_tree_reparent_to_init),
 		cmocka_unit_test(test_tree_cycle_terminates),
 		cmocka_unit_test(test_tree_siblings_sorted),
+		cmocka_unit_test(test_tree_collapse),
 		cmocka_unit_test(test_sort_columns),
 		cmocka_unit_test(test_filter_regex),
 		cmocka_unit_test(test_filter_user_pid_kthreads),
