@@ -16,6 +16,7 @@ struct options {
 	int			 batch;
 	int			 help;
 	int			 version;
+	int			 keys;
 	long			 count;		/* snapshots; 0 = until stopped */
 	long			 delay;		/* tenths of a second */
 	enum options_format	 format;

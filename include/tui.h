@@ -5,8 +5,11 @@
 #ifndef VIGIL_TUI_H
 #define VIGIL_TUI_H
 
+#include <stdio.h>
+
 struct options;
 
 int	tui_run(struct options *);
+void	tui_keys_print(FILE *);
 
 #endif

@@ -33,6 +33,11 @@ main(int argc, char **argv)
 		options_free(&o);
 		return (0);
 	}
+	if (o.keys) {
+		tui_keys_print(stdout);
+		options_free(&o);
+		return (0);
+	}
 	if (o.version) {
 		printf("vigil %s\n", PACKAGE_VERSION);
 		options_free(&o);

@@ -17,7 +17,7 @@
 
 enum {
 	OPT_FORMAT = 256, OPT_HISTORY, OPT_HISTORY_SIZE, OPT_THREADS,
-	OPT_KTHREADS, OPT_IO, OPT_READONLY
+	OPT_KTHREADS, OPT_IO, OPT_READONLY, OPT_KEYS
 };
 
 static const struct option options_long[] = {
@@ -40,6 +40,7 @@ static const struct option options_long[] = {
 	{ "no-colour",		no_argument,		NULL, 'C' },
 	{ "no-mouse",		no_argument,		NULL, 'M' },
 	{ "help",		no_argument,		NULL, 'h' },
+	{ "keys",		no_argument,		NULL, OPT_KEYS },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
 };
@@ -277,6 +278,9 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 		case 'V':
 			o->version = 1;
 			break;
+		case OPT_KEYS:
+			o->keys = 1;
+			break;
 		case ':':
 			return (options_error(err, errlen,
 			    _("option '%s' needs a value"), argv[optind - 1]));
@@ -336,8 +340,9 @@ options_usage(void)
 "                           monochrome\n"
 "  -M, --no-mouse           do not use the mouse\n"
 "  -h, --help               show this help and exit\n"
+"      --keys               list the monitor's keys and exit\n"
 "  -V, --version            show the version and exit\n"
 "\n"
-"Without --batch, vigil refreshes text snapshots until interrupted.\n"
+"Without --batch, vigil opens the interactive monitor (press h for its keys).\n"
 "See vigil(1) for the JSON schema and everything else.\n"));
 }

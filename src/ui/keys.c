@@ -11,6 +11,7 @@
 #include "options.h"
 #include "refresh.h"
 #include "rx.h"
+#include "tui.h"
 #include "ui-int.h"
 
 struct tui_key {
@@ -484,6 +485,19 @@ tui_key(struct tui *t, int c)
 	}
 }
 
+/* The key table as text, for --keys and the manual's test. */
+void
+tui_keys_print(FILE *f)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(tui_keys); i++) {
+		if (tui_keys[i].label != NULL)
+			fprintf(f, "%-10s %s\n", _(tui_keys[i].label),
+			    _(tui_keys[i].help));
+	}
+}
+
 /* The help screen, made from the key table so it cannot drift. */
 void
 tui_help_draw(struct tui *t)
@@ -492,9 +506,10 @@ tui_help_draw(struct tui *t)
 	size_t	i, n = 0;
 	int	y = 2;
 
-	tui_cstr(t, 0, 0, t->cols, _("vigil " PACKAGE_VERSION
-	    " - keys (any other key returns; Up/Down scroll)"),
-	    tui_attr(t, C_HEADER));
+	snprintf(line, sizeof line,
+	    _("vigil %s - keys (any other key returns; Up/Down scroll)"),
+	    PACKAGE_VERSION);
+	tui_cstr(t, 0, 0, t->cols, line, tui_attr(t, C_HEADER));
 	for (i = 0; i < nitems(tui_keys) && y < t->rows; i++) {
 		if (tui_keys[i].label == NULL)
 			continue;
