@@ -167,6 +167,7 @@ void		 model_update(struct model *, const struct sample_proc *,
 		     size_t, double);
 void		 model_update_sys(struct model *, const struct sample_sys *);
 void		 model_set_cmdline(struct model *, int, const char *);
+void		 model_set_shr(struct model *, int, unsigned long);
 struct proc	*model_find(const struct model *, int);
 void		 model_view(struct model *, const struct view_opts *);
 int		 model_proc_cmp(const struct proc *, const struct proc *,

@@ -17,5 +17,7 @@ void		 refresh_view(struct refresh *);
 struct model	*refresh_model(struct refresh *);
 struct view_opts *refresh_view_opts(struct refresh *);
 void		 refresh_set_threads(struct refresh *, int);
+void		 refresh_shr(struct refresh *, size_t, size_t);
+void		 refresh_set_statm(struct refresh *, int);
 
 #endif

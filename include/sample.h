@@ -16,6 +16,7 @@
 
 #define SAMPLE_THREADS	0x1	/* list every thread, not just processes */
 #define SAMPLE_IO	0x2	/* read /proc/PID/io (read and write bytes) */
+#define SAMPLE_STATM	0x4	/* read SHR (statm) for every process */
 
 struct sample_proc {
 	int			 pid;		/* the task id for threads */
@@ -36,6 +37,7 @@ struct sample_proc {
 	unsigned long		 vsz_kb;
 	unsigned long		 rss_kb;
 	unsigned long		 shr_kb;
+	int			 has_shr;	/* else shr_kb is unknown */
 	int			 has_io;
 	unsigned long long	 io_read;	/* bytes */
 	unsigned long long	 io_write;
@@ -76,6 +78,7 @@ struct sample_sys {
 struct sampler;
 
 typedef void (*sample_cmdline_cb)(int, const char *, void *);
+typedef void (*sample_shr_cb)(int, unsigned long, void *);
 
 struct sampler	*sampler_new(int);
 void		 sampler_free(struct sampler *);
@@ -85,6 +88,8 @@ int		 sampler_read_procs(struct sampler *, struct sample_proc **,
 		     size_t *);
 void		 sampler_read_cmdlines(struct sampler *, int *, size_t,
 		     sample_cmdline_cb, void *);
+void		 sampler_read_shr(struct sampler *, int *, size_t,
+		     sample_shr_cb, void *);
 int		 sampler_read_sys(struct sampler *, struct sample_sys *);
 void		 sample_sys_free(struct sample_sys *);
 void		 sample_sys_copy(struct sample_sys *, const struct sample_sys *);

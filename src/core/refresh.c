@@ -42,6 +42,9 @@ refresh_new(const struct options *o)
 		flags |= SAMPLE_THREADS;
 	if (o->io)
 		flags |= SAMPLE_IO;
+	/* Batch output shows SHR for every process; the screen, for its rows. */
+	if (o->batch)
+		flags |= SAMPLE_STATM;
 	r->sampler = sampler_new(flags);
 	r->model = model_new(o->history_size, sample_hertz());
 
@@ -110,6 +113,16 @@ refresh_view_opts(struct refresh *r)
 	return (&r->vo);
 }
 
+/* SHR for every process, when the screen sorts by it. */
+void
+refresh_set_statm(struct refresh *r, int on)
+{
+	int	flags = sampler_flags(r->sampler);
+
+	flags = on ? flags | SAMPLE_STATM : flags & ~SAMPLE_STATM;
+	sampler_set_flags(r->sampler, flags);
+}
+
 /* Threads are read only while they are shown. */
 void
 refresh_set_threads(struct refresh *r, int on)
@@ -119,4 +132,29 @@ refresh_set_threads(struct refresh *r, int on)
 	flags = on ? flags | SAMPLE_THREADS : flags & ~SAMPLE_THREADS;
 	sampler_set_flags(r->sampler, flags);
 	r->vo.show_threads = on;
+}
+
+static void
+refresh_shr_cb(int pid, unsigned long shr_kb, void *arg)
+{
+	model_set_shr(arg, pid, shr_kb);
+}
+
+/* Read SHR for n rows of the view from first: the rows on screen. */
+void
+refresh_shr(struct refresh *r, size_t first, size_t n)
+{
+	struct model	*m = r->model;
+	int		*pids;
+	size_t		 i;
+
+	if (first >= m->nview || n == 0)
+		return;
+	if (n > m->nview - first)
+		n = m->nview - first;
+	pids = xreallocarray(NULL, n, sizeof *pids);
+	for (i = 0; i < n; i++)
+		pids[i] = m->view[first + i].p->pid;
+	sampler_read_shr(r->sampler, pids, n, refresh_shr_cb, m);
+	free(pids);
 }

@@ -270,7 +270,8 @@ ptable_set(struct model *m, struct proc *p, const struct sample_proc *s,
 	p->majflt = s->majflt;
 	p->vsz_kb = s->vsz_kb;
 	p->rss_kb = s->rss_kb;
-	p->shr_kb = s->shr_kb;
+	if (s->has_shr)
+		p->shr_kb = s->shr_kb;	/* else kept: model_set_shr() */
 	p->mem_pct = mem_total > 0 ? p->rss_kb * 100.0 / mem_total : 0;
 
 	p->has_io = s->has_io;
@@ -434,6 +435,15 @@ model_set_cmdline(struct model *m, int pid, const char *cmdline)
 	free(p->cmdline);
 	p->cmdline = xstrdup(cmdline);
 	p->cmdline_len = strlen(p->cmdline);
+}
+
+void
+model_set_shr(struct model *m, int pid, unsigned long shr_kb)
+{
+	struct proc	*p;
+
+	if ((p = model_find(m, pid)) != NULL)
+		p->shr_kb = shr_kb;
 }
 
 /* What to show and match as the command line: its name when none is known. */

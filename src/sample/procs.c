@@ -19,24 +19,26 @@
 #include "xalloc.h"
 
 /*
- * The items read every tick. Everything here comes from /proc/PID/stat,
- * statm or the directory itself, never from status (see the item table in
- * procps-ng's library/pids.c), which keeps a tick as cheap as top's.
+ * The items read every tick come from /proc/PID/stat and the directory
+ * itself, never from status (see the item table in procps-ng's
+ * library/pids.c). VIRT and RES are in stat too; only SHR needs statm,
+ * which costs a third more per process, so statm is read for every
+ * process only with SAMPLE_STATM (batch output shows SHR for all), and
+ * otherwise just for the rows on screen (sampler_read_shr()).
  */
-static enum pids_item sampler_items[] = {
-	PIDS_ID_PID, PIDS_ID_TGID, PIDS_ID_PPID, PIDS_ID_EUID, PIDS_ID_EUSER,
-	PIDS_CMD, PIDS_STATE, PIDS_PRIORITY, PIDS_NICE, PIDS_NLWP, PIDS_FLAGS,
-	PIDS_TICS_BEGAN, PIDS_TICS_ALL, PIDS_FLT_MIN, PIDS_FLT_MAJ,
-	PIDS_MEM_VIRT, PIDS_MEM_RES, PIDS_MEM_SHR,
-	PIDS_IO_READ_BYTES, PIDS_IO_WRITE_BYTES	/* last: only with SAMPLE_IO */
-};
 enum {
 	I_PID, I_TGID, I_PPID, I_EUID, I_EUSER, I_CMD, I_STATE, I_PRIO,
 	I_NICE, I_NLWP, I_FLAGS, I_BEGAN, I_TICS, I_FLTMIN, I_FLTMAJ,
 	I_VIRT, I_RES, I_SHR, I_IOR, I_IOW, I_COUNT
 };
-#define SAMPLER_IO_ITEMS	2
 
+static const enum pids_item sampler_base[] = {
+	PIDS_ID_PID, PIDS_ID_TGID, PIDS_ID_PPID, PIDS_ID_EUID, PIDS_ID_EUSER,
+	PIDS_CMD, PIDS_STATE, PIDS_PRIORITY, PIDS_NICE, PIDS_NLWP, PIDS_FLAGS,
+	PIDS_TICS_BEGAN, PIDS_TICS_ALL, PIDS_FLT_MIN, PIDS_FLT_MAJ
+};
+
+static enum pids_item sampler_shr_items[] = { PIDS_ID_PID, PIDS_MEM_SHR };
 /*
  * The raw argument vector: libproc2's joined PIDS_CMDLINE replaces control
  * characters with '?', losing what they were; vigil's own sanitiser shows
@@ -49,18 +51,37 @@ static enum pids_item sampler_cmd_items[] = { PIDS_ID_PID, PIDS_CMDLINE_V };
 
 struct sampler {
 	int			 flags;
+	enum pids_item		 items[I_COUNT];
+	int			 nitems;
 	struct pids_info	*info;
 	struct pids_info	*cmd_info;
+	struct pids_info	*shr_info;
 	struct sample_proc	*procs;
 	size_t			 nalloc;
 	struct sysreader	*sys;
 	struct buf		 join;
 };
 
-static int
-sampler_nitems(int flags)
+/* The item list for these flags, in the order of the I_ indices. */
+static void
+sampler_items(struct sampler *s, int flags)
 {
-	return (flags & SAMPLE_IO) ? I_COUNT : I_COUNT - SAMPLER_IO_ITEMS;
+	memcpy(s->items, sampler_base, sizeof sampler_base);
+	if (flags & SAMPLE_STATM) {
+		s->items[I_VIRT] = PIDS_MEM_VIRT;
+		s->items[I_RES] = PIDS_MEM_RES;
+		s->items[I_SHR] = PIDS_MEM_SHR;
+	} else {
+		s->items[I_VIRT] = PIDS_VSIZE_BYTES;
+		s->items[I_RES] = PIDS_RSS;
+		s->items[I_SHR] = PIDS_noop;
+	}
+	s->nitems = I_SHR + 1;
+	if (flags & SAMPLE_IO) {
+		s->items[I_IOR] = PIDS_IO_READ_BYTES;
+		s->items[I_IOW] = PIDS_IO_WRITE_BYTES;
+		s->nitems = I_COUNT;
+	}
 }
 
 struct sampler *
@@ -70,9 +91,12 @@ sampler_new(int flags)
 
 	s = xcalloc(1, sizeof *s);
 	s->flags = flags;
-	if (procps_pids_new(&s->info, sampler_items, sampler_nitems(flags)) < 0 ||
+	sampler_items(s, flags);
+	if (procps_pids_new(&s->info, s->items, s->nitems) < 0 ||
 	    procps_pids_new(&s->cmd_info, sampler_cmd_items,
-	    nitems(sampler_cmd_items)) < 0) {
+	    nitems(sampler_cmd_items)) < 0 ||
+	    procps_pids_new(&s->shr_info, sampler_shr_items,
+	    nitems(sampler_shr_items)) < 0) {
 		fprintf(stderr, _("vigil: cannot start libproc2: %s\n"),
 		    strerror(errno));
 		exit(1);
@@ -88,6 +112,7 @@ sampler_free(struct sampler *s)
 		return;
 	procps_pids_unref(&s->info);
 	procps_pids_unref(&s->cmd_info);
+	procps_pids_unref(&s->shr_info);
 	sysreader_free(s->sys);
 	buf_free(&s->join);
 	free(s->procs);
@@ -97,8 +122,11 @@ sampler_free(struct sampler *s)
 void
 sampler_set_flags(struct sampler *s, int flags)
 {
-	if ((flags & SAMPLE_IO) != (s->flags & SAMPLE_IO))
-		procps_pids_reset(s->info, sampler_items, sampler_nitems(flags));
+	if ((flags & (SAMPLE_IO | SAMPLE_STATM)) !=
+	    (s->flags & (SAMPLE_IO | SAMPLE_STATM))) {
+		sampler_items(s, flags);
+		procps_pids_reset(s->info, s->items, s->nitems);
+	}
 	s->flags = flags;
 }
 
@@ -111,8 +139,12 @@ sampler_flags(const struct sampler *s)
 #define V(i, type)	(st->head[i].result.type)
 
 static void
-sampler_fill(struct sample_proc *p, struct pids_stack *st, int io)
+sampler_fill(struct sample_proc *p, struct pids_stack *st, int flags)
 {
+	static long	pagekb;
+
+	if (pagekb == 0)
+		pagekb = sysconf(_SC_PAGESIZE) / 1024;
 	p->pid = V(I_PID, s_int);
 	p->tgid = V(I_TGID, s_int);
 	p->ppid = V(I_PPID, s_int);
@@ -128,11 +160,20 @@ sampler_fill(struct sample_proc *p, struct pids_stack *st, int io)
 	p->ticks = V(I_TICS, ull_int);
 	p->minflt = V(I_FLTMIN, ul_int);
 	p->majflt = V(I_FLTMAJ, ul_int);
-	p->vsz_kb = V(I_VIRT, ul_int);
-	p->rss_kb = V(I_RES, ul_int);
-	p->shr_kb = V(I_SHR, ul_int);
-	p->has_io = io;
-	if (io) {
+	if (flags & SAMPLE_STATM) {
+		p->vsz_kb = V(I_VIRT, ul_int);
+		p->rss_kb = V(I_RES, ul_int);
+		p->shr_kb = V(I_SHR, ul_int);
+		p->has_shr = 1;
+	} else {
+		/* The same counters as statm's, from stat. */
+		p->vsz_kb = V(I_VIRT, ul_int) / 1024;
+		p->rss_kb = V(I_RES, ul_int) * pagekb;
+		p->shr_kb = 0;
+		p->has_shr = 0;
+	}
+	p->has_io = (flags & SAMPLE_IO) != 0;
+	if (p->has_io) {
 		p->io_read = V(I_IOR, ul_int);
 		p->io_write = V(I_IOW, ul_int);
 	} else
@@ -159,8 +200,7 @@ sampler_read_procs(struct sampler *s, struct sample_proc **out, size_t *n)
 		s->procs = xreallocarray(s->procs, s->nalloc, sizeof *s->procs);
 	}
 	for (i = 0; i < total; i++)
-		sampler_fill(&s->procs[i], f->stacks[i],
-		    (s->flags & SAMPLE_IO) != 0);
+		sampler_fill(&s->procs[i], f->stacks[i], s->flags);
 	*out = s->procs;
 	*n = total;
 	return (0);
@@ -210,6 +250,30 @@ sampler_read_cmdlines(struct sampler *s, int *pids, size_t n,
 
 			cb(st->head[0].result.s_int,
 			    sampler_join(s, st->head[1].result.strv), arg);
+		}
+	}
+}
+
+/* SHR (statm) of a few processes: those on screen. */
+void
+sampler_read_shr(struct sampler *s, int *pids, size_t n,
+    sample_shr_cb cb, void *arg)
+{
+	struct pids_fetch	*f;
+	size_t			 chunk;
+	int			 i;
+
+	for (; n > 0; pids += chunk, n -= chunk) {
+		chunk = n < 255 ? n : 255;
+		f = procps_pids_select(s->shr_info, (unsigned *)pids, chunk,
+		    PIDS_SELECT_PID);
+		if (f == NULL)
+			continue;
+		for (i = 0; i < f->counts->total; i++) {
+			struct pids_stack *st = f->stacks[i];
+
+			cb(st->head[0].result.s_int, st->head[1].result.ul_int,
+			    arg);
 		}
 	}
 }

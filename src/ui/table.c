@@ -81,6 +81,21 @@ tui_columns_parse(struct tui *t, const char *list)
 	return (0);
 }
 
+/* Is a column that shows this model column on screen? */
+int
+tui_column_shown(const struct tui *t, enum model_col col)
+{
+	size_t	i;
+
+	for (i = 0; i < t->ncolumns; i++) {
+		if (t->columns[i]->sort == col &&
+		    t->columns[i]->id != TC_CPU_HIST &&
+		    t->columns[i]->id != TC_MEM_HIST)
+			return (1);
+	}
+	return (0);
+}
+
 void
 tui_columns_default(struct tui *t)
 {

@@ -233,6 +233,8 @@ tui_draw(struct tui *t)
 		break;
 	default:
 		tui_header_draw(t, t->table_y - 1);
+		if (tui_column_shown(t, COL_SHR))
+			refresh_shr(t->r, t->top, t->table_h);
 		tui_table_draw(t);
 		if (t->mode == MODE_SIGNAL)
 			tui_signal_draw(t);
@@ -250,6 +252,7 @@ tui_tick(void *arg)
 {
 	struct tui	*t = arg;
 
+	refresh_set_statm(t->r, t->vo->sort == COL_SHR);
 	refresh_tick(t->r);
 	tui_apply_view(t);
 	tui_draw(t);

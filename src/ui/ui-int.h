@@ -126,6 +126,7 @@ void	tui_header_draw(struct tui *, int);
 extern const struct tui_column	tui_all_columns[];
 extern const size_t		tui_nall_columns;
 void	tui_columns_default(struct tui *);
+int	tui_column_shown(const struct tui *, enum model_col);
 int	tui_columns_parse(struct tui *, const char *);
 void	tui_columns_string(struct tui *, struct buf *);
 void	tui_table_draw(struct tui *);
