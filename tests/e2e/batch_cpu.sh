@@ -14,6 +14,10 @@ cpu_idle=$(json_q "$out" "proc($idle)['cpu_pct']")
 diag "burner: $cpu_burn%, idle: $cpu_idle%"
 check "the burner shows 80-120% CPU" json_q "$out" \
     "80 <= proc($burn)['cpu_pct'] <= 120"
+# The figure is the CPU time the burner used over the interval, whatever
+# else the machine is doing.
+check "CPU% equals the CPU time used between snapshots" json_q "$out" \
+    "abs(proc($burn)['cpu_pct'] - 100 * (proc($burn, snaps[1])['time_s'] - proc($burn, snaps[0])['time_s']) / (snaps[1]['time'] - snaps[0]['time'])) < 10"
 check "the idle process shows under 5% CPU" json_q "$out" \
     "proc($idle)['cpu_pct'] < 5"
 check "the burner's state is R" json_q "$out" "proc($burn)['state'] == 'R'"
