@@ -230,35 +230,57 @@ detail_lines(struct tui *t, struct proc *p, struct dlines *d)
 		    strlen(dt->env[i]), w);
 }
 
+/*
+ * The whole history in the width there is: when it holds more samples
+ * than cells, each cell is the mean of its share of samples.
+ */
 static void
 detail_spark(struct tui *t, int y, int x, int w, const struct proc *p,
     int which)
 {
 	const struct ring	*r = which == 1 ? &p->h_cpu : which == 2 ?
 				    &p->h_rss : &p->h_io;
-	double			*v;
-	size_t			 k;
-	char			 peak[32], tmp[FMT_SIZE];
-	double			 max = 0;
+	size_t			 n = ring_len(r), k, i, j, a, b;
+	int			 cells = w > 24 ? w - 24 : 1;
+	double			*all, *v, max = 0, sum;
+	char			 note[48], tmp[FMT_SIZE];
 
-	v = xcalloc(w > 0 ? w : 1, sizeof *v);
-	k = tui_ring_tail(r, 0, v, w > 20 ? w - 20 : 1);
-	for (size_t i = 0; i < k; i++)
-		if (v[i] > max)
-			max = v[i];
+	all = xcalloc(n > 0 ? n : 1, sizeof *all);
+	v = xcalloc(cells, sizeof *v);
+	n = tui_ring_tail(r, 0, all, n);
+	for (i = 0; i < n; i++)
+		if (all[i] > max)
+			max = all[i];
+	if (n <= (size_t)cells) {
+		memcpy(v, all, n * sizeof *v);
+		k = n;
+	} else {
+		for (j = 0; j < (size_t)cells; j++) {
+			a = j * n / cells;
+			b = (j + 1) * n / cells;
+			for (sum = 0, i = a; i < b; i++)
+				sum += all[i];
+			v[j] = b > a ? sum / (b - a) : 0;
+		}
+		k = cells;
+	}
 	if (which == 1)
-		snprintf(peak, sizeof peak, " peak %.1f%%",
+		snprintf(note, sizeof note, _(" %zu samples, peak %.1f%%"), n,
 		    max / MODEL_CPU_SCALE);
+	else if (which == 2)
+		snprintf(note, sizeof note, _(" %zu samples, peak %s"), n,
+		    fmt_kib(tmp, sizeof tmp, (uint64_t)max));
 	else
-		snprintf(peak, sizeof peak, " peak %s", fmt_kib(tmp, sizeof tmp,
-		    (uint64_t)max));
+		snprintf(note, sizeof note, _(" %zu samples, peak %s"), n,
+		    fmt_rate(tmp, sizeof tmp, max * 1024));
 	buf_reset(&t->scratch);
-	tui_sparkline(t, &t->scratch, v, k, w > 20 ? w - 20 : 1,
+	tui_sparkline(t, &t->scratch, v, k, cells,
 	    which == 1 ? 100 * MODEL_CPU_SCALE : 0);
 	attron(tui_attr(t, which == 1 ? C_SPARK_CPU : C_SPARK_MEM));
 	mvaddstr(y, x, buf_str(&t->scratch));
 	attroff(tui_attr(t, which == 1 ? C_SPARK_CPU : C_SPARK_MEM));
-	tui_cstr(t, y, x + (w > 20 ? w - 20 : 1), 20, peak, A_NORMAL);
+	tui_cstr(t, y, x + cells, w - cells, note, A_NORMAL);
+	free(all);
 	free(v);
 }
 
