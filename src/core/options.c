@@ -315,7 +315,7 @@ options_usage(void)
 "A terminal monitor for troubleshooting Linux machines.\n"
 "\n"
 "  -b, --batch              print snapshots to standard output, like top -b\n"
-"  -n, --count=N            stop after N snapshots\n"
+"  -n, --count=N            with --batch, stop after N snapshots\n"
 "  -d, --delay=TENTHS       time between updates, in tenths of a second\n"
 "                           (default 15)\n"
 "      --format=FORMAT      batch output: text (default) or json, one\n"

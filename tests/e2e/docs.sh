@@ -1,7 +1,9 @@
 #!/bin/bash
 # The manual page agrees with the program: the options --help prints and
-# the ones options.c accepts, the keys of a real JSON snapshot, the version;
-# and it formats without a groff warning. Speaks TAP; a failed check is a
+# the ones options.c accepts, the keys of a real JSON snapshot, the version,
+# the monitor's keys as --keys prints them, the column names and the
+# default column list of src/ui/table.c; and it formats without a groff
+# warning. Speaks TAP; a failed check is a
 # "not ok" line, the script itself always exits 0.
 #
 # Environment: VIGIL (the built binary), SRCDIR (the source tree); CI=true
@@ -12,7 +14,7 @@ MAN=$SRCDIR/doc/vigil.1
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/vigil-docs.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT
 
-echo 1..8
+echo 1..13
 n=0
 
 pass() {
@@ -73,6 +75,126 @@ roff_long_options() {
 # Names in the first list that are not in the second (both files sorted).
 missing_from() {
 	comm -23 "$1" "$2"
+}
+
+# roff as plain text: escapes resolved, fonts dropped, blanks squeezed,
+# the words of a .B or .I line joined by spaces and the arguments of .BR
+# and the like without, other macros dropped. With mode=entries, the .TP
+# entries as "TAG<tab>BODY" lines (the body runs to the next paragraph
+# macro); with mode=text, every line.
+ROFF_AWK='
+	function plain(s,    out, c, n, name) {
+		out = ""
+		while ((n = index(s, "\\")) > 0) {
+			out = out substr(s, 1, n - 1)
+			c = substr(s, n + 1, 1)
+			s = substr(s, n + 2)
+			if (c == "f") {
+				if (substr(s, 1, 1) == "(")
+					s = substr(s, 4)
+				else if (substr(s, 1, 1) == "[")
+					s = substr(s, index(s, "]") + 1)
+				else
+					s = substr(s, 2)
+			} else if (c == "(") {
+				name = substr(s, 1, 2)
+				s = substr(s, 3)
+				if (name == "dq" || name == "lq" || name == "rq")
+					out = out "\""
+				else if (name == "aq")
+					out = out "\047"
+				else if (name == "ga")
+					out = out "`"
+				else if (name == "rs")
+					out = out "\\"
+				else if (name == "en" || name == "em")
+					out = out "-"
+				else
+					out = out "?"
+			} else if (c == "[") {
+				s = substr(s, index(s, "]") + 1)
+				out = out "?"
+			} else if (c == "e" || c == "\\")
+				out = out "\\"
+			else if (c == " " || c == "~")
+				out = out " "
+			else if (c == "&" || c == "|" || c == "^" || c == "c")
+				;
+			else
+				out = out c
+		}
+		return out s
+	}
+	# The text a line puts on the page, before plain().
+	function text(line,    m, args, sep, a, q, i, c) {
+		if (line !~ /^[.\047]/)
+			return line
+		m = line
+		sub(/[ \t].*$/, "", m)
+		if (m !~ /^\.(B|I|SM|BR|RB|BI|IB|IR|RI)$/)
+			return ""
+		sep = (m ~ /^\.(B|I|SM)$/) ? " " : ""
+		line = substr(line, length(m) + 1)
+		args = ""
+		a = ""
+		q = 0
+		for (i = 1; i <= length(line); i++) {
+			c = substr(line, i, 1)
+			if (c == "\"")
+				q = !q
+			else if ((c == " " || c == "\t") && !q) {
+				if (a != "")
+					args = args (args == "" ? "" : sep) a
+				a = ""
+			} else
+				a = a c
+		}
+		if (a != "")
+			args = args (args == "" ? "" : sep) a
+		return args
+	}
+	function squeeze(s) {
+		gsub(/[ \t]+/, " ", s)
+		sub(/^ /, "", s)
+		sub(/ $/, "", s)
+		return s
+	}
+	function flush() {
+		if (intag || inbody)
+			print squeeze(tag) "\t" squeeze(body)
+		intag = inbody = 0
+		tag = body = ""
+	}
+	/^\.\\"/ { next }
+	mode == "text" {
+		if ((line = squeeze(plain(text($0)))) != "")
+			print line
+		next
+	}
+	/^\.(TP|SH|SS|PP|LP|P|IP|RS|RE|HP)([ \t]|$)/ {
+		flush()
+		if ($0 ~ /^\.TP([ \t]|$)/)
+			intag = 1
+		next
+	}
+	intag {
+		tag = plain(text($0))
+		intag = 0
+		inbody = 1
+		next
+	}
+	inbody { body = body " " plain(text($0)) }
+	END { flush() }
+'
+
+# The .TP entries of the roff on stdin, as "TAG<tab>BODY" lines.
+roff_entries() {
+	awk -v mode=entries "$ROFF_AWK"
+}
+
+# The roff on stdin as plain text, a line for each line that has text.
+roff_text() {
+	awk -v mode=text "$ROFF_AWK"
 }
 
 have_man=1
@@ -299,6 +421,143 @@ elif [[ $th == *"\"vigil $ver\""* ]]; then
 	pass "$d ($ver)"
 else
 	fail "$d" "expected \"vigil $ver\" in: $th"
+fi
+
+# --- keys --------------------------------------------------------------
+
+# The lines of vigil --keys as "LABEL<tab>HELP": printf("%-10s %s"), so the
+# label is the first 10 columns and the help starts at the 12th. English,
+# as the man page is.
+keys_ok=0
+if [ $have_vigil = 1 ] && LC_ALL=C LANGUAGE= vigil --keys >"$TMP/keys" \
+    2>"$TMP/keys.err"; then
+	awk '
+		length($0) < 12 || substr($0, 11, 1) != " " {
+			print "cannot split: " $0 >"/dev/stderr"
+			bad = 1
+			next
+		}
+		{
+			label = substr($0, 1, 10)
+			sub(/ +$/, "", label)
+			print label "\t" substr($0, 12)
+		}
+		END { exit bad }' "$TMP/keys" >"$TMP/keys.tsv" 2>"$TMP/keys.err" &&
+	    [ -s "$TMP/keys.tsv" ] && keys_ok=1
+fi
+[ $have_man = 1 ] && man_section KEYS | roff_entries >"$TMP/man-keys"
+
+# 9: every key of --keys has an entry in KEYS, tagged with its label,
+# whose text has the key's help text.
+d="every key of vigil --keys is in vigil.1 KEYS with its help text"
+if [ $have_man = 0 ]; then
+	fail "$d" "cannot read $MAN"
+elif [ $keys_ok = 0 ]; then
+	fail "$d" "'$VIGIL --keys' failed or printed no key:" \
+	    "$(cat "$TMP/keys.err" 2>/dev/null)"
+elif [ ! -s "$TMP/man-keys" ]; then
+	fail "$d" "no .TP entry in a KEYS section"
+else
+	miss=$(awk -F '\t' '
+		NR == FNR { body[$1] = ($1 in body) ? body[$1] "\n" $2 : $2; next }
+		!($1 in body) { print "no entry for \"" $1 "\""; next }
+		index(body[$1], $2) == 0 {
+			print "entry \"" $1 "\" lacks \"" $2 "\""
+		}' "$TMP/man-keys" "$TMP/keys.tsv")
+	if [ -z "$miss" ]; then
+		pass "$d ($(wc -l <"$TMP/keys.tsv") keys)"
+	else
+		fail "$d" "$miss"
+	fi
+fi
+
+# 10: every entry of KEYS is a key of --keys (none left from a key that
+# is gone).
+d="every entry in vigil.1 KEYS is a key of vigil --keys"
+if [ $have_man = 0 ]; then
+	fail "$d" "cannot read $MAN"
+elif [ $keys_ok = 0 ]; then
+	fail "$d" "'$VIGIL --keys' failed or printed no key"
+elif [ ! -s "$TMP/man-keys" ]; then
+	fail "$d" "no .TP entry in a KEYS section"
+else
+	cut -f 1 "$TMP/keys.tsv" | sort -u >"$TMP/keys-labels"
+	cut -f 1 "$TMP/man-keys" | sort -u >"$TMP/man-key-labels"
+	miss=$(missing_from "$TMP/man-key-labels" "$TMP/keys-labels")
+	if [ -z "$miss" ]; then
+		pass "$d ($(wc -l <"$TMP/man-key-labels") entries)"
+	else
+		fail "$d" "documented but not printed by --keys:" "$miss"
+	fi
+fi
+
+# --- columns -----------------------------------------------------------
+
+# The names of tui_all_columns[] in src/ui/table.c (the first string of
+# each entry) and its default list (tui_default_columns, whose strings may
+# be split over lines).
+table=$SRCDIR/src/ui/table.c
+if [ -r "$table" ]; then
+	sed -n '/tui_all_columns\[\][[:space:]]*=/,/^};/p' "$table" |
+	    grep -oE '^[[:space:]]*\{[[:space:]]*"[^"]+"' |
+	    grep -oE '"[^"]+"' | tr -d '"' | sort -u >"$TMP/src-columns"
+	default_cols=$(sed -n '/tui_default_columns[[:space:]]*=/,/;/p' \
+	    "$table" | grep -oE '"[^"]*"' | tr -d '"\n' | tr -s ' ')
+else
+	: >"$TMP/src-columns"
+	default_cols=
+fi
+[ $have_man = 1 ] && man_section "CONFIGURATION FILE" >"$TMP/man-config"
+[ $have_man = 1 ] && roff_entries <"$TMP/man-config" |
+    cut -f 1 | grep -E '^[A-Z][A-Z0-9_%+]*$' | sort -u >"$TMP/man-columns"
+
+# 11: every column name of table.c has an entry in CONFIGURATION FILE.
+d="every column name in src/ui/table.c is in vigil.1 CONFIGURATION FILE"
+if [ $have_man = 0 ]; then
+	fail "$d" "cannot read $MAN"
+elif [ ! -s "$TMP/src-columns" ]; then
+	fail "$d" "found no column table (tui_all_columns[]) in $table"
+else
+	miss=$(missing_from "$TMP/src-columns" "$TMP/man-columns")
+	if [ -z "$miss" ]; then
+		pass "$d ($(wc -l <"$TMP/src-columns") names)"
+	else
+		fail "$d" "no .TP entry for:" "$miss"
+	fi
+fi
+
+# 12: every column the CONFIGURATION FILE section names (an upper-case
+# .TP tag) is one that vigil accepts.
+d="every column in vigil.1 CONFIGURATION FILE is in src/ui/table.c"
+if [ $have_man = 0 ]; then
+	fail "$d" "cannot read $MAN"
+elif [ ! -s "$TMP/src-columns" ]; then
+	fail "$d" "found no column table (tui_all_columns[]) in $table"
+elif [ ! -s "$TMP/man-columns" ]; then
+	fail "$d" "no column entry in a CONFIGURATION FILE section"
+else
+	miss=$(missing_from "$TMP/man-columns" "$TMP/src-columns")
+	if [ -z "$miss" ]; then
+		pass "$d ($(wc -l <"$TMP/man-columns") names)"
+	else
+		fail "$d" "documented but not a column of table.c:" "$miss"
+	fi
+fi
+
+# 13: the default column list of table.c is written out in CONFIGURATION
+# FILE (blanks and line breaks aside).
+d="vigil.1 CONFIGURATION FILE gives table.c's default column list"
+if [ $have_man = 0 ]; then
+	fail "$d" "cannot read $MAN"
+elif [ -z "$default_cols" ]; then
+	fail "$d" "found no default list (tui_default_columns) in $table"
+else
+	flat=$(roff_text <"$TMP/man-config" | tr '\n' ' ' | tr -s ' ')
+	if [[ $flat == *"$default_cols"* ]]; then
+		pass "$d"
+	else
+		fail "$d" "not in the section: $default_cols"
+	fi
 fi
 
 exit 0
