@@ -176,5 +176,6 @@ const char	*model_proc_cmdline(const struct proc *);
 
 int		 model_col_parse(const char *, enum model_col *);
 const char	*model_col_name(enum model_col);
+int		 model_col_descending(enum model_col);
 
 #endif

@@ -150,16 +150,7 @@ options_sort(struct options *o, const char *arg)
 		rc = -1;
 	else {
 		o->sort = col;
-		switch (col) {
-		case COL_PID: case COL_PPID: case COL_USER: case COL_PRIO:
-		case COL_NICE: case COL_STATE: case COL_START: case COL_COMM:
-		case COL_CMDLINE:
-			o->descending = 0;
-			break;
-		default:
-			o->descending = 1;
-			break;
-		}
+		o->descending = model_col_descending(col);
 		if (dir != NULL && strcmp(dir, "asc") == 0)
 			o->descending = 0;
 		else if (dir != NULL && strcmp(dir, "desc") == 0)

@@ -14,6 +14,7 @@
 #include "rcfile.h"
 #include "xalloc.h"
 
+/* NULL when there is no home to keep it in. */
 char *
 rcfile_path(void)
 {
@@ -22,10 +23,10 @@ rcfile_path(void)
 
 	if (xdg != NULL && *xdg == '/')
 		xasprintf(&path, "%s/vigil/vigilrc", xdg);
-	else if ((home = getenv("HOME")) != NULL && *home != '\0')
+	else if ((home = getenv("HOME")) != NULL && *home == '/')
 		xasprintf(&path, "%s/.config/vigil/vigilrc", home);
 	else
-		path = xstrdup("/etc/vigil/vigilrc");
+		path = NULL;
 	return (path);
 }
 
@@ -118,10 +119,13 @@ rcfile_set(const char *path, const char *key, const char *value, char *err,
 		while (getline(&line, &cap, f) != -1) {
 			copy = xstrdup(line);
 			k = rcfile_trim(copy);
-			if (!done && strncmp(k, key, klen) == 0 &&
+			if (strncmp(k, key, klen) == 0 &&
 			    (k[klen] == ' ' || k[klen] == '\t' ||
 			    k[klen] == '=')) {
-				buf_printf(&out, "%s = %s\n", key, value);
+				/* The first stays, in place; later ones go. */
+				if (!done)
+					buf_printf(&out, "%s = %s\n", key,
+					    value);
 				done = 1;
 			} else
 				buf_adds(&out, line);

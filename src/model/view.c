@@ -54,6 +54,23 @@ model_col_parse(const char *s, enum model_col *col)
 	return (-1);
 }
 
+/*
+ * The way a column sorts unless told otherwise: names, identities and
+ * priorities from low to high, amounts (CPU, memory, time) largest first.
+ */
+int
+model_col_descending(enum model_col col)
+{
+	switch (col) {
+	case COL_PID: case COL_PPID: case COL_USER: case COL_PRIO:
+	case COL_NICE: case COL_STATE: case COL_START: case COL_COMM:
+	case COL_CMDLINE:
+		return (0);
+	default:
+		return (1);
+	}
+}
+
 const char *
 model_col_name(enum model_col col)
 {

@@ -427,8 +427,7 @@ pick_choose(struct tui *t)
 	switch (t->mode) {
 	case MODE_SORT:
 		t->vo->sort = t->pick;
-		t->vo->descending = t->pick != COL_PID && t->pick != COL_USER &&
-		    t->pick != COL_COMM && t->pick != COL_CMDLINE;
+		t->vo->descending = model_col_descending(t->pick);
 		t->mode = MODE_NORMAL;
 		tui_apply_view(t);
 		break;

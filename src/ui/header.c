@@ -174,7 +174,8 @@ header_line(struct tui *t, int y, int x, int width, const char *label,
 	used = tui_cstr(t, y, x, (int)strlen(label) < room ? (int)strlen(label) :
 	    room, label, tui_attr(t, C_LABEL));
 	room -= used;
-	if (spark != NULL && room > HEADER_SPARK + 10)
+	/* The figures first: the sparkline only where both fit. */
+	if (spark != NULL && room >= (int)strlen(text) + HEADER_SPARK + 1)
 		room -= HEADER_SPARK + 1;
 	else
 		spark = NULL;

@@ -225,11 +225,14 @@ key_sort_pick(struct tui *t)
 	tui_sort_start(t);
 }
 
-/* The sortable columns on screen, in screen order, for < and >. */
+/*
+ * The columns on screen, in screen order, for < and >: the next one that
+ * sorts differently (the history columns sort as CPU% and MEM% do).
+ */
 static void
 key_sort_step(struct tui *t, int step)
 {
-	size_t	i, n = t->ncolumns, cur = 0;
+	size_t	i, j, n = t->ncolumns, cur = 0;
 
 	for (i = 0; i < n; i++) {
 		if (t->columns[i]->sort == t->vo->sort) {
@@ -237,8 +240,13 @@ key_sort_step(struct tui *t, int step)
 			break;
 		}
 	}
-	i = (cur + n + step) % n;
-	key_sort_by(t, t->columns[i]->sort, t->vo->descending);
+	for (j = 1; j <= n; j++) {
+		i = (cur + n * 2 + step * (long)j) % n;
+		if (t->columns[i]->sort != t->vo->sort)
+			break;
+	}
+	key_sort_by(t, t->columns[i]->sort,
+	    model_col_descending(t->columns[i]->sort));
 }
 
 static void

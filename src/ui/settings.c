@@ -33,7 +33,8 @@ tui_config_load(struct tui *t)
 {
 	char	*path = rcfile_path(), err[300];
 
-	if (rcfile_load(path, settings_apply, t, err, sizeof err) != 0)
+	if (path != NULL &&
+	    rcfile_load(path, settings_apply, t, err, sizeof err) != 0)
 		tui_status(t, 1, "%s", err);
 	free(path);
 }
@@ -45,6 +46,10 @@ tui_config_save(struct tui *t, char *err, size_t errlen)
 	char		*path = rcfile_path();
 	int		 rc;
 
+	if (path == NULL) {
+		snprintf(err, errlen, _("neither XDG_CONFIG_HOME nor HOME is set"));
+		return (-1);
+	}
 	tui_columns_string(t, &cols);
 	rc = rcfile_set(path, "columns", buf_str(&cols), err, errlen);
 	buf_free(&cols);

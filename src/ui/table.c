@@ -387,9 +387,8 @@ tui_table_click(struct tui *t, int y, int x)
 					t->vo->descending = !t->vo->descending;
 				else {
 					t->vo->sort = c->sort;
-					t->vo->descending = c->sort != COL_PID &&
-					    c->sort != COL_USER &&
-					    c->sort != COL_CMDLINE;
+					t->vo->descending =
+					    model_col_descending(c->sort);
 				}
 				tui_apply_view(t);
 				return (1);

@@ -158,13 +158,15 @@ tui_sparkline(struct tui *t, struct buf *out, const double *v, size_t k,
 				    "\xe2\x96\x84", "\xe2\x96\x85",
 				    "\xe2\x96\x86", "\xe2\x96\x87",
 				    "\xe2\x96\x88" };
-	static const char	 ascii_ramp[] = " .:-=+*##";
+	static const char	 ascii_ramp[] = " .:-=+*#@";
 	double			 lo = 0, hi = scale;
 	size_t			 i;
 	int			 level, j;
 
-	if (k > (size_t)width)
+	if (k > (size_t)width) {
+		v += k - width;		/* the newest values */
 		k = width;
+	}
 	if (scale <= 0 && k > 0) {
 		lo = hi = v[0];
 		for (i = 1; i < k; i++) {

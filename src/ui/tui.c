@@ -159,9 +159,13 @@ void
 tui_apply_view(struct tui *t)
 {
 	size_t	i;
+	int	keep;
 
+	/* The detail pane and the kill dialogs stay on their process. */
+	keep = t->follow || t->mode == MODE_DETAIL || t->mode == MODE_SIGNAL ||
+	    t->mode == MODE_CONFIRM;
 	refresh_view(t->r);
-	if (t->follow) {
+	if (keep) {
 		for (i = 0; i < t->m->nview; i++) {
 			if (t->m->view[i].p->pid == t->sel_pid &&
 			    t->m->view[i].p->start == t->sel_start) {
@@ -170,6 +174,8 @@ tui_apply_view(struct tui *t)
 			}
 		}
 		t->follow = 0;	/* it is gone */
+		if (t->mode == MODE_DETAIL)
+			return;	/* the pane says it has exited */
 	}
 	tui_select_index(t, t->sel);
 }

@@ -100,7 +100,8 @@ static void
 test_set_keeps_other_lines(void **state)
 {
 	char	 err[256] = "", text[512];
-	char	*path = write_file("# mine\ncolumns = PID\nother = 7\n");
+	char	*path = write_file(
+	    "# mine\ncolumns = PID\nother = 7\ncolumns = USER\n");
 	FILE	*f;
 	size_t	 n;
 
@@ -167,6 +168,9 @@ test_path_follows_xdg(void **state)
 	p = rcfile_path();
 	assert_string_equal(p, "/home/u/.config/vigil/vigilrc");
 	free(p);
+	unsetenv("XDG_CONFIG_HOME");
+	unsetenv("HOME");
+	assert_null(rcfile_path());
 }
 
 int
