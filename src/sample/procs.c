@@ -12,7 +12,6 @@
 #include <libproc2/misc.h>
 #include <libproc2/pids.h>
 
-#include "buf.h"
 #include "file.h"
 #include "sample.h"
 #include "sample-int.h"
@@ -38,13 +37,6 @@ static const enum pids_item sampler_base[] = {
 	PIDS_TICS_BEGAN, PIDS_TICS_ALL, PIDS_FLT_MIN, PIDS_FLT_MAJ
 };
 
-static enum pids_item sampler_shr_items[] = { PIDS_ID_PID, PIDS_MEM_SHR };
-/*
- * The raw argument vector: libproc2's joined PIDS_CMDLINE replaces control
- * characters with '?', losing what they were; vigil's own sanitiser shows
- * them escaped when they are printed.
- */
-static enum pids_item sampler_cmd_items[] = { PIDS_ID_PID, PIDS_CMDLINE_V };
 
 /* Linux's PF_KTHREAD, from the flags field of /proc/PID/stat. */
 #define SAMPLE_PF_KTHREAD	0x00200000UL
@@ -54,12 +46,9 @@ struct sampler {
 	enum pids_item		 items[I_COUNT];
 	int			 nitems;
 	struct pids_info	*info;
-	struct pids_info	*cmd_info;
-	struct pids_info	*shr_info;
 	struct sample_proc	*procs;
 	size_t			 nalloc;
 	struct sysreader	*sys;
-	struct buf		 join;
 };
 
 /* The item list for these flags, in the order of the I_ indices. */
@@ -92,11 +81,7 @@ sampler_new(int flags)
 	s = xcalloc(1, sizeof *s);
 	s->flags = flags;
 	sampler_items(s, flags);
-	if (procps_pids_new(&s->info, s->items, s->nitems) < 0 ||
-	    procps_pids_new(&s->cmd_info, sampler_cmd_items,
-	    nitems(sampler_cmd_items)) < 0 ||
-	    procps_pids_new(&s->shr_info, sampler_shr_items,
-	    nitems(sampler_shr_items)) < 0) {
+	if (procps_pids_new(&s->info, s->items, s->nitems) < 0) {
 		fprintf(stderr, _("vigil: cannot start libproc2: %s\n"),
 		    strerror(errno));
 		exit(1);
@@ -111,10 +96,7 @@ sampler_free(struct sampler *s)
 	if (s == NULL)
 		return;
 	procps_pids_unref(&s->info);
-	procps_pids_unref(&s->cmd_info);
-	procps_pids_unref(&s->shr_info);
 	sysreader_free(s->sys);
-	buf_free(&s->join);
 	free(s->procs);
 	free(s);
 }
@@ -206,75 +188,61 @@ sampler_read_procs(struct sampler *s, struct sample_proc **out, size_t *n)
 	return (0);
 }
 
-/* Join an argument vector with spaces, as ps and top show it. */
-static const char *
-sampler_join(struct sampler *s, char **argv)
-{
-	size_t	len;
-
-	buf_reset(&s->join);
-	/* libproc2's stand-in for an empty vector (a kernel thread's). */
-	if (argv != NULL && argv[0] != NULL && strcmp(argv[0], "-") == 0 &&
-	    argv[1] == NULL)
-		return ("");
-	for (; argv != NULL && *argv != NULL; argv++) {
-		len = strlen(*argv);
-		if (s->join.len > 0)
-			buf_addc(&s->join, ' ');
-		buf_add(&s->join, *argv, len);
-	}
-	return (buf_str(&s->join));
-}
-
 /*
  * Read the command lines of the given processes, for processes seen for the
- * first time. A process without one (a kernel thread, a zombie) gets "".
+ * first time: /proc/PID/cmdline itself, raw, its NUL separators turned into
+ * spaces as ps and top show them. Read directly because libproc2's select
+ * also parses /proc/PID/status for each PID, which costs more than the
+ * command line; and raw because its joined form replaces control
+ * characters with '?', losing what they were (vigil's sanitiser shows them
+ * escaped when printed). A process without one (a kernel thread, a zombie)
+ * gets "".
  */
 void
 sampler_read_cmdlines(struct sampler *s, int *pids, size_t n,
     sample_cmdline_cb cb, void *arg)
 {
-	struct pids_fetch	*f;
-	size_t			 chunk;
-	int			 i;
+	char	 path[64], *text;
+	ssize_t	 len, i;
+	size_t	 k;
 
-	/* libproc2 takes at most FILL_ID_MAX (255) PIDs per call. */
-	for (; n > 0; pids += chunk, n -= chunk) {
-		chunk = n < 255 ? n : 255;
-		f = procps_pids_select(s->cmd_info, (unsigned *)pids, chunk,
-		    PIDS_SELECT_PID);
-		if (f == NULL)
-			continue;
-		for (i = 0; i < f->counts->total; i++) {
-			struct pids_stack *st = f->stacks[i];
-
-			cb(st->head[0].result.s_int,
-			    sampler_join(s, st->head[1].result.strv), arg);
+	for (k = 0; k < n; k++) {
+		snprintf(path, sizeof path, "/proc/%d/cmdline", pids[k]);
+		if ((len = file_read_all(path, &text)) < 0)
+			continue;	/* gone: the next update drops it */
+		while (len > 0 && text[len - 1] == '\0')
+			len--;
+		for (i = 0; i < len; i++) {
+			if (text[i] == '\0')
+				text[i] = ' ';
 		}
+		text[len] = '\0';
+		cb(pids[k], text, arg);
+		free(text);
 	}
 }
 
-/* SHR (statm) of a few processes: those on screen. */
+/* SHR (the third field of statm, in pages) of a few processes on screen. */
 void
 sampler_read_shr(struct sampler *s, int *pids, size_t n,
     sample_shr_cb cb, void *arg)
 {
-	struct pids_fetch	*f;
-	size_t			 chunk;
-	int			 i;
+	static long		 pagekb;
+	char			 path[64], text[256], *p;
+	unsigned long		 shared;
+	size_t			 k;
 
-	for (; n > 0; pids += chunk, n -= chunk) {
-		chunk = n < 255 ? n : 255;
-		f = procps_pids_select(s->shr_info, (unsigned *)pids, chunk,
-		    PIDS_SELECT_PID);
-		if (f == NULL)
+	if (pagekb == 0)
+		pagekb = sysconf(_SC_PAGESIZE) / 1024;
+	for (k = 0; k < n; k++) {
+		snprintf(path, sizeof path, "/proc/%d/statm", pids[k]);
+		if (file_read(path, text, sizeof text) < 0)
 			continue;
-		for (i = 0; i < f->counts->total; i++) {
-			struct pids_stack *st = f->stacks[i];
-
-			cb(st->head[0].result.s_int, st->head[1].result.ul_int,
-			    arg);
-		}
+		p = text;
+		strtoul(p, &p, 10);		/* size */
+		strtoul(p, &p, 10);		/* resident */
+		shared = strtoul(p, NULL, 10);
+		cb(pids[k], shared * pagekb, arg);
 	}
 }
 

@@ -223,8 +223,8 @@ sysreader_read(struct sysreader *r, struct sample_sys *out)
 	sys_read_mem(r, out);
 	if (procps_loadavg(&out->load[0], &out->load[1], &out->load[2]) < 0)
 		out->load[0] = out->load[1] = out->load[2] = 0;
-	if (procps_uptime(&out->uptime, NULL) < 0)
-		out->uptime = out->time;
+	/* CLOCK_BOOTTIME is what /proc/uptime shows: no file to read. */
+	out->uptime = out->time;
 
 	out->has_psi = 0;
 	if (!r->no_psi) {

@@ -183,7 +183,8 @@ tui_sparkline(struct tui *t, struct buf *out, const double *v, size_t k,
 		buf_addc(out, ' ');
 	for (i = 0; i < k; i++) {
 		if (hi <= lo)
-			level = v[i] > 0 ? 1 : 0;
+			/* Fixed scale: all zero. Own range: flat, no news. */
+			level = scale > 0 && v[i] > 0 ? 1 : 0;
 		else {
 			level = (int)((v[i] - lo) / (hi - lo) * 8 + 0.999);
 			if (level > 8)
