@@ -69,6 +69,14 @@ tui_fit(const char *s, size_t len, int width, int *used)
 	*used = 0;
 	memset(&mbs, 0, sizeof mbs);
 	while (p < end) {
+		/* Most of what is drawn is ASCII: one byte, one column. */
+		if ((unsigned char)*p < 0x80) {
+			if (*used + 1 > width)
+				break;
+			(*used)++;
+			p++;
+			continue;
+		}
 		n = mbrtowc(&wc, p, end - p, &mbs);
 		if (n == 0 || n == (size_t)-1 || n == (size_t)-2)
 			break;		/* cannot happen after sanitize() */

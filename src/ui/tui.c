@@ -340,7 +340,17 @@ tui_run(struct options *o)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	curs_set(0);
+	/* No typeahead check: it polls stdin every few lines of a refresh. */
+	typeahead(-1);
 	tui_colors(&t);
+	/*
+	 * Until the screen has been suspended and resumed once, ncurses 6
+	 * flushes its output at every cursor movement: tens of write(2)
+	 * calls a refresh instead of one. Going through endwin() once, before
+	 * anything is drawn, puts it in its running state.
+	 */
+	endwin();
+	refresh();
 	if (!o->no_mouse)
 		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED |
 		    BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
