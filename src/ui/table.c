@@ -114,24 +114,48 @@ tui_columns_string(struct tui *t, struct buf *b)
 	}
 }
 
-/* History columns shrink on narrow screens so the command keeps room. */
+/* The command keeps at least this much of the line. */
+#define TABLE_MIN_COMMAND	20
+
+/*
+ * History columns take what the fixed columns and the command leave, up to
+ * TUI_SPARK_WIDTH cells; under 3 cells they are not drawn at all (at 80
+ * columns the command keeps its room, as in htop).
+ */
+static void
+table_fit(struct tui *t)
+{
+	size_t	i;
+	int	fixed = 0, nhist = 0, w;
+
+	for (i = 0; i < t->ncolumns; i++) {
+		if (t->columns[i]->width > 0)
+			fixed += t->columns[i]->width + 1;
+		else if (t->columns[i]->width < 0)
+			nhist++;
+	}
+	if (nhist == 0) {
+		t->spark_w = 0;
+		return;
+	}
+	w = (t->cols - fixed - TABLE_MIN_COMMAND) / nhist - 1;
+	if (w > TUI_SPARK_WIDTH)
+		w = TUI_SPARK_WIDTH;
+	t->spark_w = w >= 3 ? w : -1;
+}
+
+/* 0: the rest of the line; -1: not drawn. */
 static int
 table_width(const struct tui *t, const struct tui_column *c)
 {
-	int	w;
-
-	if (c->width >= 0)
-		return (c->width);
-	w = (t->cols - 86) / 2;
-	if (w < 3)
-		w = 3;
-	return (w > TUI_SPARK_WIDTH ? TUI_SPARK_WIDTH : w);
+	return (c->width >= 0 ? c->width : t->spark_w);
 }
 
 static void
 table_title(struct tui *t, int y)
 {
 	const struct tui_column	*c;
+	const char		*name;
 	size_t			 i;
 	int			 x = 0, w, attr;
 	char			 title[32];
@@ -139,16 +163,22 @@ table_title(struct tui *t, int y)
 	tui_fill(y, 0, t->cols, tui_attr(t, C_HEADER));
 	for (i = 0; i < t->ncolumns && x < t->cols; i++) {
 		c = t->columns[i];
-		w = table_width(t, c);
+		if ((w = table_width(t, c)) < 0)
+			continue;
 		if (w == 0 || x + w > t->cols)
 			w = t->cols - x;
 		attr = c->sort == t->vo->sort && c->id != TC_CPU_HIST &&
 		    c->id != TC_MEM_HIST ? tui_attr(t, C_SELECTED) :
 		    tui_attr(t, C_HEADER);
+		name = c->title;
+		if (w < (int)strlen(name) && c->id == TC_CPU_HIST)
+			name = "CPU~";	/* a history that is narrow */
+		else if (w < (int)strlen(name) && c->id == TC_MEM_HIST)
+			name = "MEM~";
 		if (c->left)
-			snprintf(title, sizeof title, "%-*s", w, c->title);
+			snprintf(title, sizeof title, "%-*s", w, name);
 		else
-			snprintf(title, sizeof title, "%*s", w, c->title);
+			snprintf(title, sizeof title, "%*s", w, name);
 		tui_cstr(t, y, x, w, title, attr);
 		x += w + 1;
 	}
@@ -308,7 +338,8 @@ table_row(struct tui *t, int y, const struct view_row *v, int selected)
 		tui_fill(y, 0, t->cols, attr);
 	for (i = 0; i < t->ncolumns && x < t->cols; i++) {
 		c = t->columns[i];
-		w = table_width(t, c);
+		if ((w = table_width(t, c)) < 0)
+			continue;
 		if (w == 0 || x + w > t->cols)
 			w = t->cols - x;
 		cattr = attr;
@@ -355,6 +386,7 @@ tui_table_draw(struct tui *t)
 	size_t	i;
 	int	y;
 
+	table_fit(t);
 	table_title(t, t->table_y - 1);
 	for (y = 0; y < t->table_h; y++) {
 		i = t->top + y;
@@ -378,10 +410,12 @@ tui_table_click(struct tui *t, int y, int x)
 	size_t			 i;
 	int			 cx = 0, w;
 
+	table_fit(t);
 	if (y == t->table_y - 1) {
 		for (i = 0; i < t->ncolumns; i++) {
 			c = t->columns[i];
-			w = table_width(t, c);
+			if ((w = table_width(t, c)) < 0)
+				continue;
 			if (x >= cx && (w == 0 || x < cx + w + 1)) {
 				if (c->sort == t->vo->sort)
 					t->vo->descending = !t->vo->descending;

@@ -57,6 +57,7 @@ struct tui {
 	/* The process table. */
 	const struct tui_column	*columns[TUI_MAX_COLUMNS];
 	size_t			 ncolumns;
+	int			 spark_w;	/* history cells; -1: hidden */
 	int			 table_y;	/* first process row */
 	int			 table_h;	/* process rows shown */
 	size_t			 sel;
