@@ -337,16 +337,24 @@ tui_sort_start(struct tui *t)
 }
 
 void
-tui_user_start(struct tui *t)
+tui_users_free(struct tui *t)
 {
-	const char	*u;
-	size_t		 i, j;
+	size_t	i;
 
 	for (i = 0; i < t->nusers; i++)
 		free(t->users[i]);
 	free(t->users);
 	t->users = NULL;
 	t->nusers = 0;
+}
+
+void
+tui_user_start(struct tui *t)
+{
+	const char	*u;
+	size_t		 i, j;
+
+	tui_users_free(t);
 	for (i = 0; i < t->m->nrows; i++) {
 		if ((u = t->m->rows[i]->user) == NULL)
 			continue;

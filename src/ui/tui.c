@@ -375,6 +375,7 @@ tui_run(struct options *o)
 	delscreen(screen);
 	loop_free(t.loop);
 	tui_detail_close(&t);
+	tui_users_free(&t);
 	rx_free(t.search);
 	rx_free(t.filter);
 	free(t.targets);

@@ -148,6 +148,7 @@ void	tui_pick_key(struct tui *, int);
 void	tui_pick_draw(struct tui *);
 void	tui_sort_start(struct tui *);
 void	tui_user_start(struct tui *);
+void	tui_users_free(struct tui *);
 void	tui_setup_start(struct tui *);
 
 /* detail.c */
