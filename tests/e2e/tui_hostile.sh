@@ -141,10 +141,12 @@ tui_keys Escape
 wait_for 10 tui_has_row "$h"
 tui_wait_tick
 check_screen "LANG=C: q quits, status 0" tui_quit_ok
-# The exit leaves the alternate screen: once that is recorded, so is
+# The pane's own line after vigil's exit: once that is recorded, so is
 # everything vigil wrote before it.
 check "LANG=C: the recording holds the whole session, up to the exit" \
-    wait_for 10 tui_raw_has $'\e[?1049l'
+    wait_for 10 tui_raw_has 'vigil exited with status'
+check "LANG=C: vigil left the alternate screen at exit" \
+    tui_raw_has $'\e[?1049l'
 diag "LANG=C: $(wc -c < "$TUI_RAW") bytes written to the terminal"
 check "LANG=C: the terminal got a screenful" \
     [ "$(wc -c < "$TUI_RAW")" -gt 10000 ]
