@@ -35,7 +35,8 @@ struct proc {
 	unsigned long long	 start;		/* ticks after boot */
 	unsigned		 uid;
 	const char		*user;
-	char			 comm[32];
+	char			 comm[32];	/* raw, once read */
+	char			 seen_comm[32];	/* libproc2's, to see changes */
 	char			*cmdline;	/* NULL until read */
 	size_t			 cmdline_len;
 	int			 kthread;
@@ -166,7 +167,8 @@ void		 model_set_history(struct model *, size_t);
 void		 model_update(struct model *, const struct sample_proc *,
 		     size_t, double);
 void		 model_update_sys(struct model *, const struct sample_sys *);
-void		 model_set_cmdline(struct model *, int, const char *);
+void		 model_set_cmdline(struct model *, int, const char *,
+		     const char *);
 void		 model_set_shr(struct model *, int, unsigned long);
 struct proc	*model_find(const struct model *, int);
 void		 model_view(struct model *, const struct view_opts *);

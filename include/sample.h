@@ -77,7 +77,7 @@ struct sample_sys {
 
 struct sampler;
 
-typedef void (*sample_cmdline_cb)(int, const char *, void *);
+typedef void (*sample_cmdline_cb)(int, const char *, const char *, void *);
 typedef void (*sample_shr_cb)(int, unsigned long, void *);
 
 struct sampler	*sampler_new(int);

@@ -73,9 +73,9 @@ refresh_free(struct refresh *r)
 }
 
 static void
-refresh_cmdline(int pid, const char *cmdline, void *arg)
+refresh_cmdline(int pid, const char *cmdline, const char *comm, void *arg)
 {
-	model_set_cmdline(arg, pid, cmdline);
+	model_set_cmdline(arg, pid, cmdline, comm);
 }
 
 void

@@ -245,14 +245,19 @@ ptable_set(struct model *m, struct proc *p, const struct sample_proc *s,
 	else
 		p->cpu_pct = 0;
 
-	if (strcmp(p->comm, s->comm) != 0) {
-		/* A new name under the same PID and start: it exec'd. */
-		if (p->comm[0] != '\0' && p->cmdline != NULL) {
+	if (strcmp(p->seen_comm, s->comm) != 0) {
+		/*
+		 * A new name under the same PID and start: it exec'd (or
+		 * renamed itself). Its command line and raw name are read
+		 * again; until then the name is libproc2's.
+		 */
+		if (p->seen_comm[0] != '\0' && p->cmdline != NULL) {
 			free(p->cmdline);
 			p->cmdline = NULL;
 			p->cmdline_len = 0;
 			ptable_want_cmdline(m, p->pid);
 		}
+		snprintf(p->seen_comm, sizeof p->seen_comm, "%s", s->comm);
 		snprintf(p->comm, sizeof p->comm, "%s", s->comm);
 	}
 	p->ppid = s->ppid;
@@ -424,9 +429,13 @@ model_update(struct model *m, const struct sample_proc *procs, size_t n,
 	m->ticks_seen++;
 }
 
-/* The command line of a process, as read once when it was first seen. */
+/*
+ * The command line and raw name of a process, as read once when it was
+ * first seen (a NULL name keeps the one there is).
+ */
 void
-model_set_cmdline(struct model *m, int pid, const char *cmdline)
+model_set_cmdline(struct model *m, int pid, const char *cmdline,
+    const char *comm)
 {
 	struct proc	*p;
 
@@ -435,6 +444,8 @@ model_set_cmdline(struct model *m, int pid, const char *cmdline)
 	free(p->cmdline);
 	p->cmdline = xstrdup(cmdline);
 	p->cmdline_len = strlen(p->cmdline);
+	if (comm != NULL && *comm != '\0')
+		snprintf(p->comm, sizeof p->comm, "%s", comm);
 }
 
 void

@@ -189,9 +189,10 @@ sampler_read_procs(struct sampler *s, struct sample_proc **out, size_t *n)
 }
 
 /*
- * Read the command lines of the given processes, for processes seen for the
- * first time: /proc/PID/cmdline itself, raw, its NUL separators turned into
- * spaces as ps and top show them. Read directly because libproc2's select
+ * Read the command lines and names of the given processes, for processes
+ * seen for the first time (or renamed): /proc/PID/cmdline and comm
+ * themselves, raw, the command line's NUL separators turned into spaces as
+ * ps and top show them. Read directly because libproc2's select
  * also parses /proc/PID/status for each PID, which costs more than the
  * command line; and raw because its joined form replaces control
  * characters with '?', losing what they were (vigil's sanitiser shows them
@@ -202,14 +203,19 @@ void
 sampler_read_cmdlines(struct sampler *s, int *pids, size_t n,
     sample_cmdline_cb cb, void *arg)
 {
-	char	 path[64], *text;
+	char	 path[64], comm[64], *text;
 	ssize_t	 len, i;
 	size_t	 k;
 
 	for (k = 0; k < n; k++) {
+		snprintf(path, sizeof path, "/proc/%d/comm", pids[k]);
+		if ((len = file_read(path, comm, sizeof comm)) < 0)
+			continue;	/* gone: the next update drops it */
+		if (len > 0 && comm[len - 1] == '\n')
+			comm[len - 1] = '\0';
 		snprintf(path, sizeof path, "/proc/%d/cmdline", pids[k]);
 		if ((len = file_read_all(path, &text)) < 0)
-			continue;	/* gone: the next update drops it */
+			continue;
 		while (len > 0 && text[len - 1] == '\0')
 			len--;
 		for (i = 0; i < len; i++) {
@@ -217,7 +223,7 @@ sampler_read_cmdlines(struct sampler *s, int *pids, size_t n,
 				text[i] = ' ';
 		}
 		text[len] = '\0';
-		cb(pids[k], text, arg);
+		cb(pids[k], text, comm, arg);
 		free(text);
 	}
 }

@@ -13,6 +13,7 @@
 #include "detail.h"
 #include "fmt.h"
 #include "model.h"
+#include "sample.h"
 #include "sanitize.h"
 #include "ui-int.h"
 #include "xalloc.h"
@@ -22,13 +23,26 @@
 
 static void	detail_read_selected(struct tui *);
 
+/*
+ * Read the facts of the selected process, checking the start time before
+ * and after so a PID reused meanwhile never lends its facts to the pane.
+ */
 static void
 detail_read_selected(struct tui *t)
 {
+	unsigned long long	before, after;
+
 	detail_free(&t->detail);
-	if (detail_read(t->sel_pid, t->detail_env ? DETAIL_ENV : 0,
-	    &t->detail) != 0)
+	if (sample_start_time(t->sel_pid, &before) != 0 ||
+	    before != t->sel_start ||
+	    detail_read(t->sel_pid, t->detail_env ? DETAIL_ENV : 0,
+	    &t->detail) != 0 ||
+	    sample_start_time(t->sel_pid, &after) != 0 ||
+	    after != t->sel_start) {
+		detail_free(&t->detail);
+		t->detail.pid = -1;
 		tui_status(t, 1, _("process %d has exited"), t->sel_pid);
+	}
 }
 
 void
@@ -167,6 +181,17 @@ dl_err(int e)
 	return (e != 0 ? strerror(e) : _("unknown"));
 }
 
+/* A size with its unit, small ones too ("512K", "1.50G"). */
+static char *
+detail_size(char *out, size_t len, unsigned long kib)
+{
+	char	tmp[FMT_SIZE];
+
+	fmt_kib(tmp, sizeof tmp, kib);
+	snprintf(out, len, kib < 100000 ? "%sK" : "%s", tmp);
+	return (out);
+}
+
 static void
 detail_lines(struct tui *t, struct proc *p, struct dlines *d)
 {
@@ -177,6 +202,12 @@ detail_lines(struct tui *t, struct proc *p, struct dlines *d)
 	struct tm			 tm;
 	size_t				 i;
 
+	if (dt->pid != p->pid) {
+		dl_addf(d, _("Exited"), "%s",
+		    _("the process has exited; its PID may now be another's"));
+		return;
+	}
+	dl_wrap(t, d, _("Name"), p->comm, strlen(p->comm), w);
 	dl_wrap(t, d, _("Command"), model_proc_cmdline(p),
 	    strlen(model_proc_cmdline(p)), w);
 	if (dt->exe != NULL) {
@@ -199,8 +230,9 @@ detail_lines(struct tui *t, struct proc *p, struct dlines *d)
 	    p->prio);
 	dl_addf(d, _("Threads"), "%d", p->nlwp);
 	dl_addf(d, _("Memory"), _("RSS %s, virtual %s, shared %s"),
-	    fmt_kib(a, sizeof a, p->rss_kb), fmt_kib(b, sizeof b, p->vsz_kb),
-	    fmt_kib(when, sizeof when, p->shr_kb));
+	    detail_size(a, sizeof a, p->rss_kb),
+	    detail_size(b, sizeof b, p->vsz_kb),
+	    detail_size(when, sizeof when, p->shr_kb));
 	if (dt->nfds >= 0)
 		dl_addf(d, _("Open files"), "%d", dt->nfds);
 	else

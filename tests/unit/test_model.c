@@ -127,7 +127,7 @@ test_pid_reuse_is_new_row(void **state)
 		model_update(m, &s, 1, 100.0 + i);
 	p = model_find(m, 9);
 	assert_int_equal(ring_len(&p->h_cpu), 4);
-	model_set_cmdline(m, 9, "old --process");
+	model_set_cmdline(m, 9, "old --process", NULL);
 
 	/* Same PID, later start time: another process. */
 	s = sp(9, 1, 10350, 20);
@@ -230,7 +230,7 @@ test_pending_cmdlines(void **state)
 
 	model_update(m, s, 2, 10.0);
 	assert_int_equal(m->npending, 2);
-	model_set_cmdline(m, 2, "/bin/sleep 100");
+	model_set_cmdline(m, 2, "/bin/sleep 100", NULL);
 	m->npending = 0;
 	model_update(m, s, 2, 11.0);
 	assert_int_equal(m->npending, 0);	/* read once per lifetime */
@@ -456,9 +456,9 @@ test_filter_regex(void **state)
 	struct rx		*rx;
 
 	model_update(m, s, 4, 10.0);
-	model_set_cmdline(m, 1, "/sbin/init");
-	model_set_cmdline(m, 2, "/usr/bin/python3 worker.py --queue=Mail");
-	model_set_cmdline(m, 3, "sleep 1000");
+	model_set_cmdline(m, 1, "/sbin/init", NULL);
+	model_set_cmdline(m, 2, "/usr/bin/python3 worker.py --queue=Mail", NULL);
+	model_set_cmdline(m, 3, "sleep 1000", NULL);
 	/* 4 has no command line: its name ("proc") is matched. */
 
 	rx = rx_compile("worker|sleep", RX_SMARTCASE, err, sizeof err);
