@@ -220,24 +220,29 @@ kill_confirm_text(struct tui *t, char *out, size_t len)
 		    s->name, who);
 }
 
+/* Up and Down in a list of n items; returns 1 if c was one of them. */
+static int
+pick_move(struct tui *t, int c, size_t n)
+{
+	if (c == KEY_UP && t->pick > 0)
+		t->pick--;
+	else if (c == KEY_DOWN && t->pick + 1 < n)
+		t->pick++;
+	return (c == KEY_UP || c == KEY_DOWN);
+}
+
 void
 tui_signal_key(struct tui *t, int c)
 {
 	char	text[256];
 
+	if (pick_move(t, c, action_nsignals))
+		return;
 	switch (c) {
 	case ESC:
 	case 'q':
 		t->mode = MODE_NORMAL;
 		tui_status(t, 0, _("nothing was sent"));
-		return;
-	case KEY_UP:
-		if (t->pick > 0)
-			t->pick--;
-		return;
-	case KEY_DOWN:
-		if (t->pick + 1 < action_nsignals)
-			t->pick++;
 		return;
 	case '\r':
 	case '\n':
@@ -469,8 +474,8 @@ pick_choose(struct tui *t)
 void
 tui_pick_key(struct tui *t, int c)
 {
-	size_t	n = pick_count(t);
-
+	if (pick_move(t, c, pick_count(t)))
+		return;
 	switch (c) {
 	case ESC:
 	case 'q':
@@ -486,14 +491,6 @@ tui_pick_key(struct tui *t, int c)
 				tui_status(t, 0, _("columns saved"));
 		}
 		t->mode = MODE_NORMAL;
-		return;
-	case KEY_UP:
-		if (t->pick > 0)
-			t->pick--;
-		return;
-	case KEY_DOWN:
-		if (t->pick + 1 < n)
-			t->pick++;
 		return;
 	case ' ':
 	case '\r':

@@ -10,11 +10,32 @@
 #include "file.h"
 #include "xalloc.h"
 
+/*
+ * Read from fd into buf at *off until it holds room bytes or the file
+ * ends. Returns 0, or -1 with errno set.
+ */
+static int
+file_fill(int fd, char *buf, size_t room, size_t *off)
+{
+	ssize_t	n;
+
+	while (*off < room) {
+		n = read(fd, buf + *off, room - *off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return (-1);
+		if (n == 0)
+			break;
+		*off += n;
+	}
+	return (0);
+}
+
 /* Returns the length read, or -1 with errno set; truncates at len - 1. */
 ssize_t
 file_read_at(int dirfd, const char *path, char *buf, size_t len)
 {
-	ssize_t	n;
 	size_t	off = 0;
 	int	fd, saved;
 
@@ -24,19 +45,11 @@ file_read_at(int dirfd, const char *path, char *buf, size_t len)
 	}
 	if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) == -1)
 		return (-1);
-	while (off < len - 1) {
-		n = read(fd, buf + off, len - 1 - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			saved = errno;
-			close(fd);
-			errno = saved;
-			return (-1);
-		}
-		if (n == 0)
-			break;
-		off += n;
+	if (file_fill(fd, buf, len - 1, &off) != 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return (-1);
 	}
 	close(fd);
 	buf[off] = '\0';
@@ -59,7 +72,6 @@ file_read_all_at(int dirfd, const char *path, char **out)
 {
 	char	*data;
 	size_t	 off = 0, cap = 4096;
-	ssize_t	 n;
 	int	 fd, saved;
 
 	*out = NULL;
@@ -67,23 +79,17 @@ file_read_all_at(int dirfd, const char *path, char **out)
 		return (-1);
 	data = xmalloc(cap);
 	for (;;) {
-		if (off == cap - 1) {
-			data = xreallocarray(data, cap, 2);
-			cap *= 2;
-		}
-		n = read(fd, data + off, cap - 1 - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
+		if (file_fill(fd, data, cap - 1, &off) != 0) {
 			saved = errno;
 			free(data);
 			close(fd);
 			errno = saved;
 			return (-1);
 		}
-		if (n == 0)
-			break;
-		off += n;
+		if (off < cap - 1)
+			break;		/* the file ended before the buffer */
+		data = xreallocarray(data, cap, 2);
+		cap *= 2;
 	}
 	close(fd);
 	data[off] = '\0';
