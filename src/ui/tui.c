@@ -326,6 +326,12 @@ tui_run(struct options *o)
 	tui_columns_default(&t);
 	tui_config_load(&t);
 
+	/*
+	 * With TERM=linux ncurses would ask gpm for the mouse: the mouse of
+	 * the console of this machine, not of the SSH client's terminal (and
+	 * libgpm leaks on the way). A user who wants gpm sets the variable.
+	 */
+	setenv("NCURSES_GPM_TERMS", "", 0);
 	if ((screen = newterm(NULL, stdout, stdin)) == NULL) {
 		fprintf(stderr, _("vigil: cannot use terminal type '%s'\n"),
 		    getenv("TERM") != NULL ? getenv("TERM") : "");
