@@ -6,6 +6,7 @@
 #ifndef VIGIL_BATCH_H
 #define VIGIL_BATCH_H
 
+struct alarm_set;
 struct model;
 struct options;
 
@@ -15,9 +16,10 @@ struct options;
 
 /* Where a snapshot goes: a buffer, written to fd as it fills (fd -1: not). */
 struct batch_out {
-	struct buf	 b;
-	int		 fd;
-	int		 error;		/* errno of the first failed write */
+	struct buf		 b;
+	int			 fd;
+	int			 error;		/* errno of the first failed write */
+	struct alarm_set	*alarms;	/* events to report, or NULL */
 };
 
 void	batch_format(struct batch_out *, struct model *,

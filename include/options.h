@@ -36,6 +36,10 @@ struct options {
 	int			 readonly;
 	int			 no_color;
 	int			 no_mouse;
+	char			**alarms;	/* --alarm RULE */
+	size_t			 nalarms;
+	char			**logs;		/* --log FILE */
+	size_t			 nlogs;
 };
 
 #define OPTIONS_DELAY_DEFAULT	15	/* tenths, as htop */

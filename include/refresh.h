@@ -6,6 +6,7 @@
 #ifndef VIGIL_REFRESH_H
 #define VIGIL_REFRESH_H
 
+struct alarm_set;
 struct model;
 struct options;
 struct refresh;
@@ -19,5 +20,9 @@ struct view_opts *refresh_view_opts(struct refresh *);
 void		 refresh_set_threads(struct refresh *, int);
 void		 refresh_shr(struct refresh *, size_t, size_t);
 void		 refresh_set_statm(struct refresh *, int);
+struct alarm_set *refresh_alarms(struct refresh *);
+int		 refresh_logs_fd(struct refresh *);
+void		 refresh_logs_read(struct refresh *);
+void		 refresh_logs_poll(struct refresh *);
 
 #endif

@@ -3,6 +3,7 @@
 #include "vigil.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <langinfo.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alarm.h"
 #include "batch.h"
 #include "buf.h"
 #include "fmt.h"
@@ -126,6 +128,35 @@ batch_text_row(struct buf *b, const struct model *m, const struct view_row *v,
 	buf_addc(b, '\n');
 }
 
+static const char *
+batch_severity(enum alarm_severity s)
+{
+	return (s == SEV_CRIT ? "crit" : s == SEV_WARN ? "warn" : "info");
+}
+
+/* The alarm events since the last snapshot, one line each. */
+static void
+batch_text_alarms(struct buf *b, const struct alarm_set *a, int flags)
+{
+	const struct alarm_event	*ev;
+	size_t				 n, i;
+
+	if (a == NULL)
+		return;
+	ev = alarm_events(a, &n);
+	for (i = 0; i < n; i++) {
+		buf_printf(b, "ALARM %-8s [%s] %s: ",
+		    ev[i].kind == EV_FIRED ? _("fired") : _("resolved"),
+		    batch_severity(alarm_rule_severity(ev[i].rule)),
+		    alarm_rule_name(ev[i].rule));
+		sanitize(b, ev[i].what, strlen(ev[i].what),
+		    (flags & BATCH_ASCII) ? SAN_ASCII : 0);
+		buf_printf(b, " (value %g)\n", ev[i].value);
+	}
+	if (n > 0 || alarm_firing(a) > 0)
+		buf_printf(b, _("Alarms firing: %zu\n"), alarm_firing(a));
+}
+
 static void
 batch_text(struct batch_out *out, struct model *m, const struct options *o,
     int flags)
@@ -134,6 +165,7 @@ batch_text(struct batch_out *out, struct model *m, const struct options *o,
 	size_t		 i;
 
 	batch_text_header(b, m);
+	batch_text_alarms(b, out->alarms, flags);
 	buf_adds(b, _("    PID USER      PRI  NI   VIRT    RES    SHR S  CPU%  MEM%     TIME+ COMMAND\n"));
 	for (i = 0; i < m->nview; i++) {
 		batch_text_row(b, m, &m->view[i], o, flags);
@@ -315,6 +347,39 @@ batch_json_proc(struct json *j, struct model *m, const struct view_row *v,
 }
 
 static void
+batch_json_alarms(struct json *j, struct model *m, const struct alarm_set *a)
+{
+	const struct alarm_event	*ev = NULL;
+	size_t				 n = 0, i;
+
+	json_key(j, "alarms_firing");
+	json_uint(j, a != NULL ? alarm_firing(a) : 0);
+	json_key(j, "alarms");
+	json_array_begin(j);
+	if (a != NULL)
+		ev = alarm_events(a, &n);
+	for (i = 0; i < n; i++) {
+		json_object_begin(j);
+		json_key(j, "event");
+		json_string(j, ev[i].kind == EV_FIRED ? "fired" : "resolved");
+		json_key(j, "rule");
+		json_string(j, alarm_rule_name(ev[i].rule));
+		json_key(j, "severity");
+		json_string(j, batch_severity(alarm_rule_severity(ev[i].rule)));
+		json_key(j, "pid");
+		json_int(j, ev[i].pid);
+		json_key(j, "what");
+		json_string(j, ev[i].what);
+		json_key(j, "value");
+		json_double(j, ev[i].value, 2);
+		json_key(j, "time");
+		json_double(j, batch_epoch(m, ev[i].time), 3);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+static void
 batch_json(struct batch_out *out, struct model *m, const struct options *o)
 {
 	struct json	j;
@@ -323,6 +388,7 @@ batch_json(struct batch_out *out, struct model *m, const struct options *o)
 	json_init(&j, &out->b);
 	json_object_begin(&j);
 	batch_json_system(&j, m);
+	batch_json_alarms(&j, m, out->alarms);
 	json_key(&j, "processes");
 	json_array_begin(&j);
 	for (i = 0; i < m->nview; i++) {
@@ -380,6 +446,7 @@ batch_tick(void *arg)
 	refresh_tick(bt->r);
 	batch_format(&bt->out, refresh_model(bt->r), bt->o, bt->flags);
 	batch_spill(&bt->out, 0);
+	alarm_events_clear(bt->out.alarms);
 	if (bt->out.error != 0) {
 		/* A closed pipe (| head) is the reader's choice, not an error. */
 		if (bt->out.error != EPIPE)
@@ -392,6 +459,22 @@ batch_tick(void *arg)
 		loop_exit(bt->loop, 0);
 	else
 		loop_rearm_timer(bt->loop, bt->timer, bt->o->delay / 10.0);
+}
+
+static void
+batch_logs(int fd, short revents, void *arg)
+{
+	struct batch	*bt = arg;
+
+	refresh_logs_read(bt->r);
+}
+
+static void
+batch_logs_poll(void *arg)
+{
+	struct batch	*bt = arg;
+
+	refresh_logs_poll(bt->r);
 }
 
 static void
@@ -422,6 +505,13 @@ batch_run(struct options *o)
 	loop_add_signal(bt.loop, SIGINT, batch_signal, &bt);
 	loop_add_signal(bt.loop, SIGTERM, batch_signal, &bt);
 	loop_add_signal(bt.loop, SIGHUP, batch_signal, &bt);
+
+	bt.out.alarms = refresh_alarms(bt.r);
+	if (refresh_logs_fd(bt.r) != -1) {
+		loop_add_fd(bt.loop, refresh_logs_fd(bt.r), POLLIN, batch_logs,
+		    &bt);
+		loop_add_timer(bt.loop, 1, 1, batch_logs_poll, &bt);
+	}
 
 	/* The first figures need one interval of deltas, as top's do. */
 	refresh_tick(bt.r);

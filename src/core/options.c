@@ -17,7 +17,7 @@
 
 enum {
 	OPT_FORMAT = 256, OPT_HISTORY, OPT_HISTORY_SIZE, OPT_THREADS,
-	OPT_KTHREADS, OPT_IO, OPT_READONLY, OPT_KEYS
+	OPT_KTHREADS, OPT_IO, OPT_READONLY, OPT_KEYS, OPT_ALARM, OPT_LOG
 };
 
 static const struct option options_long[] = {
@@ -36,6 +36,8 @@ static const struct option options_long[] = {
 	{ "kernel-threads",	no_argument,		NULL, OPT_KTHREADS },
 	{ "io",			no_argument,		NULL, OPT_IO },
 	{ "readonly",		no_argument,		NULL, OPT_READONLY },
+	{ "alarm",		required_argument,	NULL, OPT_ALARM },
+	{ "log",		required_argument,	NULL, OPT_LOG },
 	{ "no-color",		no_argument,		NULL, 'C' },
 	{ "no-colour",		no_argument,		NULL, 'C' },
 	{ "no-mouse",		no_argument,		NULL, 'M' },
@@ -56,9 +58,30 @@ options_init(struct options *o)
 	o->history_size = MODEL_HISTORY_DEFAULT;
 }
 
+static void
+options_push(char ***list, size_t *n, const char *s)
+{
+	*list = xreallocarray(*list, *n + 1, sizeof **list);
+	(*list)[(*n)++] = xstrdup(s);
+}
+
+static void
+options_free_list(char ***list, size_t *n)
+{
+	size_t	i;
+
+	for (i = 0; i < *n; i++)
+		free((*list)[i]);
+	free(*list);
+	*list = NULL;
+	*n = 0;
+}
+
 void
 options_free(struct options *o)
 {
+	options_free_list(&o->alarms, &o->nalarms);
+	options_free_list(&o->logs, &o->nlogs);
 	free(o->filter);
 	free(o->user);
 	free(o->pids);
@@ -272,6 +295,12 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 		case OPT_KEYS:
 			o->keys = 1;
 			break;
+		case OPT_ALARM:
+			options_push(&o->alarms, &o->nalarms, optarg);
+			break;
+		case OPT_LOG:
+			options_push(&o->logs, &o->nlogs, optarg);
+			break;
 		case ':':
 			return (options_error(err, errlen,
 			    _("option '%s' needs a value"), argv[optind - 1]));
@@ -327,6 +356,11 @@ options_usage(void)
 "      --kernel-threads     list kernel threads too\n"
 "      --io                 read per-process I/O (read/write bytes)\n"
 "      --readonly           disable every action on processes\n"
+"      --alarm=RULE         raise an alarm when RULE holds (repeatable; the\n"
+"                           grammar is in vigil(1)); batch output reports\n"
+"                           alarms fired and resolved\n"
+"      --log=FILE           follow FILE like tail -F (repeatable); lines\n"
+"                           are matched by log alarms\n"
 "  -C, --no-color, --no-colour\n"
 "                           monochrome\n"
 "  -M, --no-mouse           do not use the mouse\n"

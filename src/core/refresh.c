@@ -2,9 +2,13 @@
 
 #include "vigil.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "alarm.h"
+#include "logs.h"
 #include "model.h"
 #include "options.h"
 #include "refresh.h"
@@ -19,7 +23,13 @@ struct refresh {
 	struct sample_sys	 sys;
 	struct rx		*filter;
 	struct view_opts	 vo;
+	struct alarm_set	*alarms;
+	struct logs		*logs;
+	uint64_t		 log_seq;	/* lines fed to the alarms */
 };
+
+static int	refresh_alarms_new(struct refresh *);
+static void	refresh_log_add(struct refresh *, const char *);
 
 /* Returns NULL after printing why (a bad -F pattern). */
 struct refresh *
@@ -57,7 +67,116 @@ refresh_new(const struct options *o)
 	r->vo.uid = o->uid;
 	r->vo.pids = o->pids;
 	r->vo.npids = o->npids;
+	if (refresh_alarms_new(r) != 0) {
+		refresh_free(r);
+		return (NULL);
+	}
 	return (r);
+}
+
+/* Follow path once, whoever asked for it (--log or a log rule). */
+static void
+refresh_log_add(struct refresh *r, const char *path)
+{
+	const char	*label;
+	int		 id;
+
+	if (r->logs == NULL)
+		r->logs = logs_new(LOGS_RING_DEFAULT);
+	/* Sources are labelled with their path: one source per path. */
+	for (id = 0; (label = logs_label(r->logs, id)) != NULL; id++) {
+		if (strcmp(label, path) == 0)
+			return;
+	}
+	logs_add(r->logs, path, path);
+}
+
+/*
+ * The --alarm rules, and the files to follow for them and for --log. A
+ * rule that does not parse is an error naming it, as a bad -F is.
+ */
+static int
+refresh_alarms_new(struct refresh *r)
+{
+	const struct options	*o = r->o;
+	struct alarm_rule	*rule;
+	char			 err[256];
+	size_t			 i;
+
+	r->alarms = alarm_set_new();
+	for (i = 0; i < o->nalarms; i++) {
+		if ((rule = alarm_parse(o->alarms[i], err, sizeof err)) ==
+		    NULL) {
+			fprintf(stderr, _("vigil: --alarm '%s': %s\n"),
+			    o->alarms[i], err);
+			return (-1);
+		}
+		if (rule->log_path != NULL)
+			refresh_log_add(r, rule->log_path);
+		alarm_set_add(r->alarms, rule);
+	}
+	for (i = 0; i < o->nlogs; i++)
+		refresh_log_add(r, o->logs[i]);
+	return (0);
+}
+
+/* Feed the lines that arrived since the last call to the log alarms. */
+static void
+refresh_log_feed(struct refresh *r)
+{
+	const struct logline	*l;
+	uint64_t		 newest = r->log_seq;
+	size_t			 n, i;
+	int			 id;
+
+	for (id = 0; r->logs != NULL && logs_label(r->logs, id) != NULL;
+	    id++) {
+		n = logs_count(r->logs, id);
+		/* Newest last: walk back to the first line not fed yet. */
+		for (i = n; i > 0; i--) {
+			if ((l = logs_line(r->logs, id, i - 1)) == NULL ||
+			    l->seq <= r->log_seq)
+				break;
+		}
+		for (; i < n; i++) {
+			l = logs_line(r->logs, id, i);
+			alarm_log_line(r->alarms, logs_label(r->logs, id),
+			    l->text, l->len, sample_now());
+			if (l->seq > newest)
+				newest = l->seq;
+		}
+	}
+	r->log_seq = newest;
+}
+
+int
+refresh_logs_fd(struct refresh *r)
+{
+	return (r->logs != NULL ? logs_fd(r->logs) : -1);
+}
+
+void
+refresh_logs_read(struct refresh *r)
+{
+	if (r->logs == NULL)
+		return;
+	logs_process(r->logs);
+	refresh_log_feed(r);
+}
+
+void
+refresh_logs_poll(struct refresh *r)
+{
+	if (r->logs == NULL)
+		return;
+	logs_poll(r->logs);
+	refresh_log_feed(r);
+}
+
+struct alarm_set *
+refresh_alarms(struct refresh *r)
+{
+	return (r->alarms);
 }
 
 void
@@ -65,6 +184,8 @@ refresh_free(struct refresh *r)
 {
 	if (r == NULL)
 		return;
+	alarm_set_free(r->alarms);
+	logs_free(r->logs);
 	model_free(r->model);
 	sampler_free(r->sampler);
 	sample_sys_free(&r->sys);
@@ -91,6 +212,7 @@ refresh_tick(struct refresh *r)
 	sampler_read_cmdlines(r->sampler, r->model->pending,
 	    r->model->npending, refresh_cmdline, r->model);
 	r->model->npending = 0;
+	alarm_eval(r->alarms, r->model, r->model->now);
 	refresh_view(r);
 }
 

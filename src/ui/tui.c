@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alarm.h"
 #include "loop.h"
 #include "model.h"
 #include "options.h"
@@ -253,6 +254,45 @@ tui_draw(struct tui *t)
 	refresh();
 }
 
+/*
+ * Until the alarm banner exists, an alarm that fires is told in the status
+ * line; the events are then cleared, as batch mode clears them.
+ */
+static void
+tui_alarms(struct tui *t)
+{
+	struct alarm_set		*a = refresh_alarms(t->r);
+	const struct alarm_event	*ev;
+	size_t				 n, i;
+
+	ev = alarm_events(a, &n);
+	for (i = n; i > 0; i--) {
+		if (ev[i - 1].kind != EV_FIRED)
+			continue;
+		tui_status(t, 1, _("alarm %s: %s (%zu firing)"),
+		    alarm_rule_name(ev[i - 1].rule), ev[i - 1].what,
+		    alarm_firing(a));
+		break;
+	}
+	alarm_events_clear(a);
+}
+
+static void
+tui_logs(int fd, short revents, void *arg)
+{
+	struct tui	*t = arg;
+
+	refresh_logs_read(t->r);
+}
+
+static void
+tui_logs_poll(void *arg)
+{
+	struct tui	*t = arg;
+
+	refresh_logs_poll(t->r);
+}
+
 static void
 tui_tick(void *arg)
 {
@@ -260,6 +300,7 @@ tui_tick(void *arg)
 
 	refresh_set_statm(t->r, t->vo->sort == COL_SHR);
 	refresh_tick(t->r);
+	tui_alarms(t);
 	tui_apply_view(t);
 	tui_draw(t);
 	loop_rearm_timer(t->loop, t->timer, t->o->delay / 10.0);
@@ -367,6 +408,11 @@ tui_run(struct options *o)
 	loop_add_signal(t.loop, SIGINT, tui_signal, &t);
 	loop_add_signal(t.loop, SIGTERM, tui_signal, &t);
 	loop_add_signal(t.loop, SIGHUP, tui_signal, &t);
+	if (refresh_logs_fd(t.r) != -1) {
+		loop_add_fd(t.loop, refresh_logs_fd(t.r), POLLIN, tui_logs,
+		    &t);
+		loop_add_timer(t.loop, 1, 1, tui_logs_poll, &t);
+	}
 
 	/* A first look at once, then real deltas after a short interval. */
 	refresh_tick(t.r);
