@@ -77,6 +77,19 @@ void			 alarm_eval(struct alarm_set *, const struct model *,
 void			 alarm_log_line(struct alarm_set *, const char *,
 			     const char *, size_t, double);
 size_t			 alarm_firing(const struct alarm_set *);
+
+struct alarm_active {
+	const struct alarm_rule	*rule;
+	int			 pid;
+	unsigned long long	 start;
+	double			 since;
+	double			 value;
+	const char		*what;
+};
+size_t			 alarm_active(const struct alarm_set *,
+			     struct alarm_active *, size_t);
+int			 alarm_proc_severity(const struct alarm_set *, int,
+			     unsigned long long);
 const struct alarm_event *alarm_events(const struct alarm_set *, size_t *);
 void			 alarm_events_clear(struct alarm_set *);
 

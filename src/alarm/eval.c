@@ -171,6 +171,73 @@ alarm_firing(const struct alarm_set *set)
 	return (n);
 }
 
+static int
+eval_active_cmp(const void *va, const void *vb)
+{
+	const struct alarm_active	*a = va, *b = vb;
+
+	if (a->rule->severity != b->rule->severity)
+		return (a->rule->severity > b->rule->severity ? -1 : 1);
+	if (a->since != b->since)
+		return (a->since > b->since ? -1 : 1);
+	return (0);
+}
+
+/*
+ * The firing alarms, worst severity first and newest first within one, at
+ * most max of them; returns how many there are in all. The pointers stay
+ * valid until the next alarm_eval().
+ */
+size_t
+alarm_active(const struct alarm_set *set, struct alarm_active *out,
+    size_t max)
+{
+	const struct alarm_pair	*pr;
+	struct alarm_active	*all = NULL;
+	size_t			 i, j, n = 0;
+
+	for (i = 0; i < set->nslots; i++) {
+		for (j = 0; j < set->slots[i].npairs; j++) {
+			pr = &set->slots[i].pairs[j];
+			if (pr->state != AL_FIRING)
+				continue;
+			all = xreallocarray(all, n + 1, sizeof *all);
+			all[n].rule = set->slots[i].rule;
+			all[n].pid = pr->pid;
+			all[n].start = pr->start;
+			all[n].since = pr->since;
+			all[n].value = pr->value;
+			all[n].what = pr->what;
+			n++;
+		}
+	}
+	qsort(all, n, sizeof *all, eval_active_cmp);
+	memcpy(out, all, (n < max ? n : max) * sizeof *out);
+	free(all);
+	return (n);
+}
+
+/* The worst severity firing for a process, or -1 when none fires. */
+int
+alarm_proc_severity(const struct alarm_set *set, int pid,
+    unsigned long long start)
+{
+	const struct alarm_pair	*pr;
+	size_t			 i, j;
+	int			 worst = -1;
+
+	for (i = 0; i < set->nslots; i++) {
+		for (j = 0; j < set->slots[i].npairs; j++) {
+			pr = &set->slots[i].pairs[j];
+			if (pr->state == AL_FIRING && pr->pid == pid &&
+			    pr->start == start &&
+			    (int)set->slots[i].rule->severity > worst)
+				worst = set->slots[i].rule->severity;
+		}
+	}
+	return (worst);
+}
+
 const struct alarm_event *
 alarm_events(const struct alarm_set *set, size_t *n)
 {

@@ -9,7 +9,9 @@
 
 #include "buf.h"
 #include "fmt.h"
+#include "alarm.h"
 #include "model.h"
+#include "refresh.h"
 #include "ui-int.h"
 
 enum {
@@ -326,7 +328,7 @@ table_row(struct tui *t, int y, const struct view_row *v, int selected)
 	char			 cell[64];
 	double			 hv[TUI_SPARK_WIDTH];
 	size_t			 i, k;
-	int			 x = 0, w, attr, cattr;
+	int			 x = 0, w, attr, cattr, sev;
 
 	if (selected)
 		attr = tui_attr(t, C_SELECTED);
@@ -363,6 +365,11 @@ table_row(struct tui *t, int y, const struct view_row *v, int selected)
 			break;
 		default:
 			table_cell(t, cell, sizeof cell, c, p);
+			/* A process whose alarm fires: its PID in that colour. */
+			if (!selected && c->id == TC_PID && (sev =
+			    alarm_proc_severity(refresh_alarms(t->r), p->pid,
+			    p->start)) >= 0)
+				cattr = tui_attr(t, tui_alarm_color(sev));
 			if (!selected && c->id == TC_STATE)
 				cattr = p->state == 'R' ? tui_attr(t, C_STATE_R) :
 				    p->state == 'D' ? tui_attr(t, C_STATE_D) :

@@ -27,6 +27,9 @@ static const int tui_mono[C__COUNT] = {
 	[C_ERROR] = A_BOLD | A_REVERSE,
 	[C_MATCH] = A_UNDERLINE,
 	[C_DIALOG] = A_REVERSE,
+	[C_ALARM_INFO] = A_REVERSE,
+	[C_ALARM_WARN] = A_REVERSE | A_BOLD,
+	[C_ALARM_CRIT] = A_REVERSE | A_BOLD | A_BLINK,
 };
 
 int

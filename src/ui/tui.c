@@ -90,6 +90,9 @@ tui_colors(struct tui *t)
 		{ C_ERROR, COLOR_WHITE, COLOR_RED },
 		{ C_MATCH, COLOR_BLACK, COLOR_YELLOW },
 		{ C_DIALOG, COLOR_BLACK, COLOR_WHITE },
+		{ C_ALARM_INFO, COLOR_BLACK, COLOR_CYAN },
+		{ C_ALARM_WARN, COLOR_BLACK, COLOR_YELLOW },
+		{ C_ALARM_CRIT, COLOR_WHITE, COLOR_RED },
 	};
 	size_t	i;
 	short	bg;
@@ -113,6 +116,12 @@ tui_layout(struct tui *t)
 
 	getmaxyx(stdscr, t->rows, t->cols);
 	h = tui_header_height(t);
+	/* A line for the alarm banner while any alarm fires. */
+	if (alarm_firing(refresh_alarms(t->r)) > 0 && t->rows >= 8) {
+		t->banner_y = h;
+		h++;
+	} else
+		t->banner_y = -1;
 	t->table_y = h + 1;
 	t->table_h = t->rows - t->table_y - 1;
 	if (t->table_h < 0)
@@ -181,6 +190,44 @@ tui_apply_view(struct tui *t)
 	tui_select_index(t, t->sel);
 }
 
+int
+tui_alarm_color(int severity)
+{
+	return (severity == SEV_CRIT ? C_ALARM_CRIT : severity == SEV_WARN ?
+	    C_ALARM_WARN : C_ALARM_INFO);
+}
+
+/*
+ * The banner: the worst and newest firing alarm, and how many more, in
+ * the colour of the worst severity ("3 alarms: [crit] hot: java (42); ...").
+ */
+static void
+tui_banner(struct tui *t)
+{
+	struct alarm_active	 act[4];
+	struct buf		 b = BUF_INITIALIZER;
+	size_t			 n, i, k;
+	static const char	*sev[] = { "info", "warn", "crit" };
+
+	n = alarm_active(refresh_alarms(t->r), act, nitems(act));
+	if (n == 0 || t->banner_y < 0)
+		return;
+	if (n > 1)
+		buf_printf(&b, _("%zu alarms: "), n);
+	k = n < nitems(act) ? n : nitems(act);
+	for (i = 0; i < k; i++) {
+		buf_printf(&b, "%s[%s] %s: %s", i > 0 ? "; " : "",
+		    sev[act[i].rule->severity], alarm_rule_name(act[i].rule),
+		    act[i].what);
+	}
+	if (n > k)
+		buf_adds(&b, "; ...");
+	/* what is raw: tui_text escapes it. */
+	tui_text(t, t->banner_y, 0, t->cols, buf_str(&b), b.len,
+	    tui_attr(t, tui_alarm_color(act[0].rule->severity)));
+	buf_free(&b);
+}
+
 static void
 tui_bottom(struct tui *t)
 {
@@ -239,7 +286,9 @@ tui_draw(struct tui *t)
 		tui_detail_draw(t);
 		break;
 	default:
-		tui_header_draw(t, t->table_y - 1);
+		tui_header_draw(t, t->banner_y >= 0 ? t->banner_y :
+		    t->table_y - 1);
+		tui_banner(t);
 		if (tui_column_shown(t, COL_SHR))
 			refresh_shr(t->r, t->top, t->table_h);
 		tui_table_draw(t);
@@ -353,14 +402,16 @@ tui_run(struct options *o)
 	double		 delay = o->delay / 10.0;
 	int		 status;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, _("vigil: the monitor needs a terminal; use --batch for snapshots\n"));
-		return (1);
-	}
 	memset(&t, 0, sizeof t);
 	t.o = o;
+	/* Bad -F patterns and --alarm rules are usage errors, terminal or not. */
 	if ((t.r = refresh_new(o)) == NULL)
 		return (2);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, _("vigil: the monitor needs a terminal; use --batch for snapshots\n"));
+		refresh_free(t.r);
+		return (1);
+	}
 	t.m = refresh_model(t.r);
 	t.vo = refresh_view_opts(t.r);
 	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;

@@ -20,7 +20,8 @@ enum tui_color {
 	C_BAR_SYSTEM, C_BAR_IOWAIT, C_BAR_IRQ, C_BAR_STEAL, C_MEM_USED,
 	C_MEM_BUFFERS, C_MEM_CACHE, C_SWAP, C_SPARK_CPU, C_SPARK_MEM,
 	C_BASENAME, C_TREE, C_TAGGED, C_KTHREAD, C_STATE_R, C_STATE_D,
-	C_FKEY, C_FLABEL, C_STATUS, C_ERROR, C_MATCH, C_DIALOG, C__COUNT
+	C_FKEY, C_FLABEL, C_STATUS, C_ERROR, C_MATCH, C_DIALOG, C_ALARM_INFO,
+	C_ALARM_WARN, C_ALARM_CRIT, C__COUNT
 };
 
 enum tui_mode {
@@ -58,6 +59,7 @@ struct tui {
 	const struct tui_column	*columns[TUI_MAX_COLUMNS];
 	size_t			 ncolumns;
 	int			 spark_w;	/* history cells; -1: hidden */
+	int			 banner_y;	/* alarm banner row, or -1 */
 	int			 table_y;	/* first process row */
 	int			 table_h;	/* process rows shown */
 	size_t			 sel;
@@ -106,6 +108,9 @@ void	tui_draw(struct tui *);
 void	tui_apply_view(struct tui *);
 struct proc *tui_selected(struct tui *);
 void	tui_select_index(struct tui *, size_t);
+
+/* banner (tui.c) */
+int	tui_alarm_color(int);
 
 /* text.c */
 int	tui_attr(const struct tui *, enum tui_color);
