@@ -211,6 +211,8 @@ alarm_active(const struct alarm_set *set, struct alarm_active *out,
 			n++;
 		}
 	}
+	if (n == 0)
+		return (0);
 	qsort(all, n, sizeof *all, eval_active_cmp);
 	memcpy(out, all, (n < max ? n : max) * sizeof *out);
 	free(all);

@@ -928,6 +928,31 @@ test_threads_skipped_and_clear(void **state)
 	model_free(m);
 }
 
+/* The banner's list: empty when nothing fires, the worst first. */
+static void
+test_active_list(void **state)
+{
+	struct alarm_set	*set = alarm_set_new();
+	struct alarm_active	 act[4];
+	char			 err[256];
+
+	assert_int_equal(alarm_active(set, act, 4), 0);
+	assert_int_equal(alarm_proc_severity(set, 1, 0), -1);
+	alarm_set_add(set, alarm_parse("a: log ~ /x/ in /l1 severity info",
+	    err, sizeof err));
+	alarm_set_add(set, alarm_parse("b: log ~ /x/ in /l2 severity crit",
+	    err, sizeof err));
+	alarm_set_add(set, alarm_parse("c: log ~ /x/ in /l3 severity info",
+	    err, sizeof err));
+	alarm_log_line(set, "/l1", "x", 1, 10.0);
+	alarm_log_line(set, "/l2", "x", 1, 11.0);
+	alarm_log_line(set, "/l3", "x", 1, 12.0);
+	assert_int_equal(alarm_active(set, act, 2), 3);
+	assert_string_equal(alarm_rule_name(act[0].rule), "b");	/* worst */
+	assert_int_equal(alarm_rule_severity(act[1].rule), SEV_INFO);
+	alarm_set_free(set);
+}
+
 int
 main(void)
 {
@@ -955,6 +980,7 @@ main(void)
 		cmocka_unit_test(test_where_filters),
 		cmocka_unit_test(test_fds_never_fires),
 		cmocka_unit_test(test_threads_skipped_and_clear),
+		cmocka_unit_test(test_active_list),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
