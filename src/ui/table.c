@@ -44,7 +44,8 @@ const size_t tui_nall_columns = nitems(tui_all_columns);
 static const char *tui_default_columns =
     "PID USER PRI NI VIRT RES SHR S CPU% MEM% TIME+ CPU_HISTORY MEM_HISTORY COMMAND";
 
-static int	table_width(const struct tui *, const struct tui_column *);
+static int	table_width(const struct tui *, const struct tui_column *,
+		    int);
 
 /*
  * Parse a space-separated column list (names as in the config file).
@@ -146,11 +147,20 @@ table_fit(struct tui *t)
 	t->spark_w = w >= 3 ? w : -1;
 }
 
-/* 0: the rest of the line; -1: not drawn. */
+/*
+ * The cells a column takes when it starts at x: the command takes the
+ * rest of the line, and every column is cut at the edge; -1: not drawn.
+ */
 static int
-table_width(const struct tui *t, const struct tui_column *c)
+table_width(const struct tui *t, const struct tui_column *c, int x)
 {
-	return (c->width >= 0 ? c->width : t->spark_w);
+	int	w = c->width >= 0 ? c->width : t->spark_w;
+
+	if (w < 0)
+		return (-1);
+	if (w == 0 || x + w > t->cols)
+		w = t->cols - x;
+	return (w);
 }
 
 static void
@@ -165,10 +175,8 @@ table_title(struct tui *t, int y)
 	tui_fill(y, 0, t->cols, tui_attr(t, C_HEADER));
 	for (i = 0; i < t->ncolumns && x < t->cols; i++) {
 		c = t->columns[i];
-		if ((w = table_width(t, c)) < 0)
+		if ((w = table_width(t, c, x)) < 0)
 			continue;
-		if (w == 0 || x + w > t->cols)
-			w = t->cols - x;
 		attr = c->sort == t->vo->sort && c->id != TC_CPU_HIST &&
 		    c->id != TC_MEM_HIST ? tui_attr(t, C_SELECTED) :
 		    tui_attr(t, C_HEADER);
@@ -340,10 +348,8 @@ table_row(struct tui *t, int y, const struct view_row *v, int selected)
 		tui_fill(y, 0, t->cols, attr);
 	for (i = 0; i < t->ncolumns && x < t->cols; i++) {
 		c = t->columns[i];
-		if ((w = table_width(t, c)) < 0)
+		if ((w = table_width(t, c, x)) < 0)
 			continue;
-		if (w == 0 || x + w > t->cols)
-			w = t->cols - x;
 		cattr = attr;
 		switch (c->id) {
 		case TC_COMMAND:
@@ -421,9 +427,9 @@ tui_table_click(struct tui *t, int y, int x)
 	if (y == t->table_y - 1) {
 		for (i = 0; i < t->ncolumns; i++) {
 			c = t->columns[i];
-			if ((w = table_width(t, c)) < 0)
+			if ((w = table_width(t, c, cx)) < 0)
 				continue;
-			if (x >= cx && (w == 0 || x < cx + w + 1)) {
+			if (x >= cx && x < cx + w + 1) {
 				if (c->sort == t->vo->sort)
 					t->vo->descending = !t->vo->descending;
 				else {
