@@ -1,0 +1,97 @@
+/*
+ * Profiles: the stacks a sampler collected, in the one form every export
+ * reads. Frames are interned (one entry per distinct location); stacks are
+ * interned per thread, root first, each with its sample count. The profile
+ * owns every string and array in it; prof_frame_intern() and friends copy
+ * what they are given.
+ *
+ * Written by the sampler (src/prof/sampler*.c), by prof_read_folded() (for
+ * --diff), and read by the exporters: folded stacks, top functions, an SVG
+ * flamegraph, gzipped pprof and speedscope JSON.
+ */
+#ifndef VIGIL_PROF_H
+#define VIGIL_PROF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum prof_frame_kind {
+	PF_NATIVE,		/* machine code, symbolised with libdw */
+	PF_PYTHON		/* a CPython frame: func is the qualname */
+};
+
+struct prof_frame {
+	enum prof_frame_kind	 kind;
+	char			*func;		/* NULL: unknown */
+	char			*file;		/* source file, NULL: unknown */
+	int			 line;		/* 0: unknown */
+	char			*module;	/* ELF path, "[vdso]"; NULL */
+	uint64_t		 offset;	/* address relative to the module */
+};
+
+struct prof_thread {
+	int			 tid;
+	char			*name;		/* comm of the thread; NULL */
+};
+
+struct prof_stack {
+	size_t			*frames;	/* into prof.frames, root first */
+	size_t			 depth;
+	size_t			 thread;	/* into prof.threads */
+	uint64_t		 count;
+};
+
+struct prof_mapping {
+	uint64_t		 start, end;	/* in the target */
+	uint64_t		 offset;	/* file offset of start */
+	char			*path;
+	char			*build_id;	/* hex; NULL: none */
+};
+
+struct prof_index;
+
+struct prof {
+	int			 pid;
+	char			*comm;
+	double			 rate_hz;
+	uint64_t		 start_ns;	/* CLOCK_REALTIME at start */
+	uint64_t		 duration_ns;
+	uint64_t		 total;		/* samples, all stacks */
+
+	struct prof_frame	*frames;
+	size_t			 nframes;
+	struct prof_stack	*stacks;
+	size_t			 nstacks;
+	struct prof_thread	*threads;
+	size_t			 nthreads;
+	struct prof_mapping	*mappings;
+	size_t			 nmappings;
+
+	struct prof_index	*index;		/* interning; private */
+};
+
+struct prof	*prof_new(int, const char *, double);
+void		 prof_free(struct prof *);
+void		 prof_reset(struct prof *);
+size_t		 prof_frame_intern(struct prof *, const struct prof_frame *);
+size_t		 prof_thread_intern(struct prof *, int, const char *);
+void		 prof_add(struct prof *, size_t, const size_t *, size_t,
+		     uint64_t);
+void		 prof_mapping_add(struct prof *, const struct prof_mapping *);
+size_t		 prof_frame_label(const struct prof_frame *, char *, size_t);
+
+/* Exports (src/prof/export-*.c). Each returns 0, or -1 with err set. */
+int		 prof_write_folded(const struct prof *, FILE *, char *, size_t);
+int		 prof_read_folded(struct prof *, FILE *, char *, size_t);
+int		 prof_write_top(const struct prof *, FILE *, size_t, char *,
+		     size_t);
+int		 prof_write_svg(const struct prof *, FILE *, const char *,
+		     char *, size_t);
+int		 prof_write_diff_svg(const struct prof *, const struct prof *,
+		     FILE *, const char *, char *, size_t);
+int		 prof_write_pprof(const struct prof *, FILE *, char *, size_t);
+int		 prof_write_speedscope(const struct prof *, FILE *, char *,
+		     size_t);
+
+#endif
