@@ -132,6 +132,7 @@ void
 tui_prompt_draw(struct tui *t)
 {
 	const char	*label = t->mode == MODE_SEARCH ? _("Search: ") :
+			    t->mode == MODE_DELAY ? _("Delay (seconds): ") :
 			    _("Filter: ");
 	int		 y = t->rows - 1, x, w;
 

@@ -54,6 +54,8 @@ static void	key_detail(struct tui *);
 static void	key_kill(struct tui *);
 static void	key_setup(struct tui *);
 static void	key_redraw(struct tui *);
+static void	key_alarms(struct tui *);
+static void	key_delay(struct tui *);
 
 static const struct tui_key tui_keys[] = {
 	{ { KEY_UP, 0 }, N_("Up"), N_("select the process above"), key_up },
@@ -100,6 +102,12 @@ static const struct tui_key tui_keys[] = {
 	    N_("send a signal to the selected or tagged processes"), key_kill },
 	{ { 'S', KEY_F(2), 0 }, N_("S F2"),
 	    N_("choose the columns (saved in the config file)"), key_setup },
+	{ { 'd', 0 }, N_("d"),
+	    N_("set the refresh delay in seconds (saved in the config file)"),
+	    key_delay },
+	{ { '!', 0 }, N_("!"),
+	    N_("alarm list: a acknowledges, s silences the selected alarm"),
+	    key_alarms },
 	{ { 'h', '?', KEY_F(1) }, N_("h ? F1"), N_("this help"), key_help },
 	{ { 12, 0 }, N_("Ctrl-L"), N_("redraw the screen"), key_redraw },
 	{ { 'q', KEY_F(10), 0 }, N_("q F10"), N_("quit"), key_quit },
@@ -425,6 +433,18 @@ key_setup(struct tui *t)
 }
 
 static void
+key_alarms(struct tui *t)
+{
+	tui_alarms_open(t);
+}
+
+static void
+key_delay(struct tui *t)
+{
+	tui_delay_start(t);
+}
+
+static void
 key_mouse(struct tui *t)
 {
 	MEVENT	ev;
@@ -463,6 +483,12 @@ tui_key(struct tui *t, int c)
 		return;
 	case MODE_DETAIL:
 		tui_detail_key(t, c);
+		return;
+	case MODE_ALARMS:
+		tui_alarms_key(t, c);
+		return;
+	case MODE_DELAY:
+		tui_delay_key(t, c);
 		return;
 	case MODE_HELP:
 		if (c == KEY_DOWN || c == KEY_NPAGE)
