@@ -256,15 +256,17 @@ alarms_row(struct tui *t, int y, const struct alarm_item *it, int selected)
 	attr = selected ? tui_attr(t, C_SELECTED) : (int)A_NORMAL;
 	tui_fill(y, 0, t->cols, attr);
 	/* The severity in its colour, the rest plain (or selected). */
-	x = tui_cstr(t, y, 0, 6, sev[it->rule->severity],
+	x = tui_cstr(t, y, 0, 5, sev[it->rule->severity],
 	    tui_attr(t, tui_alarm_color(it->rule->severity)));
 	if (it->resolved >= 0) {
 		alarms_clock(it->resolved, ended, sizeof ended);
-		buf_printf(&b, " %-14s %s-%s  ", state, when, ended);
+		buf_printf(&b, " %-14s %s-%s ", state, when, ended);
 	} else
-		buf_printf(&b, " %-14s %s           ", state, when);
+		buf_printf(&b, " %-14s %-17s ", state, when);
 	buf_printf(&b, "%-16s %10s  ", alarm_rule_name(it->rule), value);
-	x += tui_cstr(t, y, x, t->cols - x, buf_str(&b), attr);
+	if (x < t->cols)
+		x += tui_textp(t, y, x, t->cols - x, buf_str(&b), b.len, attr,
+		    0);
 	/* what is raw (a process name, a path): tui_text escapes it. */
 	if (x < t->cols)
 		tui_text(t, y, x, t->cols - x, it->what, strlen(it->what),
@@ -310,7 +312,7 @@ tui_alarms_draw(struct tui *t)
 	tui_fill(0, 0, t->cols, tui_attr(t, C_HEADER));
 	tui_cstr(t, 0, 0, t->cols, line, tui_attr(t, C_HEADER));
 	tui_cstr(t, 1, 0, t->cols,
-	    _("SEV   STATE          SINCE                RULE                  VALUE  WHAT"),
+	    _("SEV   STATE          SINCE             RULE                  VALUE  WHAT"),
 	    A_BOLD);
 	if (h < 1)
 		h = 1;
