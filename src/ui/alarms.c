@@ -10,7 +10,6 @@
 
 #include "alarm.h"
 #include "buf.h"
-#include "fmt.h"
 #include "refresh.h"
 #include "sample.h"
 #include "ui-int.h"
@@ -181,12 +180,23 @@ alarms_clock(double when, char *out, size_t len)
 	strftime(out, len, "%H:%M:%S", &tm);
 }
 
+/* Bytes as the rules write them: 512.0K, 48.0M, 2.0G. */
+static void
+alarms_bytes(double v, const char *per, char *out, size_t len)
+{
+	const char	*units = "BKMGT";
+
+	while (v >= 1024 && units[1] != '\0') {
+		v /= 1024;
+		units++;
+	}
+	snprintf(out, len, "%.1f%c%s", v, units[0], per);
+}
+
 /* The value in the rule's own terms. */
 static void
 alarms_value(const struct alarm_item *it, char *out, size_t len)
 {
-	char	tmp[FMT_SIZE];
-
 	switch (it->rule->metric) {
 	case AM_PROC_CPU:
 	case AM_SYS_CPU:
@@ -198,11 +208,10 @@ alarms_value(const struct alarm_item *it, char *out, size_t len)
 		snprintf(out, len, "%.1f%%", it->value);
 		break;
 	case AM_PROC_RSS:
-		snprintf(out, len, "%s", fmt_kib(tmp, sizeof tmp,
-		    (uint64_t)(it->value / 1024)));
+		alarms_bytes(it->value, "", out, len);
 		break;
 	case AM_PROC_RSS_GROWTH:
-		snprintf(out, len, "%s", fmt_rate(tmp, sizeof tmp, it->value));
+		alarms_bytes(it->value, "/s", out, len);
 		break;
 	case AM_PROC_STATE:
 		snprintf(out, len, "%c", it->value >= 32 && it->value < 127 ?
@@ -223,15 +232,17 @@ alarms_value(const struct alarm_item *it, char *out, size_t len)
 static void
 alarms_state(const struct alarm_item *it, char *out, size_t len)
 {
-	double	left;
+	long	left;
 
 	if (it->silenced > 0) {
-		left = it->silenced - sample_now();
-		if (left >= 3600)
-			snprintf(out, len, _("silenced %.0fh"), left / 3600);
+		/* Whole minutes left, rounded up; in hours from one hour. */
+		left = (long)((it->silenced - sample_now()) / 60 + 0.999);
+		if (left < 1)
+			left = 1;
+		if (left >= 60)
+			snprintf(out, len, _("silenced %ldh"), (left + 30) / 60);
 		else
-			snprintf(out, len, _("silenced %.0fm"),
-			    left > 60 ? left / 60 : 1);
+			snprintf(out, len, _("silenced %ldm"), left);
 	} else if (it->resolved >= 0)
 		snprintf(out, len, "%s", _("resolved"));
 	else if (it->acked)
