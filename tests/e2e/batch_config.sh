@@ -63,6 +63,14 @@ env -u XDG_CONFIG_HOME HOME="$TMP/home" "$VIGIL" --batch -d 5 -n 3 \
     --format json -p "$rss" > "$out" 2> "$err"
 check "~/.config/vigil/vigilrc is read when XDG_CONFIG_HOME is unset" fired home
 
+# The example in doc/ parses, every line of it uncommented.
+sed -E 's/^#(columns|sort|tree|delay|log|alarm)/\1/' \
+    "$SRCDIR/doc/vigilrc.example" > "$rc"
+check "the example has settings and rules" [ "$(grep -c '^alarm ' "$rc")" -ge 10 ]
+"$VIGIL" --batch -d 2 -n 1 > "$out" 2> "$err"
+check "doc/vigilrc.example parses without a complaint" [ ! -s "$err" ]
+diag "$(cat "$err")"
+
 # A rule that does not parse on the command line is still fatal.
 "$VIGIL" --batch -n 1 --alarm "bad: proc.cpus > 5" > "$out" 2> "$err"
 check "a bad --alarm still exits 2" [ $? -eq 2 ]
