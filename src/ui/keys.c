@@ -463,7 +463,7 @@ key_mouse(struct tui *t)
 void
 tui_key(struct tui *t, int c)
 {
-	size_t	i, j;
+	size_t	i, j, page;
 
 	switch (t->mode) {
 	case MODE_SEARCH:
@@ -491,11 +491,13 @@ tui_key(struct tui *t, int c)
 		tui_delay_key(t, c);
 		return;
 	case MODE_HELP:
+		/* A page is the key lines the help screen has room for. */
+		page = t->rows > 5 ? (size_t)t->rows - 4 : 1;
 		if (c == KEY_DOWN || c == KEY_NPAGE)
-			t->help_scroll += c == KEY_DOWN ? 1 : 10;
+			t->help_scroll += c == KEY_DOWN ? 1 : page;
 		else if (c == KEY_UP || c == KEY_PPAGE)
 			t->help_scroll -= t->help_scroll < (c == KEY_UP ? 1U :
-			    10U) ? t->help_scroll : (c == KEY_UP ? 1 : 10);
+			    page) ? t->help_scroll : (c == KEY_UP ? 1 : page);
 		else
 			t->mode = MODE_NORMAL;
 		return;

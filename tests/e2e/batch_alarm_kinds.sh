@@ -16,13 +16,16 @@ A=$FIXTURES/alarmer
 : > "$log"
 mkdir -p "$XDG_CONFIG_HOME/vigil"
 
-start_fixture cpu "$A" cpu
-start_fixture rss "$A" rss 96
-start_fixture grow "$A" grow 4
-start_fixture thr "$A" threads 40
-start_fixture fds "$A" fds 300
-start_fixture idle "$A" idle
-start_fixture svc "$A" idle svc$$
+# Each fixture's command line ends with this test's tag ($$), so that the
+# rules match no fixture of a test running beside this one.
+T=t$$
+start_fixture cpu "$A" cpu 0 $T
+start_fixture rss "$A" rss 96 $T
+start_fixture grow "$A" grow 4 $T
+start_fixture thr "$A" threads 40 $T
+start_fixture fds "$A" fds 300 $T
+start_fixture idle "$A" idle 0 $T
+start_fixture svc "$A" idle 1 $T
 for p in $cpu $rss $grow $thr $fds $idle $svc; do
 	wait_for 5 exec_done "$p" alarmer
 done
@@ -37,13 +40,13 @@ diag "half of the memory in use: $memhalf%; PSI: $psi"
 # [a]larmer: the patterns do not match vigil's own command line.
 cat > "$rc" <<RC
 # every kind, one per line
-alarm cpu:     proc.cpu > 50% where cmdline ~ /[a]larmer cpu/
-alarm rss:     proc.rss > 64M where cmdline ~ /[a]larmer rss/ severity crit
-alarm grow:    proc.rss_growth > 8M/s where cmdline ~ /[a]larmer grow/
-alarm threads: proc.threads > 20 where cmdline ~ /[a]larmer threads/
-alarm fds:     proc.fds > 200 where cmdline ~ /[a]larmer fds/
-alarm stopped: proc.state = T where cmdline ~ /[a]larmer idle\$/
-alarm gone:    proc.missing where cmdline ~ /[a]larmer idle svc$$/ severity info
+alarm cpu:     proc.cpu > 50% where cmdline ~ /[a]larmer cpu 0 $T\$/
+alarm rss:     proc.rss > 64M where cmdline ~ /[a]larmer rss 96 $T\$/ severity crit
+alarm grow:    proc.rss_growth > 8M/s where cmdline ~ /[a]larmer grow 4 $T\$/
+alarm threads: proc.threads > 20 where cmdline ~ /[a]larmer threads 40 $T\$/
+alarm fds:     proc.fds > 200 where cmdline ~ /[a]larmer fds 300 $T\$/
+alarm stopped: proc.state = T where cmdline ~ /[a]larmer idle 0 $T\$/
+alarm gone:    proc.missing where cmdline ~ /[a]larmer idle 1 $T\$/ severity info
 alarm = panic: log ~ /FATAL|Traceback/ in $log quiet 3s
 alarm smem:    sys.mem > $memhalf%
 alarm sload:   sys.load1 >= 0
@@ -91,7 +94,7 @@ check "the log rule names its file" [ "$(first panic "['what']")" = "$log" ]
 # Each condition ends; every process but the missing one stays alive.
 kill -USR1 "$cpu" "$rss" "$grow" "$thr" "$fds"
 kill -CONT "$idle"
-start_fixture svc "$A" idle svc$$
+start_fixture svc "$A" idle 1 $T
 for r in cpu rss grow threads fds stopped gone panic; do
 	check "$r resolves after its condition ends" wait_for 40 resolved "$r"
 done

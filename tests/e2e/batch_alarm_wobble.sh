@@ -6,11 +6,11 @@
 need python3
 
 out=$TMP/out
-start_fixture wob "$FIXTURES/alarmer" wobble 100
+start_fixture wob "$FIXTURES/alarmer" wobble 100 t$$
 wait_for 5 exec_done "$wob" alarmer
 
 "$VIGIL" --batch -d 5 -n 400 --format json -p "$wob" \
-    --alarm "wob: proc.rss > 100M where cmdline ~ /[a]larmer wobble/" \
+    --alarm "wob: proc.rss > 100M where cmdline ~ /[a]larmer wobble 100 t$$/" \
     > "$out" 2> "$TMP/err" &
 vpid=$!
 FIXTURE_PIDS="$FIXTURE_PIDS $vpid"
@@ -31,6 +31,8 @@ check "and below it, many times" \
     json_q "$out" "len([v for v in $rss_rx[-30:] if v <= 100]) >= 5"
 diag "RSS (MiB): $(json_q "$out" "[round(v) for v in $rss_rx[-30:]]")"
 check "one alarm, not a stream" [ "$(count fired)" = 1 ]
+diag "events: $(json_q "$out" "[(a['event'], round(a['value'] / 2**20, 1)) for x in snaps for a in x['alarms']]")"
+diag "all RSS (MiB): $(json_q "$out" "[round(v) for v in $rss_rx]")"
 check "it never resolved while wobbling" [ "$(count resolved)" = 0 ]
 
 kill -USR1 "$wob"

@@ -14,13 +14,13 @@ rc=$XDG_CONFIG_HOME/vigil/vigilrc
 : > "$log"
 mkdir -p "$XDG_CONFIG_HOME/vigil"
 
-start_fixture rss "$FIXTURES/alarmer" rss 48
+start_fixture rss "$FIXTURES/alarmer" rss 48 t$$
 wait_for 5 exec_done "$rss" alarmer
 wait_for 10 sh -c "[ \$(awk '/VmRSS/ { print \$2 }' /proc/$rss/status) -gt 45000 ]"
 
 cat > "$rc" <<RC
 # alarms for the batch test
-alarm big: proc.rss > 32M where cmdline ~ /[a]larmer rss/
+alarm big: proc.rss > 32M where cmdline ~ /[a]larmer rss 48 t$$/
 
 alarm broken: proc.rss >> 32M
 alarm = panic: log ~ /FATAL/ in $log
@@ -34,7 +34,7 @@ alarm worse: proc.cpu > 1OO%
 RC
 
 "$VIGIL" --batch -d 5 -n 40 --format json -p "$rss" \
-    --alarm "cli: proc.rss > 16M where cmdline ~ /[a]larmer rss/" \
+    --alarm "cli: proc.rss > 16M where cmdline ~ /[a]larmer rss 48 t$$/" \
     > "$out" 2> "$err" &
 vpid=$!
 FIXTURE_PIDS="$FIXTURE_PIDS $vpid"
@@ -57,7 +57,7 @@ diag "stderr:" "$(cat "$err")"
 
 # Without XDG_CONFIG_HOME, the file is ~/.config/vigil/vigilrc.
 mkdir -p "$TMP/home/.config/vigil"
-echo "alarm home: proc.rss > 32M where cmdline ~ /[a]larmer rss/" \
+echo "alarm home: proc.rss > 32M where cmdline ~ /[a]larmer rss 48 t$$/" \
     > "$TMP/home/.config/vigil/vigilrc"
 env -u XDG_CONFIG_HOME HOME="$TMP/home" "$VIGIL" --batch -d 5 -n 3 \
     --format json -p "$rss" > "$out" 2> "$err"

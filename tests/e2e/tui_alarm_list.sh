@@ -11,9 +11,9 @@ need python3
 
 A=$FIXTURES/alarmer
 hist=$TMP/state/vigil/alarms.jsonl
-start_fixture fa "$A" rss 48
-start_fixture fb "$A" rss 40
-start_fixture fi "$A" idle
+start_fixture fa "$A" rss 48 t$$
+start_fixture fb "$A" rss 40 t$$
+start_fixture fi "$A" idle 0 t$$
 for p in $fa $fb $fi; do
 	wait_for 5 exec_done "$p" alarmer
 done
@@ -21,8 +21,8 @@ wait_for 10 sh -c "[ \$(awk '/VmRSS/ { print \$2 }' /proc/$fa/status) -gt 45000 
 wait_for 10 sh -c "[ \$(awk '/VmRSS/ { print \$2 }' /proc/$fb/status) -gt 37000 ]"
 
 tui_start 120 30 -- -d 5 -s pid:asc -p "$fa,$fb,$fi" \
-    --alarm "big-a: proc.rss > 32M where cmdline ~ /[a]larmer rss 48/ severity crit" \
-    --alarm "big-b: proc.rss > 32M where cmdline ~ /[a]larmer rss 40/"
+    --alarm "big-a: proc.rss > 32M where cmdline ~ /[a]larmer rss 48 t$$/ severity crit" \
+    --alarm "big-b: proc.rss > 32M where cmdline ~ /[a]larmer rss 40 t$$/"
 check_screen "the banner shows both alarms" \
     wait_screen 15 "^2 alarms: \[crit\] big-a: alarmer \($fa\); \[warn\] big-b: alarmer \($fb\)"
 tui_keys End
@@ -117,11 +117,11 @@ check "the history file too" [ "$(stat -c %a "$hist")" = 600 ]
 
 # A state "directory" that is a file: told once, and vigil goes on.
 : > "$TMP/notadir"
-start_fixture fc "$A" rss 36
+start_fixture fc "$A" rss 36 t$$
 wait_for 5 exec_done "$fc" alarmer
 wait_for 10 sh -c "[ \$(awk '/VmRSS/ { print \$2 }' /proc/$fc/status) -gt 34000 ]"
 tui_start 120 30 XDG_STATE_HOME="$TMP/notadir" -- -d 5 -p "$fc" \
-    --alarm "big-c: proc.rss > 32M where cmdline ~ /[a]larmer rss 36/"
+    --alarm "big-c: proc.rss > 32M where cmdline ~ /[a]larmer rss 36 t$$/"
 check_screen "the alarm fires" wait_screen 15 '^\[warn\] big-c'
 check "the write failure is told" \
     wait_for 10 tui_raw_has "alarm history $TMP/notadir/vigil/alarms.jsonl: Not a directory"
