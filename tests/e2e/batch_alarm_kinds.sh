@@ -37,10 +37,11 @@ memhalf=$(json_q "$TMP/sys" "round(s['mem']['used_kb'] * 50.0 / s['mem']['total_
 psi=$(json_q "$TMP/sys" "'yes' if s['psi'] else 'no'")
 diag "half of the memory in use: $memhalf%; PSI: $psi"
 
-# [a]larmer: the patterns do not match vigil's own command line.
+# [a]larmer: the patterns do not match vigil's own command line. The CPU
+# threshold is low enough for a busy machine (an idle process shows 0%).
 cat > "$rc" <<RC
 # every kind, one per line
-alarm cpu:     proc.cpu > 50% where cmdline ~ /[a]larmer cpu 0 $T\$/
+alarm cpu:     proc.cpu > 25% where cmdline ~ /[a]larmer cpu 0 $T\$/
 alarm rss:     proc.rss > 64M where cmdline ~ /[a]larmer rss 96 $T\$/ severity crit
 alarm grow:    proc.rss_growth > 8M/s where cmdline ~ /[a]larmer grow 4 $T\$/
 alarm threads: proc.threads > 20 where cmdline ~ /[a]larmer threads 40 $T\$/
