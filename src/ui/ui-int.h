@@ -3,12 +3,14 @@
 #define VIGIL_UI_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "action.h"
 #include "buf.h"
 #include "detail.h"
 #include "model.h"
 
+struct logline;
 struct loop;
 struct options;
 struct refresh;
@@ -26,7 +28,8 @@ enum tui_color {
 
 enum tui_mode {
 	MODE_NORMAL, MODE_SEARCH, MODE_FILTER, MODE_SIGNAL, MODE_CONFIRM,
-	MODE_HELP, MODE_DETAIL, MODE_SORT, MODE_USER, MODE_SETUP
+	MODE_HELP, MODE_DETAIL, MODE_SORT, MODE_USER, MODE_SETUP,
+	MODE_LOG_SEARCH, MODE_LOG_FILTER
 };
 
 /* A process-table column as the screen draws it. */
@@ -37,6 +40,40 @@ struct tui_column {
 	int		 left;		/* left-aligned */
 	enum model_col	 sort;		/* COL__COUNT: not sortable */
 	int		 id;
+};
+
+/*
+ * The log pane (logpane.c): every source of refresh_logs() merged by
+ * arrival; the files of the selected process come and go with the
+ * selection unless pinned. anchor is the sequence number of the bottom
+ * line while scrolled back, 0 while following.
+ */
+struct tui_logpane {
+	int			 shown;
+	int			 focus;		/* keys go to the pane */
+	int			 full;		/* over the whole screen */
+	int			 pinned;
+	int			 height;	/* rows chosen; 0: a third */
+	int			 y;		/* title row */
+	int			 h;		/* rows of lines */
+
+	int			 pid;		/* whose files are followed */
+	unsigned long long	 start;
+	char			 comm[64];
+	int			*ids;		/* their sources */
+	size_t			 nids;
+	char			 why[160];	/* why there are none */
+
+	uint64_t		 anchor;
+	uint64_t		 match;		/* the current search match */
+	struct rx		*filter;
+	struct rx		*search;
+
+	size_t			*pos;		/* merging, per source */
+	size_t			 npos;
+	const struct logline	**shown_lines;
+	int			*shown_ids;
+	size_t			 nshown_cap;
 };
 
 #define TUI_MAX_COLUMNS	24
@@ -97,6 +134,10 @@ struct tui {
 
 	/* Help. */
 	size_t			 help_scroll;
+
+	struct tui_logpane	 lp;
+	int			 log_timer;	/* redraw for new lines */
+	int			 log_pending;
 
 	struct buf		 scratch;
 };
@@ -161,6 +202,30 @@ void	tui_detail_open(struct tui *);
 void	tui_detail_close(struct tui *);
 void	tui_detail_key(struct tui *, int);
 void	tui_detail_draw(struct tui *);
+
+/* logpane.c */
+void	tui_logpane_toggle(struct tui *);
+void	tui_logpane_follow(struct tui *, int);
+int	tui_logpane_layout(struct tui *, int, int);
+void	tui_logpane_draw(struct tui *);
+void	tui_logpane_free(struct tui *);
+int	tui_logpane_visible(struct tui *, uint64_t);
+void	tui_logpane_pattern(struct tui *, int, struct rx *);
+void	tui_logpane_up(struct tui *);
+void	tui_logpane_down(struct tui *);
+void	tui_logpane_pgup(struct tui *);
+void	tui_logpane_pgdn(struct tui *);
+void	tui_logpane_home(struct tui *);
+void	tui_logpane_end(struct tui *);
+void	tui_logpane_search(struct tui *);
+void	tui_logpane_search_older(struct tui *);
+void	tui_logpane_search_newer(struct tui *);
+void	tui_logpane_filter(struct tui *);
+void	tui_logpane_pin(struct tui *);
+void	tui_logpane_zoom(struct tui *);
+void	tui_logpane_shrink(struct tui *);
+void	tui_logpane_grow(struct tui *);
+void	tui_logpane_unfocus(struct tui *);
 
 /* settings.c */
 void	tui_config_load(struct tui *);
