@@ -95,13 +95,34 @@ void		 prof_frame_label_raw(const struct prof_frame *, struct buf *);
 const char	*prof_basename(const char *);
 
 /*
+ * Top functions by self samples (the leaf), then total (on the stack,
+ * once per stack however deep it recurses): what `--format top` prints
+ * and the live view shows. Names are sanitised labels; frames with the
+ * same label are one function. prof_top_free() frees the array.
+ */
+struct prof_func {
+	char		*name;
+	uint64_t	 self;
+	uint64_t	 total;
+};
+
+struct prof_func *prof_top(const struct prof *, size_t *);
+void		 prof_top_free(struct prof_func *, size_t);
+
+/*
  * Exports (src/prof/export-*.c). Each returns 0, or -1 with err set.
  * prof_export() picks one by name: top, folded, svg, pprof or speedscope.
  * prof_diff() reads two folded files (old, new) and writes the diff SVG.
- * prof_read_folded() adds the stacks to one thread of the profile.
+ * prof_read_folded() adds the stacks to one thread of the profile (TID
+ * its pid); a malformed line is an error naming its number.
+ * prof_write_top()'s size_t is the most rows to print (0: all); the SVG
+ * writers' string is the title (NULL: made from comm and pid).
+ * prof_write_diff_svg() takes OLD, then NEW: widths from NEW, colour by
+ * how each frame's self share changed.
  */
 int		 prof_export(const struct prof *, const char *, FILE *, char *,
 		     size_t);
+const char	*prof_export_formats(void);
 int		 prof_diff(FILE *, FILE *, FILE *, char *, size_t);
 int		 prof_write_folded(const struct prof *, FILE *, char *, size_t);
 int		 prof_read_folded(struct prof *, FILE *, char *, size_t);
