@@ -82,8 +82,8 @@ static int64_t	pprof_str_safe(struct pprof *, const char *);
 static void	pprof_value_type(struct pprof *, struct buf *, int,
 		    const char *, const char *);
 static void	pprof_mappings(struct pprof *, struct buf *);
-static size_t	pprof_mapping_of(const struct prof *, const char *,
-		    uint64_t *);
+static size_t	pprof_mapping_of(const struct prof *,
+		    const struct prof_frame *, uint64_t *);
 static void	pprof_locations(struct pprof *, struct buf *);
 static void	pprof_functions(struct pprof *, struct buf *);
 static void	pprof_samples(struct pprof *, struct buf *);
@@ -171,30 +171,40 @@ pprof_value_type(struct pprof *pp, struct buf *out, int field,
 }
 
 /*
- * The mapping (id) a module's frames belong to, and the module's load
- * bias: frame offsets are relative to the module, addresses absolute.
+ * The mapping (id) holding a module's frame, and the frame's address in
+ * the target. The offset is the frame's ELF address in the module: for a
+ * position-independent module the mapping's start less its file offset is
+ * the load bias to add; a fixed-address executable's offset already is the
+ * address. Neither found: the module's first mapping, address unknown.
  */
 static size_t
-pprof_mapping_of(const struct prof *p, const char *module, uint64_t *bias)
+pprof_mapping_of(const struct prof *p, const struct prof_frame *f,
+    uint64_t *addr)
 {
 	const struct prof_mapping	*m;
-	size_t				 i, id = 0;
-	uint64_t			 low = 0;
+	size_t				 i, first = 0;
+	uint64_t			 a;
 
-	*bias = 0;
-	if (module == NULL)
+	*addr = 0;
+	if (f->kind != PF_NATIVE || f->module == NULL)
 		return (0);
 	for (i = 0; i < p->nmappings; i++) {
 		m = &p->mappings[i];
-		if (m->path == NULL || strcmp(m->path, module) != 0)
+		if (m->path == NULL || strcmp(m->path, f->module) != 0)
 			continue;
-		if (id == 0 || m->offset < low) {
-			id = i + 1;
-			low = m->offset;
-			*bias = m->start - m->offset;
+		if (first == 0)
+			first = i + 1;
+		a = m->start - m->offset + f->offset;
+		if (a >= m->start && a < m->end) {
+			*addr = a;
+			return (i + 1);
+		}
+		if (f->offset >= m->start && f->offset < m->end) {
+			*addr = f->offset;
+			return (i + 1);
 		}
 	}
-	return (id);
+	return (first);
 }
 
 static void
@@ -239,7 +249,7 @@ pprof_locations(struct pprof *pp, struct buf *out)
 	struct buf		 b = BUF_INITIALIZER, l = BUF_INITIALIZER;
 	struct buf		 name = BUF_INITIALIZER;
 	size_t			 i, fid, mid, nfuncs, cap = 0;
-	uint64_t		 bias;
+	uint64_t		 addr;
 
 	for (i = 0; i < pp->p->nframes; i++) {
 		f = &pp->p->frames[i];
@@ -267,15 +277,10 @@ pprof_locations(struct pprof *pp, struct buf *out)
 
 		buf_reset(&b);
 		pb_uint(&b, PB_LOCATION_ID, i + 1);
-		mid = 0;
-		if (f->kind == PF_NATIVE) {
-			mid = pprof_mapping_of(pp->p, f->module, &bias);
-			if (mid != 0) {
-				pb_uint(&b, PB_LOCATION_MAPPING_ID, mid);
-				pb_uint(&b, PB_LOCATION_ADDRESS,
-				    bias + f->offset);
-			}
-		}
+		if ((mid = pprof_mapping_of(pp->p, f, &addr)) != 0)
+			pb_uint(&b, PB_LOCATION_MAPPING_ID, mid);
+		if (addr != 0)
+			pb_uint(&b, PB_LOCATION_ADDRESS, addr);
 		buf_reset(&l);
 		pb_uint(&l, PB_LINE_FUNCTION_ID, fid + 1);
 		if (f->line > 0)

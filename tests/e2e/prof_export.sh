@@ -49,6 +49,10 @@ check "pprof: the Python frame keeps its file and line" \
     grep -q 'Worker.run /srv/app/worker.py:42' <<< "$raw"
 check "pprof: the mappings and build-id are there" \
     grep -q '0x555555554000/0x555555556000/0x0 /usr/bin/synth 0123456789abcdef' <<< "$raw"
+check "pprof: locations at their address in the target's mapping" \
+    grep -Eq '^ +[0-9]+: 0x555555555200 M=1 a ' <<< "$raw"
+check "pprof: a library frame at its library's address" \
+    grep -Eq '^ +[0-9]+: 0x7f000002a1f0 M=2 libc.so.6\+0x2a1f0 ' <<< "$raw"
 check "pprof: samples carry their thread" \
     grep -q 'thread:\[worker\]' <<< "$raw"
 
