@@ -136,10 +136,9 @@ prof_explain_eperm(int pid, char *err, size_t errlen)
 		snprintf(err, errlen,
 		    _("not permitted to trace process %d: it runs as user %s "
 		    "and you are %s; only its own user or root may profile "
-		    "it (try: sudo vigil profile %d)"), pid,
+		    "it (run vigil as that user, or with sudo)"), pid,
 		    prof_user_name(ruid != geteuid() ? ruid : euid, who,
-		    sizeof who), prof_user_name(geteuid(), me, sizeof me),
-		    pid);
+		    sizeof who), prof_user_name(geteuid(), me, sizeof me));
 		return;
 	}
 	if (file_read("/proc/sys/kernel/yama/ptrace_scope", scope,

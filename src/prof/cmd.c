@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -410,7 +411,7 @@ prof_cmd_profile(int argc, char **argv)
 	char			 err[512], *comm;
 	uint64_t		 t0, now, next, period, emit, stop = 0;
 	size_t			 nthreads = 0;
-	int			 rc;
+	int			 rc, gone = 0;
 
 	memset(&c, 0, sizeof c);
 	c.name = "profile";
@@ -457,7 +458,7 @@ prof_cmd_profile(int argc, char **argv)
 			r.p->duration_ns = now - t0;
 			if (prof_cmd_stream(r.p, now - t0, nthreads,
 			    stdout) != 0) {
-				end = PROF_END_SIGNAL;	/* the reader left */
+				gone = 1;	/* the reader left */
 				break;
 			}
 			emit += STREAM_EVERY_NS;
@@ -472,16 +473,18 @@ prof_cmd_profile(int argc, char **argv)
 	}
 	/* Release the target before anything slow. */
 	prof_sampler_free(s);
+	if (prof_signals_pending() == SIGPIPE)
+		gone = 1;
 	prof_signals_restore();
 	now = prof_now(CLOCK_MONOTONIC);
 	r.p->duration_ns = now - t0;
 
 	rc = 0;
-	if (c.stream) {
+	if (c.stream && !gone) {
 		if (prof_cmd_stream(r.p, now - t0, nthreads, stdout) == 0)
 			printf("X %s\n", prof_end_reason(end));
 		fflush(stdout);
-	} else {
+	} else if (!c.stream) {
 		if (end == PROF_END_EXIT)
 			fprintf(stderr, _("vigil profile: process %d exited; "
 			    "%llu samples collected\n"), c.pid,

@@ -54,6 +54,7 @@ struct prof_sthread {
 	int		 fresh;
 	int		 seen;		/* in the last /proc scan */
 	int		 dead;
+	unsigned	 nfresh;	/* stacks unwound */
 	struct prof_uarg u;
 	uint64_t	 ips[PROF_MAX_DEPTH];
 	size_t		 depth;		/* 0: no stack yet */
@@ -92,6 +93,8 @@ static void	prof_sampler_event(struct prof_sampler *, int, int);
 static void	prof_sampler_unwind(struct prof_sampler *,
 		    struct prof_sthread *);
 static int	prof_oncpu(struct prof_sthread *, uint64_t *);
+static void	prof_sampler_name(struct prof_sampler *,
+		    struct prof_sthread *);
 
 /*
  * --- accessors: _UPT's, but memory and registers read in bulk ----------
@@ -208,6 +211,22 @@ prof_oncpu(struct prof_sthread *t, uint64_t *ns)
 	return (0);
 }
 
+/* The thread's name; read again later, as a new thread names itself. */
+static void
+prof_sampler_name(struct prof_sampler *s, struct prof_sthread *t)
+{
+	char	path[96], comm[64];
+
+	snprintf(path, sizeof path, "/proc/%d/task/%d/comm", s->pid, t->tid);
+	if (file_read(path, comm, sizeof comm) > 0) {
+		comm[strcspn(comm, "\n")] = '\0';
+		if (t->name == NULL || strcmp(t->name, comm) != 0) {
+			free(t->name);
+			t->name = xstrdup(comm);
+		}
+	}
+}
+
 /*
  * PTRACE_SEIZE one thread (no stop, no signal: it runs on). Returns 0, 1 if
  * it is gone, -1 with err set if ptrace is refused.
@@ -216,8 +235,7 @@ static int
 prof_sampler_seize(struct prof_sampler *s, int tid, char *err, size_t errlen)
 {
 	struct prof_sthread	*t;
-	char			 path[96], comm[64];
-	ssize_t			 n;
+	char			 path[96];
 	int			 slot;
 
 	if ((slot = prof_reg_add(tid)) == -1)
@@ -237,11 +255,7 @@ prof_sampler_seize(struct prof_sampler *s, int tid, char *err, size_t errlen)
 	t = xcalloc(1, sizeof *t);
 	t->tid = tid;
 	t->slot = slot;
-	snprintf(path, sizeof path, "/proc/%d/task/%d/comm", s->pid, tid);
-	if ((n = file_read(path, comm, sizeof comm)) > 0) {
-		comm[strcspn(comm, "\n")] = '\0';
-		t->name = xstrdup(comm);
-	}
+	prof_sampler_name(s, t);
 	snprintf(path, sizeof path, "/proc/%d/task/%d/schedstat", s->pid, tid);
 	t->statfd = open(path, O_RDONLY | O_CLOEXEC);
 	t->u.upt = _UPT_create(tid);
@@ -559,6 +573,8 @@ prof_sampler_sample(struct prof_sampler *s, prof_sample_cb cb, void *arg,
 		t->unwind = 0;
 		if (t->depth == 0 || t->dead)
 			continue;
+		if (t->fresh && (++t->nfresh == 2 || t->nfresh % 128 == 0))
+			prof_sampler_name(s, t);
 		ts.tid = t->tid;
 		ts.name = t->name;
 		ts.ips = t->ips;
