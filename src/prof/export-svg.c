@@ -2,6 +2,7 @@
 
 #include "vigil.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,7 @@ static void	svg_tree(struct svg *);
 static void	svg_layout(struct svg *);
 static void	svg_colour(const struct svg *, size_t, struct buf *);
 static double	svg_delta(const struct svg *, size_t);
+static size_t	svg_chars(const char *, size_t);
 static void	svg_frame(const struct svg *, size_t, struct buf *);
 static void	svg_head(const struct svg *, const char *, struct buf *);
 static int	svg_write(const struct prof *, const struct prof *, FILE *,
@@ -229,11 +231,16 @@ static void
 svg_colour(const struct svg *s, size_t i, struct buf *b)
 {
 	const struct prof_node	*nd = &s->tree.nodes[i];
-	const char		*name = prof_names_get(&s->names, nd->name);
+	const char		*name;
 	uint32_t		 h = 2166136261u;
 	double			 v, w;
 	int			 c;
 
+	if (i == 0) {
+		buf_adds(b, "rgb(200,200,200)");
+		return;
+	}
+	name = prof_names_get(&s->names, nd->name);
 	if (s->old != NULL) {
 		v = s->maxdelta > 0 ? svg_delta(s, i) / s->maxdelta : 0;
 		c = 235 - (int)(205 * (v < 0 ? -v : v));
@@ -249,17 +256,39 @@ svg_colour(const struct svg *s, size_t i, struct buf *b)
 		h = (h ^ (unsigned char)*name) * 16777619u;
 	v = (h & 0xff) / 255.0;
 	w = ((h >> 8) & 0xff) / 255.0;
-	if (i == 0)
-		buf_adds(b, "rgb(200,200,200)");
-	else if (s->python[nd->name])
+	if (s->python[nd->name])
 		buf_printf(b, "rgb(%d,%d,%d)", 60 + (int)(60 * v),
 		    170 + (int)(60 * w), 90 + (int)(50 * v));
-	else if (strcmp(prof_names_get(&s->names, nd->name), "[unknown]") ==
-	    0)
+	else if (strcmp(prof_names_get(&s->names, nd->name), "[unknown]") == 0)
 		buf_adds(b, "rgb(170,170,170)");
 	else
 		buf_printf(b, "rgb(%d,%d,%d)", 215 + (int)(40 * v),
 		    80 + (int)(150 * w), 30 + (int)(40 * v));
+}
+
+/*
+ * Characters in s, when max is SIZE_MAX; else the bytes of its first max
+ * characters. A character is what the script's string length counts: one
+ * for each UTF-8 sequence, two past U+FFFF.
+ */
+static size_t
+svg_chars(const char *s, size_t max)
+{
+	size_t		len = strlen(s), n, off = 0, chars = 0, w;
+	uint32_t	c;
+
+	while (off < len) {
+		if ((n = utf8_decode(s + off, len - off, &c)) == 0) {
+			n = 1;
+			c = 0;
+		}
+		w = c > 0xffff ? 2 : 1;
+		if (max != SIZE_MAX && chars + w > max)
+			return (off);
+		chars += w;
+		off += n;
+	}
+	return (max == SIZE_MAX ? chars : off);
 }
 
 /* One frame: a group with its numbers, tooltip, box and label. */
@@ -306,17 +335,14 @@ svg_frame(const struct svg *s, size_t i, struct buf *b)
 
 	/* The same cut the script makes, for viewers without scripts. */
 	fit = (w - 6) / SVG_CHAR_W;
-	len = strlen(name);
 	if (fit >= 3) {
+		len = svg_chars(name, SIZE_MAX);
 		if (len <= fit)
 			prof_xml_escape(b, name);
 		else {
 			char *t;
 
-			cut = (size_t)fit - 2;
-			while (cut > 0 &&
-			    ((unsigned char)name[cut] & 0xc0) == 0x80)
-				cut--;
+			cut = svg_chars(name, (size_t)fit - 2);
 			t = xstrndup(name, cut);
 			prof_xml_escape(b, t);
 			buf_adds(b, "..");

@@ -464,6 +464,37 @@ test_prof_exports_escape(void **state)
 	prof_free(p);
 }
 
+/* Nothing sampled, or stacks without frames: every format still writes. */
+static void
+test_prof_exports_empty(void **state)
+{
+	static const char	*formats[] = {
+		"top", "folded", "svg", "pprof", "speedscope"
+	};
+	struct prof		*p = prof_new(1, NULL, 0);
+	char			*text;
+	size_t			 i, len;
+
+	for (i = 0; i < nitems(formats); i++) {
+		text = export_text(p, formats[i], &len);
+		free(text);
+	}
+	text = export_text(p, "folded", &len);
+	assert_int_equal(len, 0);
+	free(text);
+
+	prof_add(p, prof_thread_intern(p, 1, NULL), NULL, 0, 3);
+	for (i = 0; i < nitems(formats); i++) {
+		text = export_text(p, formats[i], &len);
+		assert_true(len > 0);
+		free(text);
+	}
+	text = export_text(p, "folded", &len);
+	assert_string_equal(text, "[unknown] 3\n");
+	free(text);
+	prof_free(p);
+}
+
 int
 main(void)
 {
@@ -477,6 +508,7 @@ main(void)
 		cmocka_unit_test(test_prof_folded_malformed),
 		cmocka_unit_test(test_prof_top),
 		cmocka_unit_test(test_prof_exports_escape),
+		cmocka_unit_test(test_prof_exports_empty),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
