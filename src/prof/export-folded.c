@@ -40,10 +40,18 @@ prof_write_folded(const struct prof *p, FILE *fp, char *err, size_t errlen)
 {
 	struct prof_line	*lines;
 	struct buf		 b = BUF_INITIALIZER;
+	char			**labels;
 	const struct prof_stack	*s;
 	size_t			 i, d, n = 0;
 	int			 rc = 0;
 
+	/* Each frame's label once: the stream writes this every second. */
+	labels = xcalloc(p->nframes + 1, sizeof *labels);
+	for (i = 0; i < p->nframes; i++) {
+		buf_reset(&b);
+		prof_label_folded(p, i, &b);
+		labels[i] = xstrdup(buf_str(&b));
+	}
 	lines = xcalloc(p->nstacks + 1, sizeof *lines);
 	for (i = 0; i < p->nstacks; i++) {
 		s = &p->stacks[i];
@@ -53,7 +61,7 @@ prof_write_folded(const struct prof *p, FILE *fp, char *err, size_t errlen)
 		for (d = 0; d < s->depth; d++) {
 			if (d > 0)
 				buf_addc(&b, ';');
-			prof_label_folded(p, s->frames[d], &b);
+			buf_adds(&b, labels[s->frames[d]]);
 		}
 		if (s->depth == 0)
 			buf_adds(&b, "[unknown]");
@@ -79,6 +87,9 @@ prof_write_folded(const struct prof *p, FILE *fp, char *err, size_t errlen)
 	for (i = 0; i < n; i++)
 		free(lines[i].text);
 	free(lines);
+	for (i = 0; i < p->nframes; i++)
+		free(labels[i]);
+	free(labels);
 	buf_free(&b);
 	return (rc);
 }

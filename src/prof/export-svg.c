@@ -139,7 +139,7 @@ static const char svg_script[] =
 "    else if (e > end) { sum += e - end; end = e; }\n"
 "  }\n"
 "  mat.textContent = 'Matched: ' + pct(sum) + '% (' + hit.length +\n"
-"    ' frames)';\n"
+"    (hit.length == 1 ? ' frame)' : ' frames)');\n"
 "}\n";
 
 static const char svg_style[] =

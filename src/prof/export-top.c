@@ -103,8 +103,9 @@ prof_write_top(const struct prof *p, FILE *fp, size_t limit, char *err,
 		sanitize(&b, p->comm, strlen(p->comm), 0);
 		buf_addc(&b, ')');
 	}
-	buf_printf(&b, _(": %llu samples at %g Hz over %.1f s, %zu threads\n"),
-	    (unsigned long long)p->total, p->rate_hz, p->duration_ns / 1e9,
+	buf_printf(&b, _(": %llu samples at %g Hz over %.1f s, "),
+	    (unsigned long long)p->total, p->rate_hz, p->duration_ns / 1e9);
+	buf_printf(&b, ngettext("%zu thread\n", "%zu threads\n", p->nthreads),
 	    p->nthreads);
 	buf_printf(&b, "%7s %8s %7s %8s  %s\n", _("SELF%"), _("SELF"),
 	    _("TOTAL%"), _("TOTAL"), _("FUNCTION"));

@@ -135,7 +135,7 @@ if (process.argv[3] === 'diff') {
   t('search: a bad expression is said so', mat.textContent === 'bad regular expression', mat.textContent);
   answer = 'Worker';
   key('/');
-  t('search: a Python frame by name', mat.textContent === 'Matched: 6.00% (1 frames)', mat.textContent);
+  t('search: a Python frame by name', mat.textContent === 'Matched: 6.00% (1 frame)', mat.textContent);
   one('c').fire('click');
   key('Escape');
   t('Escape clears the search and the zoom',
