@@ -49,13 +49,19 @@ prof_names_count(const struct prof_names *n)
 	return (n->set->nframes);
 }
 
-/* The folded-safe label of frame i: one field of a `a;b;c COUNT` line. */
+/*
+ * The folded-safe label of frame i: one field of a `a;b;c COUNT` line. The
+ * count is what follows the last space, so a space inside a name is fine;
+ * trailing spaces are dropped, so a leaf never runs into the count.
+ */
 void
 prof_label_folded(const struct prof *p, size_t i, struct buf *b)
 {
 	size_t	start = b->len, j;
 
 	prof_frame_label_buf(&p->frames[i], b);
+	while (b->len > start && b->data[b->len - 1] == ' ')
+		b->data[--b->len] = '\0';
 	if (b->len == start) {
 		buf_adds(b, "[unknown]");
 		return;

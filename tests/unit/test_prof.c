@@ -346,6 +346,22 @@ test_prof_folded(void **state)
 	free(again);
 	free(text);
 	prof_free(q);
+
+	/* Names of spaces, or ending in them, or in digits, stay apart. */
+	add_path(p, 0, "r; ", 1);
+	add_path(p, 0, "r;x 12", 2);
+	add_path(p, 0, "r;y  ", 3);
+	text = export_text(p, "folded", NULL);
+	assert_non_null(strstr(text, "\nr;[unknown] 1\n"));
+	assert_non_null(strstr(text, "\nr;x 12 2\n"));
+	assert_non_null(strstr(text, "\nr;y 3\n"));
+	q = prof_new(9, "again", 100);
+	assert_int_equal(read_folded_text(q, text, err, sizeof err), 0);
+	again = export_text(q, "folded", NULL);
+	assert_string_equal(again, text);
+	free(again);
+	free(text);
+	prof_free(q);
 	prof_free(p);
 }
 
