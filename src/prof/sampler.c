@@ -78,6 +78,7 @@ struct prof_sampler {
 	uint64_t		 gen;		/* pages of older gens are stale */
 	uint64_t		 unwound;
 	enum prof_end		 end;
+	DIR			*taskdir;
 };
 
 static int	prof_u_access_mem(unw_addr_space_t, unw_word_t,
@@ -295,12 +296,23 @@ prof_sampler_scan(struct prof_sampler *s, char *err, size_t errlen)
 	size_t		 i;
 	int		 rc = 0;
 
-	snprintf(path, sizeof path, "/proc/%d/task", s->pid);
-	if ((d = opendir(path)) == NULL)
-		return (1);
+	/* Kept open and rewound: cheaper than opening it each sample. */
+	if (s->taskdir == NULL) {
+		snprintf(path, sizeof path, "/proc/%d/task", s->pid);
+		if ((s->taskdir = opendir(path)) == NULL)
+			return (1);
+	} else
+		rewinddir(s->taskdir);
+	d = s->taskdir;
 	for (i = 0; i < s->n; i++)
 		s->t[i]->seen = 0;
-	while ((de = readdir(d)) != NULL) {
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(d)) == NULL) {
+			if (errno == ENOENT || errno == ESRCH)
+				rc = 1;		/* the process is gone */
+			break;
+		}
 		tid = strtol(de->d_name, &end, 10);
 		if (de->d_name[0] == '.' || *end != '\0' || tid <= 0)
 			continue;
@@ -315,7 +327,6 @@ prof_sampler_scan(struct prof_sampler *s, char *err, size_t errlen)
 			break;
 		}
 	}
-	closedir(d);
 	for (i = s->n; i > 0; i--) {
 		if (rc == 0 && (!s->t[i - 1]->seen || s->t[i - 1]->dead))
 			prof_sampler_drop(s, i - 1);
@@ -623,6 +634,8 @@ prof_sampler_free(struct prof_sampler *s)
 	free(s->t);
 	if (s->as != NULL)
 		unw_destroy_addr_space(s->as);
+	if (s->taskdir != NULL)
+		closedir(s->taskdir);
 	free(s->pages);
 	free(s->only);
 	free(s);
