@@ -57,6 +57,7 @@ static void	key_kill(struct tui *);
 static void	key_setup(struct tui *);
 static void	key_redraw(struct tui *);
 static void	key_logs(struct tui *);
+static void	key_profile(struct tui *);
 static void	key_logs_focus(struct tui *);
 
 static const struct tui_key tui_keys[] = {
@@ -102,6 +103,9 @@ static const struct tui_key tui_keys[] = {
 	    N_("details of the selected process"), key_detail },
 	{ { 'k', KEY_F(9), 0 }, N_("k F9"),
 	    N_("send a signal to the selected or tagged processes"), key_kill },
+	{ { 'f', 0 }, N_("f"),
+	    N_("profile the selected process: live hot functions and call tree"),
+	    key_profile },
 	{ { 'S', KEY_F(2), 0 }, N_("S F2"),
 	    N_("choose the columns (saved in the config file)"), key_setup },
 	{ { 'l', 0 }, N_("l"),
@@ -469,6 +473,12 @@ key_setup(struct tui *t)
 }
 
 static void
+key_profile(struct tui *t)
+{
+	tui_profile_open(t);
+}
+
+static void
 key_logs(struct tui *t)
 {
 	tui_logpane_toggle(t);
@@ -543,6 +553,9 @@ tui_key(struct tui *t, int c)
 		return;
 	case MODE_DETAIL:
 		tui_detail_key(t, c);
+		return;
+	case MODE_PROFILE:
+		tui_profile_key(t, c);
 		return;
 	case MODE_HELP:
 		if (c == KEY_DOWN || c == KEY_NPAGE)

@@ -300,6 +300,13 @@ tui_draw(struct tui *t)
 	case MODE_DETAIL:
 		tui_detail_draw(t);
 		break;
+	case MODE_PROFILE:
+		tui_profile_draw(t);
+		if (t->status[0] != '\0' && tui_clock() < t->status_until)
+			tui_bottom(t);
+		else
+			tui_profile_bottom(t);
+		break;
 	default:
 		tui_logpane_follow(t, 0);
 		if (t->lp.shown && t->lp.full) {
@@ -524,6 +531,7 @@ tui_run(struct options *o)
 	delscreen(screen);
 	loop_free(t.loop);
 	tui_detail_close(&t);
+	tui_profile_close(&t);
 	tui_logpane_free(&t);
 	tui_users_free(&t);
 	rx_free(t.search);

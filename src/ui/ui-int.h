@@ -29,7 +29,7 @@ enum tui_color {
 enum tui_mode {
 	MODE_NORMAL, MODE_SEARCH, MODE_FILTER, MODE_SIGNAL, MODE_CONFIRM,
 	MODE_HELP, MODE_DETAIL, MODE_SORT, MODE_USER, MODE_SETUP,
-	MODE_LOG_SEARCH, MODE_LOG_FILTER
+	MODE_LOG_SEARCH, MODE_LOG_FILTER, MODE_PROFILE
 };
 
 /* A process-table column as the screen draws it. */
@@ -74,6 +74,30 @@ struct tui_logpane {
 	const struct logline	**shown_lines;
 	int			*shown_ids;
 	size_t			 nshown_cap;
+};
+
+/* The live profile view (profview.c): a sampler child and what it sent. */
+#define PROF_LIVE_RATE	99
+
+struct prof_func;
+struct prof_live;
+
+struct tui_profview {
+	int			 pid;		/* the target */
+	unsigned long long	 start;
+	char			 comm[64];
+	int			 child;		/* vigil profile --stream */
+	int			 fd;
+	int			 paused;
+	int			 saving;	/* the next key picks a format */
+	struct prof_live	*live;
+	int			 tree;		/* call tree, else top functions */
+	struct prof_func	*topf;
+	size_t			 ntop;
+	size_t			 sel;
+	size_t			 top;
+	int			 h;
+	char			 saved[512];
 };
 
 #define TUI_MAX_COLUMNS	24
@@ -136,6 +160,7 @@ struct tui {
 	size_t			 help_scroll;
 
 	struct tui_logpane	 lp;
+	struct tui_profview	 pv;
 	int			 log_timer;	/* redraw for new lines */
 	int			 log_pending;
 
@@ -226,6 +251,13 @@ void	tui_logpane_zoom(struct tui *);
 void	tui_logpane_shrink(struct tui *);
 void	tui_logpane_grow(struct tui *);
 void	tui_logpane_unfocus(struct tui *);
+
+/* profview.c */
+void	tui_profile_open(struct tui *);
+void	tui_profile_close(struct tui *);
+void	tui_profile_key(struct tui *, int);
+void	tui_profile_draw(struct tui *);
+void	tui_profile_bottom(struct tui *);
 
 /* settings.c */
 void	tui_config_load(struct tui *);
