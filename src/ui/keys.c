@@ -59,6 +59,8 @@ static void	key_redraw(struct tui *);
 static void	key_logs(struct tui *);
 static void	key_profile(struct tui *);
 static void	key_logs_focus(struct tui *);
+static void	key_alarms(struct tui *);
+static void	key_delay(struct tui *);
 
 static const struct tui_key tui_keys[] = {
 	{ { KEY_UP, 0 }, N_("Up"), N_("select the process above"), key_up },
@@ -114,6 +116,12 @@ static const struct tui_key tui_keys[] = {
 	{ { '\t', 0 }, N_("Tab"),
 	    N_("move between the process table and the log pane"),
 	    key_logs_focus },
+	{ { 'd', 0 }, N_("d"),
+	    N_("set the refresh delay in seconds (saved in the config file)"),
+	    key_delay },
+	{ { '!', 0 }, N_("!"),
+	    N_("alarm list: a acknowledges, s silences the selected alarm"),
+	    key_alarms },
 	{ { 'h', '?', KEY_F(1) }, N_("h ? F1"), N_("this help"), key_help },
 	{ { 12, 0 }, N_("Ctrl-L"), N_("redraw the screen"), key_redraw },
 	{ { 'q', KEY_F(10), 0 }, N_("q F10"), N_("quit"), key_quit },
@@ -497,6 +505,18 @@ key_logs_focus(struct tui *t)
 }
 
 static void
+key_alarms(struct tui *t)
+{
+	tui_alarms_open(t);
+}
+
+static void
+key_delay(struct tui *t)
+{
+	tui_delay_start(t);
+}
+
+static void
 key_mouse(struct tui *t)
 {
 	MEVENT	ev;
@@ -533,6 +553,8 @@ key_find(const struct tui_key *tab, size_t n, struct tui *t, int c)
 void
 tui_key(struct tui *t, int c)
 {
+	size_t	page;
+
 	switch (t->mode) {
 	case MODE_SEARCH:
 	case MODE_FILTER:
@@ -557,12 +579,20 @@ tui_key(struct tui *t, int c)
 	case MODE_PROFILE:
 		tui_profile_key(t, c);
 		return;
+	case MODE_ALARMS:
+		tui_alarms_key(t, c);
+		return;
+	case MODE_DELAY:
+		tui_delay_key(t, c);
+		return;
 	case MODE_HELP:
+		/* A page is the key lines the help screen has room for. */
+		page = t->rows > 5 ? (size_t)t->rows - 4 : 1;
 		if (c == KEY_DOWN || c == KEY_NPAGE)
-			t->help_scroll += c == KEY_DOWN ? 1 : 10;
+			t->help_scroll += c == KEY_DOWN ? 1 : page;
 		else if (c == KEY_UP || c == KEY_PPAGE)
 			t->help_scroll -= t->help_scroll < (c == KEY_UP ? 1U :
-			    10U) ? t->help_scroll : (c == KEY_UP ? 1 : 10);
+			    page) ? t->help_scroll : (c == KEY_UP ? 1 : page);
 		else
 			t->mode = MODE_NORMAL;
 		return;

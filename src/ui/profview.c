@@ -7,6 +7,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "configfile.h"
 #include "file.h"
 #include "loop.h"
+#include "options.h"
 #include "prof.h"
 #include "proflive.h"
 #include "spawn.h"
@@ -128,8 +130,6 @@ pv_stop(struct tui *t)
 		pv->fd = -1;
 	}
 	if (pv->child > 0) {
-		if (pv->paused)
-			kill(pv->child, SIGCONT);
 		spawn_end(pv->child, PV_END_WAIT);
 		pv->child = 0;
 	}
@@ -138,6 +138,8 @@ pv_stop(struct tui *t)
 void
 tui_profile_close(struct tui *t)
 {
+	if (t->pv.live == NULL)
+		return;		/* never opened */
 	pv_stop(t);
 	prof_live_free(t->pv.live);
 	t->pv.live = NULL;
@@ -268,11 +270,12 @@ tui_profile_key(struct tui *t, int c)
 			prof_live_toggle(pv->live, rows[pv->sel].node);
 		break;
 	case ' ':
-		if (pv->child <= 0)
+		/* Before the first snapshot its handler may not be there. */
+		if (pv->child <= 0 || prof_live_profile(pv->live) == NULL)
 			break;
-		/* A stopped sampler takes no samples; the target runs free. */
+		/* The sampler pauses between samples: no thread stays stopped. */
 		pv->paused = !pv->paused;
-		kill(pv->child, pv->paused ? SIGSTOP : SIGCONT);
+		kill(pv->child, SIGUSR1);
 		break;
 	case 'r':
 		prof_live_reset(pv->live);
@@ -313,7 +316,7 @@ pv_tree_row(struct tui *t, int y, const struct prof_live_row *r,
 	    total ? 100.0 * r->total / total : 0.0,
 	    total ? 100.0 * r->self / total : 0.0);
 	x = tui_cstr(t, y, 0, strlen(line), line, attr);
-	indent = r->depth * 2 < (size_t)t->cols / 2 ? r->depth * 2 :
+	indent = r->depth * 2 < (size_t)t->cols / 2 ? (int)r->depth * 2 :
 	    t->cols / 2;
 	x += tui_textp(t, y, x, indent, "", 0, attr, 1);
 	x += tui_cstr(t, y, x, 2, !r->kids ? " " : r->open ?
@@ -362,12 +365,12 @@ tui_profile_draw(struct tui *t)
 		pv->sel = n > 0 ? n - 1 : 0;
 	if (pv->sel < pv->top)
 		pv->top = pv->sel;
-	if (pv->h > 0 && pv->sel >= pv->top + pv->h)
+	if (pv->h > 0 && pv->sel >= pv->top + (size_t)pv->h)
 		pv->top = pv->sel - pv->h + 1;
 	if (pv->tree)
 		prof_live_rows(pv->live, &rows);
 	for (i = pv->top, y = 2; i < n && y < t->rows - 1; i++, y++) {
-		attr = i == pv->sel ? tui_attr(t, C_SELECTED) : A_NORMAL;
+		attr = i == pv->sel ? tui_attr(t, C_SELECTED) : (int)A_NORMAL;
 		if (pv->tree)
 			pv_tree_row(t, y, &rows[i], total, attr);
 		else

@@ -7,10 +7,12 @@
 
 #include "action.h"
 #include "buf.h"
+#include "configfile.h"
 #include "detail.h"
 #include "model.h"
 
 struct logline;
+struct alarm_history;
 struct loop;
 struct options;
 struct refresh;
@@ -29,7 +31,8 @@ enum tui_color {
 enum tui_mode {
 	MODE_NORMAL, MODE_SEARCH, MODE_FILTER, MODE_SIGNAL, MODE_CONFIRM,
 	MODE_HELP, MODE_DETAIL, MODE_SORT, MODE_USER, MODE_SETUP,
-	MODE_LOG_SEARCH, MODE_LOG_FILTER, MODE_PROFILE
+	MODE_LOG_SEARCH, MODE_LOG_FILTER, MODE_PROFILE,
+	MODE_ALARMS, MODE_DELAY
 };
 
 /* A process-table column as the screen draws it. */
@@ -164,6 +167,20 @@ struct tui {
 	int			 log_timer;	/* redraw for new lines */
 	int			 log_pending;
 
+	/* Configuration, as read at start; the settings last saved. */
+	struct config		 cfg;
+	enum model_col		 saved_sort;
+	int			 saved_descending;
+	int			 saved_tree;
+	long			 saved_delay;
+
+	/* Alarm list (alarms.c) and the history file. */
+	struct alarm_history	*history;
+	unsigned long		 alarm_sel;	/* the selected alarm's id */
+	size_t			 alarm_top;
+	int			 silence_open;	/* the duration picker */
+	size_t			 silence_pick;
+
 	struct buf		 scratch;
 };
 
@@ -260,7 +277,18 @@ void	tui_profile_draw(struct tui *);
 void	tui_profile_bottom(struct tui *);
 
 /* settings.c */
+void	tui_config_read(struct tui *);
 void	tui_config_load(struct tui *);
 int	tui_config_save(struct tui *, char *, size_t);
+void	tui_settings_sync(struct tui *);
+void	tui_delay_start(struct tui *);
+void	tui_delay_key(struct tui *, int);
+
+/* alarms.c */
+void	tui_alarm_events(struct tui *);
+void	tui_alarms_open(struct tui *);
+void	tui_alarms_close(struct tui *);
+void	tui_alarms_key(struct tui *, int);
+void	tui_alarms_draw(struct tui *);
 
 #endif
