@@ -7,6 +7,7 @@
 #define VIGIL_REFRESH_H
 
 struct alarm_set;
+struct logs;
 struct model;
 struct options;
 struct refresh;
@@ -21,6 +22,7 @@ void		 refresh_set_threads(struct refresh *, int);
 void		 refresh_shr(struct refresh *, size_t, size_t);
 void		 refresh_set_statm(struct refresh *, int);
 struct alarm_set *refresh_alarms(struct refresh *);
+struct logs	*refresh_logs(struct refresh *);
 int		 refresh_logs_fd(struct refresh *);
 void		 refresh_logs_read(struct refresh *);
 void		 refresh_logs_poll(struct refresh *);

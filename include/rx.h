@@ -17,6 +17,8 @@ struct rx;
 struct rx	*rx_compile(const char *, int, char *, size_t);
 void		 rx_free(struct rx *);
 int		 rx_match(const struct rx *, const char *, size_t);
+int		 rx_find(const struct rx *, const char *, size_t, size_t,
+		     size_t *, size_t *);
 const char	*rx_pattern(const struct rx *);
 
 #endif

@@ -5,9 +5,11 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "batch.h"
 #include "options.h"
+#include "profcmd.h"
 #include "tui.h"
 
 int
@@ -20,6 +22,12 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
+
+	/* Commands with their own options: vigil profile, vigil dump. */
+	if (argc > 1 && strcmp(argv[1], "profile") == 0)
+		return (prof_cmd_profile(argc - 1, argv + 1));
+	if (argc > 1 && strcmp(argv[1], "dump") == 0)
+		return (prof_cmd_dump(argc - 1, argv + 1));
 
 	options_init(&o);
 	if (options_parse(&o, argc, argv, err, sizeof err) != 0) {

@@ -78,17 +78,11 @@ refresh_new(const struct options *o)
 static void
 refresh_log_add(struct refresh *r, const char *path)
 {
-	const char	*label;
-	int		 id;
+	struct logs	*logs = refresh_logs(r);
 
-	if (r->logs == NULL)
-		r->logs = logs_new(r->o->log_lines);
 	/* Sources are labelled with their path: one source per path. */
-	for (id = 0; (label = logs_label(r->logs, id)) != NULL; id++) {
-		if (strcmp(label, path) == 0)
-			return;
-	}
-	logs_add(r->logs, path, path);
+	if (logs != NULL && logs_find(logs, path) == -1)
+		logs_add(logs, path, path);
 }
 
 /*
@@ -129,9 +123,9 @@ refresh_log_feed(struct refresh *r)
 	size_t			 n, i;
 	int			 id;
 
-	for (id = 0; r->logs != NULL && logs_label(r->logs, id) != NULL;
-	    id++) {
-		n = logs_count(r->logs, id);
+	for (id = 0; r->logs != NULL && id < logs_nids(r->logs); id++) {
+		if ((n = logs_count(r->logs, id)) == 0)
+			continue;
 		/* Newest last: walk back to the first line not fed yet. */
 		for (i = n; i > 0; i--) {
 			if ((l = logs_line(r->logs, id, i - 1)) == NULL ||
@@ -147,6 +141,19 @@ refresh_log_feed(struct refresh *r)
 		}
 	}
 	r->log_seq = newest;
+}
+
+/*
+ * The log sources, made on first use: batch mode follows files only when
+ * asked to; the screen's log pane adds the files of the selected process.
+ * NULL if inotify cannot be had.
+ */
+struct logs *
+refresh_logs(struct refresh *r)
+{
+	if (r->logs == NULL)
+		r->logs = logs_new(r->o->log_lines);
+	return (r->logs);
 }
 
 int

@@ -484,6 +484,26 @@ logs_poll(struct logs *set)
 	return (lines);
 }
 
+/* Ids run from 0 to logs_nids() - 1; a removed source's id stays unused. */
+int
+logs_nids(const struct logs *set)
+{
+	return (set->nsrc);
+}
+
+/* The source following path, or -1. */
+int
+logs_find(const struct logs *set, const char *path)
+{
+	size_t	i;
+
+	for (i = 0; i < set->nsrc; i++) {
+		if (set->src[i] != NULL && strcmp(set->src[i]->path, path) == 0)
+			return (i);
+	}
+	return (-1);
+}
+
 size_t
 logs_count(const struct logs *set, int id)
 {

@@ -78,6 +78,10 @@ prompt_update(struct tui *t)
 		tui_status(t, 1, _("invalid pattern %s"), err);
 		return;
 	}
+	if (t->mode == MODE_LOG_SEARCH || t->mode == MODE_LOG_FILTER) {
+		tui_logpane_pattern(t, t->mode == MODE_LOG_FILTER, rx);
+		return;
+	}
 	if (t->mode == MODE_SEARCH) {
 		rx_free(t->search);
 		t->search = rx;
@@ -97,7 +101,7 @@ tui_prompt_key(struct tui *t, int c)
 	char	ch;
 
 	if (c == ESC) {
-		if (t->mode == MODE_FILTER) {
+		if (t->mode == MODE_FILTER || t->mode == MODE_LOG_FILTER) {
 			/* Put back the filter there was before editing. */
 			buf_reset(&t->input);
 			buf_adds(&t->input, buf_str(&t->saved_filter));
@@ -116,6 +120,10 @@ tui_prompt_key(struct tui *t, int c)
 			prompt_search_from(t, t->sel + 1);
 		return;
 	}
+	if (t->mode == MODE_LOG_SEARCH && (c == KEY_F(3) || c == KEY_UP)) {
+		tui_logpane_search_older(t);
+		return;
+	}
 	if (prompt_backspace(c))
 		prompt_erase(&t->input);
 	else if (c == 21)		/* Ctrl-U */
@@ -132,8 +140,10 @@ void
 tui_prompt_draw(struct tui *t)
 {
 	const char	*label = t->mode == MODE_SEARCH ? _("Search: ") :
+			    t->mode == MODE_FILTER ? _("Filter: ") :
 			    t->mode == MODE_DELAY ? _("Delay (seconds): ") :
-			    _("Filter: ");
+			    t->mode == MODE_LOG_SEARCH ? _("Log search: ") :
+			    _("Log filter: ");
 	int		 y = t->rows - 1, x, w;
 
 	move(y, 0);

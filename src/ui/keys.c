@@ -21,6 +21,8 @@ struct tui_key {
 	void		(*fn)(struct tui *);
 };
 
+#define ESC	27
+
 static void	key_quit(struct tui *);
 static void	key_help(struct tui *);
 static void	key_up(struct tui *);
@@ -54,6 +56,9 @@ static void	key_detail(struct tui *);
 static void	key_kill(struct tui *);
 static void	key_setup(struct tui *);
 static void	key_redraw(struct tui *);
+static void	key_logs(struct tui *);
+static void	key_profile(struct tui *);
+static void	key_logs_focus(struct tui *);
 static void	key_alarms(struct tui *);
 static void	key_delay(struct tui *);
 
@@ -100,8 +105,17 @@ static const struct tui_key tui_keys[] = {
 	    N_("details of the selected process"), key_detail },
 	{ { 'k', KEY_F(9), 0 }, N_("k F9"),
 	    N_("send a signal to the selected or tagged processes"), key_kill },
+	{ { 'f', 0 }, N_("f"),
+	    N_("profile the selected process: live hot functions and call tree"),
+	    key_profile },
 	{ { 'S', KEY_F(2), 0 }, N_("S F2"),
 	    N_("choose the columns (saved in the config file)"), key_setup },
+	{ { 'l', 0 }, N_("l"),
+	    N_("log pane on/off: the selected process's log files and --log files"),
+	    key_logs },
+	{ { '\t', 0 }, N_("Tab"),
+	    N_("move between the process table and the log pane"),
+	    key_logs_focus },
 	{ { 'd', 0 }, N_("d"),
 	    N_("set the refresh delay in seconds (saved in the config file)"),
 	    key_delay },
@@ -111,6 +125,40 @@ static const struct tui_key tui_keys[] = {
 	{ { 'h', '?', KEY_F(1) }, N_("h ? F1"), N_("this help"), key_help },
 	{ { 12, 0 }, N_("Ctrl-L"), N_("redraw the screen"), key_redraw },
 	{ { 'q', KEY_F(10), 0 }, N_("q F10"), N_("quit"), key_quit },
+};
+
+/* The log pane's own keys, while it has focus; the others as above. */
+static const struct tui_key tui_lp_keys[] = {
+	{ { KEY_UP, 0 }, N_("Up Down"), N_("scroll the log by a line"),
+	    tui_logpane_up },
+	{ { KEY_DOWN, 0 }, NULL, NULL, tui_logpane_down },
+	{ { KEY_PPAGE, 0 }, N_("PgUp PgDn"),
+	    N_("scroll the log by a page; following pauses until the bottom"),
+	    tui_logpane_pgup },
+	{ { KEY_NPAGE, 0 }, NULL, NULL, tui_logpane_pgdn },
+	{ { KEY_HOME, 0 }, N_("Home"), N_("the oldest lines kept"),
+	    tui_logpane_home },
+	{ { KEY_END, 0 }, N_("End"), N_("the newest lines, following again"),
+	    tui_logpane_end },
+	{ { '/', KEY_F(3), 0 }, N_("/ F3"),
+	    N_("search the log, matches highlighted (PCRE2, as you type)"),
+	    tui_logpane_search },
+	{ { 'n', 0 }, N_("n N"), N_("older/newer match"),
+	    tui_logpane_search_older },
+	{ { 'N', 0 }, NULL, NULL, tui_logpane_search_newer },
+	{ { '\\', KEY_F(4), 0 }, N_("\\ F4"),
+	    N_("show only matching log lines (empty: all)"),
+	    tui_logpane_filter },
+	{ { 'p', 0 }, N_("p"),
+	    N_("pin the log sources: keep them when the selection moves"),
+	    tui_logpane_pin },
+	{ { 'z', 0 }, N_("z"), N_("log pane full screen or split"),
+	    tui_logpane_zoom },
+	{ { '[', 0 }, N_("[ ]"), N_("make the split smaller/larger"),
+	    tui_logpane_shrink },
+	{ { ']', 0 }, NULL, NULL, tui_logpane_grow },
+	{ { ESC, 0 }, N_("Esc"), N_("back to the process table"),
+	    tui_logpane_unfocus },
 };
 
 static void
@@ -433,6 +481,30 @@ key_setup(struct tui *t)
 }
 
 static void
+key_profile(struct tui *t)
+{
+	tui_profile_open(t);
+}
+
+static void
+key_logs(struct tui *t)
+{
+	tui_logpane_toggle(t);
+}
+
+static void
+key_logs_focus(struct tui *t)
+{
+	if (!t->lp.shown) {
+		tui_logpane_toggle(t);
+		return;
+	}
+	t->lp.focus = !t->lp.focus;
+	if (!t->lp.focus)
+		t->lp.full = 0;
+}
+
+static void
 key_alarms(struct tui *t)
 {
 	tui_alarms_open(t);
@@ -459,15 +531,35 @@ key_mouse(struct tui *t)
 		tui_table_click(t, ev.y, ev.x);
 }
 
+/* Run the entry of table tab bound to c; 0 if there is none. */
+static int
+key_find(const struct tui_key *tab, size_t n, struct tui *t, int c)
+{
+	size_t	i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < nitems(tab[i].keys) && tab[i].keys[j] != 0;
+		    j++) {
+			if (tab[i].keys[j] == c) {
+				tab[i].fn(t);
+				return (1);
+			}
+		}
+	}
+	return (0);
+}
+
 /* One key, in whatever mode the screen is in. */
 void
 tui_key(struct tui *t, int c)
 {
-	size_t	i, j, page;
+	size_t	page;
 
 	switch (t->mode) {
 	case MODE_SEARCH:
 	case MODE_FILTER:
+	case MODE_LOG_SEARCH:
+	case MODE_LOG_FILTER:
 		tui_prompt_key(t, c);
 		return;
 	case MODE_SIGNAL:
@@ -483,6 +575,9 @@ tui_key(struct tui *t, int c)
 		return;
 	case MODE_DETAIL:
 		tui_detail_key(t, c);
+		return;
+	case MODE_PROFILE:
+		tui_profile_key(t, c);
 		return;
 	case MODE_ALARMS:
 		tui_alarms_key(t, c);
@@ -510,57 +605,80 @@ tui_key(struct tui *t, int c)
 	}
 	if (c == KEY_RESIZE)
 		return;
-	for (i = 0; i < nitems(tui_keys); i++) {
-		for (j = 0; j < nitems(tui_keys[i].keys) &&
-		    tui_keys[i].keys[j] != 0; j++) {
-			if (tui_keys[i].keys[j] == c) {
-				tui_keys[i].fn(t);
-				return;
-			}
-		}
-	}
+	/* The pane's keys first while it has focus, then the table's. */
+	if (t->lp.shown && t->lp.focus &&
+	    key_find(tui_lp_keys, nitems(tui_lp_keys), t, c))
+		return;
+	key_find(tui_keys, nitems(tui_keys), t, c);
 }
+
+/* Both tables, each under its heading, for --keys and the help screen. */
+static const struct {
+	const char		*heading;
+	const struct tui_key	*keys;
+	size_t			 n;
+} tui_key_tables[] = {
+	{ NULL, tui_keys, nitems(tui_keys) },
+	{ N_("In the log pane (l, then Tab moves the focus):"), tui_lp_keys,
+	    nitems(tui_lp_keys) },
+};
 
 /* The key table as text, for --keys and the manual's test. */
 void
 tui_keys_print(FILE *f)
 {
-	size_t	i;
+	const struct tui_key	*k;
+	size_t			 i, j;
 
-	for (i = 0; i < nitems(tui_keys); i++) {
-		if (tui_keys[i].label != NULL)
-			fprintf(f, "%-10s %s\n", _(tui_keys[i].label),
-			    _(tui_keys[i].help));
+	for (i = 0; i < nitems(tui_key_tables); i++) {
+		if (tui_key_tables[i].heading != NULL)
+			fprintf(f, "\n%s\n", _(tui_key_tables[i].heading));
+		for (j = 0; j < tui_key_tables[i].n; j++) {
+			k = &tui_key_tables[i].keys[j];
+			if (k->label != NULL)
+				fprintf(f, "%-10s %s\n", _(k->label),
+				    _(k->help));
+		}
 	}
 }
 
-/* The help screen, made from the key table so it cannot drift. */
+/* The help screen, made from the key tables so it cannot drift. */
 void
 tui_help_draw(struct tui *t)
 {
-	char	line[256];
-	size_t	i, n = 0;
-	int	y = 2;
+	const struct tui_key	*k;
+	char			 line[256];
+	size_t			 i, j, n = 0;
+	int			 y = 2;
 
 	snprintf(line, sizeof line,
 	    _("vigil %s - keys (any other key returns; Up/Down scroll)"),
 	    PACKAGE_VERSION);
 	tui_cstr(t, 0, 0, t->cols, line, tui_attr(t, C_HEADER));
-	for (i = 0; i < nitems(tui_keys) && y < t->rows; i++) {
-		if (tui_keys[i].label == NULL)
-			continue;
-		if (n++ < t->help_scroll)
-			continue;
-		snprintf(line, sizeof line, "%-10s", _(tui_keys[i].label));
-		tui_cstr(t, y, 1, 10, line, tui_attr(t, C_LABEL));
-		tui_cstr(t, y, 12, t->cols - 12, _(tui_keys[i].help),
+	/* Where it shows whatever the scroll and the size. */
+	if (t->o->readonly)
+		tui_cstr(t, 1, 1, t->cols - 1,
+		    _("Read-only mode: actions are disabled."), A_BOLD);
+	for (i = 0; i < nitems(tui_key_tables); i++) {
+		if (tui_key_tables[i].heading != NULL &&
+		    n++ >= t->help_scroll && y + 1 < t->rows) {
+			tui_cstr(t, y + 1, 1, t->cols - 1,
+			    _(tui_key_tables[i].heading), A_BOLD);
+			y += 2;
+		}
+		for (j = 0; j < tui_key_tables[i].n && y < t->rows; j++) {
+			k = &tui_key_tables[i].keys[j];
+			if (k->label == NULL || n++ < t->help_scroll)
+				continue;
+			snprintf(line, sizeof line, "%-10s", _(k->label));
+			tui_cstr(t, y, 1, 10, line, tui_attr(t, C_LABEL));
+			tui_cstr(t, y, 12, t->cols - 12, _(k->help),
+			    A_NORMAL);
+			y++;
+		}
+	}
+	if (y < t->rows - 1)
+		tui_cstr(t, y + 1, 1, t->cols - 1,
+		    _("Tagged processes are shown in yellow; actions apply to them when any are tagged."),
 		    A_NORMAL);
-		y++;
-	}
-	if (y < t->rows - 1) {
-		snprintf(line, sizeof line, "%s%s", t->o->readonly ?
-		    _("Read-only mode: actions are disabled. ") : "",
-		    _("Tagged processes are shown in yellow; actions apply to them when any are tagged."));
-		tui_cstr(t, y + 1, 1, t->cols - 1, line, A_NORMAL);
-	}
 }

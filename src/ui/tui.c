@@ -126,6 +126,7 @@ tui_layout(struct tui *t)
 	t->table_h = t->rows - t->table_y - 1;
 	if (t->table_h < 0)
 		t->table_h = 0;
+	t->table_h = tui_logpane_layout(t, t->table_y, t->table_h);
 }
 
 struct proc *
@@ -228,23 +229,34 @@ tui_banner(struct tui *t)
 	buf_free(&b);
 }
 
+struct tui_hint {
+	const char	*key;
+	const char	*label;
+};
+
 static void
 tui_bottom(struct tui *t)
 {
-	static const struct {
-		const char	*key;
-		const char	*label;
-	} fkeys[] = {
+	static const struct tui_hint lpkeys[] = {
+		{ "Tab", N_("Table") }, { "/", N_("Search") },
+		{ "n N", N_("Next") }, { "\\", N_("Filter") },
+		{ "p", N_("Pin") }, { "z", N_("Zoom") },
+		{ "[ ]", N_("Size") }, { "End", N_("Follow") },
+		{ "l", N_("Close") },
+	};
+	static const struct tui_hint fkeys[] = {
 		{ "F1", N_("Help") }, { "F2", N_("Setup") },
 		{ "F3", N_("Search") }, { "F4", N_("Filter") },
 		{ "F5", N_("Tree") }, { "F6", N_("SortBy") },
 		{ "F9", N_("Kill") }, { "F10", N_("Quit") },
 	};
-	size_t	i;
-	int	y = t->rows - 1, x = 0, w;
+	const struct tui_hint	*keys;
+	size_t			 i, n;
+	int			 y = t->rows - 1, x = 0, w;
 
 	if (t->mode == MODE_SEARCH || t->mode == MODE_FILTER ||
-	    t->mode == MODE_DELAY) {
+	    t->mode == MODE_DELAY ||
+	    t->mode == MODE_LOG_SEARCH || t->mode == MODE_LOG_FILTER) {
 		tui_prompt_draw(t);
 		return;
 	}
@@ -256,13 +268,16 @@ tui_bottom(struct tui *t)
 	t->status[0] = '\0';
 	move(y, 0);
 	clrtoeol();
-	for (i = 0; i < nitems(fkeys) && x < t->cols; i++) {
-		w = strlen(fkeys[i].key);
-		x += tui_cstr(t, y, x, w, fkeys[i].key, tui_attr(t, C_FKEY));
-		w = strlen(_(fkeys[i].label)) + 1;
+	keys = t->lp.shown && t->lp.focus ? lpkeys : fkeys;
+	n = t->lp.shown && t->lp.focus ? nitems(lpkeys) : nitems(fkeys);
+	for (i = 0; i < n && x < t->cols; i++) {
+		/* The pane's keys are words: a space before the label. */
+		w = strlen(keys[i].key) + (keys == lpkeys);
+		x += tui_cstr(t, y, x, w, keys[i].key, tui_attr(t, C_FKEY));
+		w = strlen(_(keys[i].label)) + 1;
 		if (x + w > t->cols)
 			w = t->cols - x;
-		x += tui_cstr(t, y, x, w, _(fkeys[i].label),
+		x += tui_cstr(t, y, x, w, _(keys[i].label),
 		    tui_attr(t, C_FLABEL));
 	}
 	if (x < t->cols && t->vo->filter != NULL) {
@@ -286,16 +301,30 @@ tui_draw(struct tui *t)
 	case MODE_DETAIL:
 		tui_detail_draw(t);
 		break;
+	case MODE_PROFILE:
+		tui_profile_draw(t);
+		if (t->status[0] != '\0' && tui_clock() < t->status_until)
+			tui_bottom(t);
+		else
+			tui_profile_bottom(t);
+		break;
 	case MODE_ALARMS:
 		tui_alarms_draw(t);
 		break;
 	default:
+		tui_logpane_follow(t, 0);
+		if (t->lp.shown && t->lp.full) {
+			tui_logpane_draw(t);
+			tui_bottom(t);
+			break;
+		}
 		tui_header_draw(t, t->banner_y >= 0 ? t->banner_y :
 		    t->table_y - 1);
 		tui_banner(t);
 		if (tui_column_shown(t, COL_SHR))
 			refresh_shr(t->r, t->top, t->table_h);
 		tui_table_draw(t);
+		tui_logpane_draw(t);
 		if (t->mode == MODE_SIGNAL)
 			tui_signal_draw(t);
 		else if (t->mode == MODE_SORT || t->mode == MODE_USER ||
@@ -308,11 +337,32 @@ tui_draw(struct tui *t)
 }
 
 static void
+tui_logs_redraw(void *arg)
+{
+	struct tui	*t = arg;
+
+	t->log_pending = 0;
+	tui_draw(t);
+}
+
+/*
+ * New lines: drawn within a tenth of a second, and no more often than
+ * that however fast the log grows.
+ */
+static void
 tui_logs(int fd, short revents, void *arg)
 {
 	struct tui	*t = arg;
 
 	refresh_logs_read(t->r);
+	if (!t->lp.shown || t->log_pending)
+		return;
+	t->log_pending = 1;
+	if (t->log_timer <= 0)
+		t->log_timer = loop_add_timer(t->loop, 0.1, 0,
+		    tui_logs_redraw, t);
+	else
+		loop_rearm_timer(t->loop, t->log_timer, 0.1);
 }
 
 static void
@@ -332,6 +382,7 @@ tui_tick(void *arg)
 	refresh_tick(t->r);
 	tui_alarm_events(t);
 	tui_apply_view(t);
+	tui_logpane_follow(t, 1);	/* files opened since */
 	tui_draw(t);
 	loop_rearm_timer(t->loop, t->timer, t->o->delay / 10.0);
 }
@@ -450,6 +501,8 @@ tui_run(struct options *o)
 	loop_add_signal(t.loop, SIGINT, tui_signal, &t);
 	loop_add_signal(t.loop, SIGTERM, tui_signal, &t);
 	loop_add_signal(t.loop, SIGHUP, tui_signal, &t);
+	/* The log pane adds sources at any time: have the set from now. */
+	refresh_logs(t.r);
 	if (refresh_logs_fd(t.r) != -1) {
 		loop_add_fd(t.loop, refresh_logs_fd(t.r), POLLIN, tui_logs,
 		    &t);
@@ -467,8 +520,10 @@ tui_run(struct options *o)
 
 	endwin();
 	delscreen(screen);
+	tui_profile_close(&t);		/* uses the loop */
 	loop_free(t.loop);
 	tui_detail_close(&t);
+	tui_logpane_free(&t);
 	tui_users_free(&t);
 	rx_free(t.search);
 	rx_free(t.filter);

@@ -3,6 +3,7 @@
 #define VIGIL_UI_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "action.h"
 #include "buf.h"
@@ -10,6 +11,7 @@
 #include "detail.h"
 #include "model.h"
 
+struct logline;
 struct alarm_history;
 struct loop;
 struct options;
@@ -29,6 +31,7 @@ enum tui_color {
 enum tui_mode {
 	MODE_NORMAL, MODE_SEARCH, MODE_FILTER, MODE_SIGNAL, MODE_CONFIRM,
 	MODE_HELP, MODE_DETAIL, MODE_SORT, MODE_USER, MODE_SETUP,
+	MODE_LOG_SEARCH, MODE_LOG_FILTER, MODE_PROFILE,
 	MODE_ALARMS, MODE_DELAY
 };
 
@@ -40,6 +43,64 @@ struct tui_column {
 	int		 left;		/* left-aligned */
 	enum model_col	 sort;		/* COL__COUNT: not sortable */
 	int		 id;
+};
+
+/*
+ * The log pane (logpane.c): every source of refresh_logs() merged by
+ * arrival; the files of the selected process come and go with the
+ * selection unless pinned. anchor is the sequence number of the bottom
+ * line while scrolled back, 0 while following.
+ */
+struct tui_logpane {
+	int			 shown;
+	int			 focus;		/* keys go to the pane */
+	int			 full;		/* over the whole screen */
+	int			 pinned;
+	int			 height;	/* rows chosen; 0: a third */
+	int			 y;		/* title row */
+	int			 h;		/* rows of lines */
+
+	int			 pid;		/* whose files are followed */
+	unsigned long long	 start;
+	char			 comm[64];
+	int			*ids;		/* their sources */
+	size_t			 nids;
+	char			 why[160];	/* why there are none */
+
+	uint64_t		 anchor;
+	uint64_t		 match;		/* the current search match */
+	struct rx		*filter;
+	struct rx		*search;
+
+	size_t			*pos;		/* merging, per source */
+	size_t			 npos;
+	const struct logline	**shown_lines;
+	int			*shown_ids;
+	size_t			 nshown_cap;
+};
+
+/* The live profile view (profview.c): a sampler child and what it sent. */
+#define PROF_LIVE_RATE	99
+
+struct prof_func;
+struct prof_live;
+
+struct tui_profview {
+	int			 pid;		/* the target */
+	unsigned long long	 start;
+	char			 comm[64];
+	int			 child;		/* vigil profile --stream */
+	int			 fd;
+	int			 paused;
+	int			 saving;	/* the next key picks a format */
+	struct prof_live	*live;
+	int			 tree;		/* call tree, else top functions */
+	struct prof_func	*topf;
+	size_t			 ntop;
+	size_t			 sel;
+	size_t			 top;
+	int			 h;
+	char			 saved[512];
 };
 
 #define TUI_MAX_COLUMNS	24
@@ -100,6 +161,11 @@ struct tui {
 
 	/* Help. */
 	size_t			 help_scroll;
+
+	struct tui_logpane	 lp;
+	struct tui_profview	 pv;
+	int			 log_timer;	/* redraw for new lines */
+	int			 log_pending;
 
 	/* Configuration, as read at start; the settings last saved. */
 	struct config		 cfg;
@@ -178,6 +244,37 @@ void	tui_detail_open(struct tui *);
 void	tui_detail_close(struct tui *);
 void	tui_detail_key(struct tui *, int);
 void	tui_detail_draw(struct tui *);
+
+/* logpane.c */
+void	tui_logpane_toggle(struct tui *);
+void	tui_logpane_follow(struct tui *, int);
+int	tui_logpane_layout(struct tui *, int, int);
+void	tui_logpane_draw(struct tui *);
+void	tui_logpane_free(struct tui *);
+int	tui_logpane_visible(struct tui *, uint64_t);
+void	tui_logpane_pattern(struct tui *, int, struct rx *);
+void	tui_logpane_up(struct tui *);
+void	tui_logpane_down(struct tui *);
+void	tui_logpane_pgup(struct tui *);
+void	tui_logpane_pgdn(struct tui *);
+void	tui_logpane_home(struct tui *);
+void	tui_logpane_end(struct tui *);
+void	tui_logpane_search(struct tui *);
+void	tui_logpane_search_older(struct tui *);
+void	tui_logpane_search_newer(struct tui *);
+void	tui_logpane_filter(struct tui *);
+void	tui_logpane_pin(struct tui *);
+void	tui_logpane_zoom(struct tui *);
+void	tui_logpane_shrink(struct tui *);
+void	tui_logpane_grow(struct tui *);
+void	tui_logpane_unfocus(struct tui *);
+
+/* profview.c */
+void	tui_profile_open(struct tui *);
+void	tui_profile_close(struct tui *);
+void	tui_profile_key(struct tui *, int);
+void	tui_profile_draw(struct tui *);
+void	tui_profile_bottom(struct tui *);
 
 /* settings.c */
 void	tui_config_read(struct tui *);

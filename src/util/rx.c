@@ -81,6 +81,25 @@ rx_match(const struct rx *rx, const char *s, size_t len)
 	    NULL) >= 0);
 }
 
+/*
+ * The first match in s[from..len), as byte offsets *so and *eo; 0 when
+ * there is none. For highlighting every match of a line.
+ */
+int
+rx_find(const struct rx *rx, const char *s, size_t len, size_t from,
+    size_t *so, size_t *eo)
+{
+	PCRE2_SIZE	*ov;
+
+	if (from > len || pcre2_match(rx->code, (PCRE2_SPTR)s, len, from, 0,
+	    rx->md, NULL) < 0)
+		return (0);
+	ov = pcre2_get_ovector_pointer(rx->md);
+	*so = ov[0];
+	*eo = ov[1];
+	return (1);
+}
+
 const char *
 rx_pattern(const struct rx *rx)
 {

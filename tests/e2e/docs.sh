@@ -431,7 +431,9 @@ fi
 keys_ok=0
 if [ $have_vigil = 1 ] && LC_ALL=C LANGUAGE= vigil --keys >"$TMP/keys" \
     2>"$TMP/keys.err"; then
+	# A blank line and a heading ending in ':' start the log pane's keys.
 	awk '
+		$0 == "" || /:$/ { next }
 		length($0) < 12 || substr($0, 11, 1) != " " {
 			print "cannot split: " $0 >"/dev/stderr"
 			bad = 1

@@ -3,64 +3,16 @@
 # to, once by rename + create and once by copytruncate, while the logtail
 # fixture follows it: every line is printed once, in order, none lost.
 . "$SRCDIR/tests/e2e/lib.sh"
-PATH=$PATH:/usr/sbin:/sbin
-need logrotate
 
 N=600
 log=$TMP/app.log
 out=$TMP/out
 : > "$log"
-
-# The writer holds the log open like a daemon and appends "line I" at a
-# steady pace. While $TMP/pause exists it stops, says how many lines it
-# has written in $TMP/paused, and reopens the log by name when let go.
-#
-# Why it pauses: a daemon still writing to the renamed file after the new
-# one is created, or a line written between copytruncate's copy and its
-# truncate, is lost by the nature of the rotation (tail -F loses them
-# too), not by vigil. Pausing rules those out, so any gap or duplicate
-# left is vigil's.
-writer()
-{
-	local i=0
-	exec 3>>"$log"
-	while [ "$i" -lt "$N" ]; do
-		if [ -e "$TMP/pause" ]; then
-			exec 3>&-
-			echo "$i" > "$TMP/paused.tmp"
-			mv "$TMP/paused.tmp" "$TMP/paused"
-			while [ -e "$TMP/pause" ]; do sleep 0.01; done
-			rm -f "$TMP/paused"
-			exec 3>>"$log"
-		fi
-		i=$((i + 1))
-		echo "line $i" >&3
-		sleep 0.005
-	done
-	exec 3>&-
-	: > "$TMP/written"
-}
+. "$SRCDIR/tests/e2e/rotate_lib.sh"
 
 printed() { wc -l < "$out"; }
 at_least() { [ "$(printed)" -ge "$1" ]; }
 watching() { ls -l "/proc/$1/fd" 2>/dev/null | grep -q inotify; }
-
-# pause_writer: returns once the writer is idle, its count in $written.
-pause_writer()
-{
-	: > "$TMP/pause"
-	wait_for 10 test -e "$TMP/paused" || return 1
-	written=$(cat "$TMP/paused")
-}
-
-resume_writer() { rm -f "$TMP/pause"; }
-
-rotate()
-{
-	local conf=$TMP/$1.conf
-	printf '%s {\n\trotate 5\n\t%s\n\tmissingok\n}\n' "$log" "$1" > "$conf"
-	logrotate -f -s "$TMP/state" "$conf" 2> "$TMP/$1.err"
-}
 
 start_fixture tail_pid "$FIXTURES/logtail" "$log" > "$out"
 wait_for 10 watching "$tail_pid"

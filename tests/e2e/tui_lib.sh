@@ -207,8 +207,12 @@ tui_rows()
 				if (line[i] ~ rx) { t = i; break }
 			if (!t)
 				exit 1
-			for (i = t + 1; i < h && i <= NR; i++)
+			# The rows end at the title of the log pane, if open.
+			for (i = t + 1; i < h && i <= NR; i++) {
+				if (line[i] ~ /^ Logs( of |:)/)
+					break
 				print line[i]
+			}
 		}'
 }
 
@@ -308,6 +312,8 @@ tui_selected_pid()
 		for (i = 1; i <= NR; i++)
 			if (line[i] ~ rx) { t = i; break }
 		for (i = t + 1; t && i < h && i <= NR; i++) {
+			if (line[i] ~ /^ Logs( of |:)/)
+				break
 			if (attr[i] == "-:0")
 				continue
 			split(line[i], f, " ")
