@@ -5,9 +5,11 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "batch.h"
 #include "options.h"
+#include "sup.h"
 #include "tui.h"
 
 int
@@ -20,6 +22,10 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
+
+	/* Subcommands take their own options. */
+	if (argc > 1 && strcmp(argv[1], "run") == 0)
+		return (sup_main(argc - 1, argv + 1));
 
 	options_init(&o);
 	if (options_parse(&o, argc, argv, err, sizeof err) != 0) {
