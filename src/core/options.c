@@ -17,7 +17,8 @@
 
 enum {
 	OPT_FORMAT = 256, OPT_HISTORY, OPT_HISTORY_SIZE, OPT_THREADS,
-	OPT_KTHREADS, OPT_IO, OPT_READONLY, OPT_KEYS, OPT_ALARM, OPT_LOG
+	OPT_KTHREADS, OPT_IO, OPT_READONLY, OPT_KEYS, OPT_ALARM, OPT_LOG,
+	OPT_RESTART_TIMEOUT
 };
 
 static const struct option options_long[] = {
@@ -36,6 +37,7 @@ static const struct option options_long[] = {
 	{ "kernel-threads",	no_argument,		NULL, OPT_KTHREADS },
 	{ "io",			no_argument,		NULL, OPT_IO },
 	{ "readonly",		no_argument,		NULL, OPT_READONLY },
+	{ "restart-timeout",	required_argument,	NULL, OPT_RESTART_TIMEOUT },
 	{ "alarm",		required_argument,	NULL, OPT_ALARM },
 	{ "log",		required_argument,	NULL, OPT_LOG },
 	{ "no-color",		no_argument,		NULL, 'C' },
@@ -56,6 +58,7 @@ options_init(struct options *o)
 	o->sort = COL_CPU;
 	o->descending = 1;
 	o->history_size = MODEL_HISTORY_DEFAULT;
+	o->restart_timeout = OPTIONS_RESTART_TIMEOUT_DEFAULT;
 }
 
 static void
@@ -268,6 +271,13 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 				    _("--history-size: '%s' is not a number of samples (2 to 100000)"),
 				    optarg));
 			break;
+		case OPT_RESTART_TIMEOUT:
+			if (options_number(optarg, 1, 3600,
+			    &o->restart_timeout) != 0)
+				return (options_error(err, errlen,
+				    _("--restart-timeout: '%s' is not a number of seconds (1 to 3600)"),
+				    optarg));
+			break;
 		case OPT_THREADS:
 			o->threads = 1;
 			break;
@@ -356,6 +366,9 @@ options_usage(void)
 "      --kernel-threads     list kernel threads too\n"
 "      --io                 read per-process I/O (read/write bytes)\n"
 "      --readonly           disable every action on processes\n"
+"      --restart-timeout=SECS\n"
+"                           restart (R): seconds from SIGTERM until SIGKILL\n"
+"                           is offered (default 5)\n"
 "      --alarm=RULE         raise an alarm when RULE holds (repeatable; the\n"
 "                           grammar is in vigil(1)); batch output reports\n"
 "                           alarms fired and resolved\n"
@@ -369,5 +382,7 @@ options_usage(void)
 "  -V, --version            show the version and exit\n"
 "\n"
 "Without --batch, vigil opens the interactive monitor (press h for its keys).\n"
+"vigil run [OPTION]... -- COMMAND starts COMMAND under a supervisor (see\n"
+"vigil run --help).\n"
 "See vigil(1) for the JSON schema and everything else.\n"));
 }
