@@ -212,7 +212,7 @@ sup_request(const char *name, const char *req, char *reply, size_t len,
 {
 	struct sockaddr_un	 sa;
 	struct timeval		 tv;
-	char			 dir[4096], path[8192], err[256];
+	char			 dir[4096], path[8192], err[256], line[64];
 	size_t			 got = 0;
 	ssize_t			 r = 0;
 	int			 fd;
@@ -252,13 +252,12 @@ sup_request(const char *name, const char *req, char *reply, size_t len,
 		close(fd);
 		return (-1);
 	}
-	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req) ||
-	    write(fd, "\n", 1) != 1) {
-		snprintf(reply, len, _("cannot talk to supervisor %s: %s"),
-		    name, strerror(errno));
-		close(fd);
-		return (-1);
-	}
+	/*
+	 * A supervisor that refuses us answers and closes at once: a failed
+	 * send (no SIGPIPE) still leaves its answer to read.
+	 */
+	snprintf(line, sizeof line, "%s\n", req);
+	send(fd, line, strlen(line), MSG_NOSIGNAL);
 	while (got + 1 < len &&
 	    (r = read(fd, reply + got, len - 1 - got)) > 0)
 		got += r;
