@@ -122,15 +122,38 @@ sup_rotate(struct sup *s)
 	s->log_len = 0;
 }
 
+/*
+ * Append to the log, rotating so no file grows past --log-size: a chunk
+ * that does not fit is cut after its last whole line that does (a line
+ * longer than the whole size is cut where the size ends).
+ */
 static void
 sup_log_write(struct sup *s, const char *p, size_t n)
 {
-	if (s->log_len > 0 && s->log_len + (off_t)n > s->o->log_size)
-		sup_rotate(s);
-	if (s->log_fd == -1)
-		return;
-	sup_write_all(s->log_fd, p, n);
-	s->log_len += n;
+	const char	*nl;
+	size_t		 room, cut;
+
+	while (n > 0) {
+		room = s->log_len < s->o->log_size ?
+		    (size_t)(s->o->log_size - s->log_len) : 0;
+		if (n <= room)
+			cut = n;
+		else if (room > 0 && (nl = memrchr(p, '\n', room)) != NULL)
+			cut = nl - p + 1;
+		else if (s->log_len > 0) {
+			sup_rotate(s);
+			continue;
+		} else
+			cut = room;
+		if (s->log_fd == -1)
+			return;
+		sup_write_all(s->log_fd, p, cut);
+		s->log_len += cut;
+		p += cut;
+		n -= cut;
+		if (n > 0)
+			sup_rotate(s);
+	}
 }
 
 static void
@@ -555,10 +578,15 @@ sup_accept(int lfd, short revents, void *arg)
 
 	if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) == -1)
 		return;
+	cr.uid = (uid_t)-1;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1 ||
 	    (cr.uid != geteuid() && cr.uid != 0)) {
-		sup_reply(fd, "error supervisor %s refuses uid %u: only uid %u (its owner) or root may control it",
+		char	msg[512];
+
+		snprintf(msg, sizeof msg,
+		    _("supervisor %s refuses uid %u: only uid %u (its owner) or root may control it"),
 		    s->name, (unsigned)cr.uid, (unsigned)geteuid());
+		sup_reply(fd, "error %s", msg);
 		sup_event(s, "refused", -1, -1,
 		    _("refused a client of uid %u"), (unsigned)cr.uid);
 		close(fd);

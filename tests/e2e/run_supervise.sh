@@ -134,6 +134,36 @@ check "the child is gone" wait_for 10 eval '! kill -0 $new 2>/dev/null'
 check "the socket and state are gone" wait_for 10 gone "$name"
 check "the log says it stopped" grep -q "supervisor stopped" "$TMP/long.log"
 
+# --- a signal, and no restart with --restart no --------------------------
+name=sig-$tag
+"$VIGIL" run --name "$name" --restart no -- sh -c 'echo bye; kill -9 $$' \
+    >/dev/null 2>&1
+check "--restart no: the supervisor exits after one run" \
+    wait_for 15 gone "$name"
+check "the log records the signal that ended it" \
+    grep -Eq "$name: pid [0-9]+ was killed by signal 9 \(Killed\)\$" "$STATEDIR/$name.log"
+check "the event says signal 9" \
+    json_q "$STATEDIR/$name.events" '[e.get("signal") for e in snaps if e["event"] == "signal"] == [9]'
+check "and that it was not restarted" \
+    grep -q "not restarting (--restart no)" "$STATEDIR/$name.log"
+
+# --- rotation by size ------------------------------------------------------
+name=rot-$tag
+"$VIGIL" run --name "$name" --restart no --log "$TMP/rot.log" --log-size 4k \
+    --log-keep 2 -- sh -c 'i=0; while [ $i -lt 400 ]; do
+	echo "line $i of the rotation test, padded to be long enough"; i=$((i + 1))
+    done' >/dev/null 2>&1
+check "the rotation run ends" wait_for 15 gone "$name"
+check "the log was rotated: rot.log, rot.log.1 and rot.log.2" \
+    eval '[ -s "$TMP/rot.log" ] && [ -s "$TMP/rot.log.1" ] && [ -s "$TMP/rot.log.2" ]'
+check "no more than --log-keep 2 rotated files" [ ! -e "$TMP/rot.log.3" ]
+check "no file is much over --log-size" \
+    eval '[ $(stat -c %s "$TMP/rot.log.1") -le 4096 ] && [ $(stat -c %s "$TMP/rot.log.2") -le 4096 ]'
+check "the newest lines are in rot.log, older ones in rot.log.1" \
+    eval 'grep -q "^line 399 " "$TMP/rot.log" && grep -q "^line " "$TMP/rot.log.1" &&
+    [ "$(grep -o "^line [0-9]*" "$TMP/rot.log.1" | tail -1 | cut -d" " -f2)" -lt \
+      "$(grep -o "^line [0-9]*" "$TMP/rot.log" | head -1 | cut -d" " -f2)" ]'
+
 # --- errors --------------------------------------------------------------
 out=$("$VIGIL" run --stop "nosuch-$tag" 2>&1)
 status=$?
