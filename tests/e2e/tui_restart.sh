@@ -65,7 +65,7 @@ wait_for 10 exec_done "$r1" "restart-me-$tag"
 wait_for 10 grep -q "^start $r1 " "$TMP/out-$tag.log"
 
 check_screen "vigil starts at 160x50" tui_start 160 50 \
-    XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR" -- -d 10
+    XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR" -- -d 10 --restart-timeout 2
 only "restartee restart-me-$tag"
 check_screen "the fixture is the only, selected row" \
     wait_for 15 eval 'tui_rows_are $r1 && tui_selected_is $r1'
@@ -76,7 +76,7 @@ check_screen "R shows the plan: in place" \
     wait_screen 10 "Restart restartee \\($r1\\) in place"
 check_screen "it shows exactly what runs, quoted" \
     screen_has "Runs: $FIXTURES/restartee restart-me-$tag 'two words'"
-check_screen "as whom" screen_has "As: root \\(uid 0, gid 0"
+check_screen "as whom" screen_has "As: $(id -un) \\(uid $(id -u), gid $(id -g)"
 check_screen "in which directory" screen_has "In: $TMP/wd-$tag\$"
 check_screen "where its output goes" \
     eval 'screen_has "Stdout: $TMP/out-$tag.log \\(appended\\)" &&
@@ -113,6 +113,52 @@ check "it leads a session of its own" \
     [ "$(awk '{ print $6 }' "/proc/$n1/stat")" = "$n1" ]
 check_screen "the new process is selected" \
     wait_for 15 eval 'tui_rows_are $n1 && tui_selected_is $n1'
+
+# A process that ignores SIGTERM: after --restart-timeout, SIGKILL is
+# offered; the new one ignores SIGTERM too (ignored signals are kept).
+start_fixture st bash -c "trap '' TERM; exec -a stubborn-$tag sleep 1000"
+wait_for 10 exec_done "$st" "stubborn-$tag"
+only "^stubborn-$tag"
+wait_for 15 eval 'tui_rows_are $st && tui_selected_is $st'
+tui_keys R
+wait_screen 10 "Restart sleep \\($st\\) in place"
+tui_keys y
+check_screen "SIGTERM is ignored: after 2 s, SIGKILL is offered" \
+    wait_for 20 bottom_has "process $st has not exited 2 s after SIGTERM\\. Send SIGKILL\\? \\[y/N\\]"
+check "it still runs while asked" alive "$st"
+tui_keys y
+check_screen "y: killed and restarted" \
+    wait_for 20 bottom_has "restarted sleep: new PID [0-9]+ \\(was $st\\)"
+n3=$(new_pid)
+RESTARTED="$RESTARTED $n3"
+check "the stubborn one is gone" wait_for 10 dead "$st"
+check "the new one ignores SIGTERM as the old one did" \
+    eval '[ $(( 0x$(awk "/^SigIgn:/ { print \$2 }" /proc/$n3/status) & 0x4000 )) -ne 0 ]'
+check "same argv" [ "$(cmdline "$n3")" = "$(printf '%s\n' "stubborn-$tag" 1000)" ]
+
+# An executable replaced since the process started: a second question.
+mkdir -p "$TMP/bin"
+cp "$FIXTURES/restartee" "$TMP/bin/restartee-$tag"
+start_fixture dl bash -c "exec '$TMP/bin/restartee-$tag' deleted-$tag >>'$TMP/dl.out' 2>&1"
+wait_for 10 exec_done "$dl" "deleted-$tag"
+rm "$TMP/bin/restartee-$tag"
+cp "$FIXTURES/restartee" "$TMP/bin/restartee-$tag"
+only "restartee-$tag deleted-$tag"
+wait_for 15 eval 'tui_rows_are $dl && tui_selected_is $dl'
+tui_keys R
+check_screen "the plan says the executable was replaced" \
+    wait_screen 10 "Executable: $TMP/bin/restartee-$tag \\(the one it runs was deleted; this is the file there now\\)"
+tui_keys y
+check_screen "y asks again, about the deleted executable" \
+    wait_for 10 bottom_has "Its executable was deleted since it started: run the file now at that path\\? \\[y/N\\]"
+check "nothing was done yet" alive "$dl"
+tui_keys y
+check_screen "the second y restarts it" \
+    wait_for 20 bottom_has "new PID [0-9]+ \\(was $dl\\)"
+n4=$(new_pid)
+RESTARTED="$RESTARTED $n4"
+check "the new one runs the new file" \
+    [ "$(readlink "/proc/$n4/exe")" = "$TMP/bin/restartee-$tag" ]
 
 # PID reuse between R and y: the PID now names another process.
 if [ "$(id -u)" -eq 0 ] && [ -w /proc/sys/kernel/ns_last_pid ]; then
