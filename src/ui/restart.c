@@ -102,7 +102,7 @@ tui_sup_mark(struct tui *t, const struct proc *p, char *out, size_t len)
 const char *
 tui_sup_log(struct tui *t, int pid)
 {
-	const struct sup_entry	*e = rs_get(t) != NULL ? rs_sup(t, pid) : NULL;
+	const struct sup_entry	*e = rs_sup(t, pid);
 
 	if (e == NULL || e->child_pid != pid || e->log[0] == '\0')
 		return (NULL);
@@ -132,12 +132,9 @@ tui_restart_start(struct tui *t)
 		tui_status(t, 1, "%s", action_readonly_refusal());
 		return;
 	}
-	if (rs->stage == RS_WAIT || rs->stage == RS_WAIT_KILL ||
-	    rs->stage == RS_OFFER_KILL) {
-		if (rs->pidfd != -1) {
-			tui_status(t, 1, _("a restart is already under way"));
-			return;
-		}
+	if (rs->pidfd != -1) {
+		tui_status(t, 1, _("a restart is already under way"));
+		return;
 	}
 	memset(&a, 0, sizeof a);
 	if (p != NULL) {
