@@ -586,6 +586,23 @@ restart_open_out(const char *path, int *fd)
 	return (*fd == -1 ? -1 : 0);
 }
 
+/* Every directory above path, as mkdir -p makes them (private). */
+static void
+restart_mkdirs(const char *path)
+{
+	char	dir[4096];
+	size_t	i;
+
+	snprintf(dir, sizeof dir, "%s", path);
+	for (i = 1; dir[i] != '\0'; i++) {
+		if (dir[i] != '/')
+			continue;
+		dir[i] = '\0';
+		mkdir(dir, 0700);
+		dir[i] = '/';
+	}
+}
+
 /* The new process, after the fork: becomes the old one again. */
 static void
 restart_child(const struct restart_plan *p, int rep)
@@ -607,13 +624,7 @@ restart_child(const struct restart_plan *p, int rep)
 		restart_child_fail(rep, "setsid");
 	/* vigil's own log, opened before dropping privilege, if needed. */
 	if (p->fallback != NULL) {
-		char *slash, dir[4096];
-
-		snprintf(dir, sizeof dir, "%s", p->fallback);
-		if ((slash = strrchr(dir, '/')) != NULL) {
-			*slash = '\0';
-			mkdir(dir, 0700);
-		}
+		restart_mkdirs(p->fallback);
 		if (restart_open_out(p->fallback, &fb) != 0)
 			restart_child_fail(rep, "open log");
 	}

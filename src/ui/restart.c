@@ -217,6 +217,7 @@ rs_exited(int fd, short revents, void *arg)
 		t->mode = MODE_NORMAL;
 		tui_status(t, 1, _("process %d ended, but %s"), rs->plan.pid,
 		    err);
+		t->status_until += 25;	/* it is gone: say so for longer */
 	} else
 		rs_select(t, npid, "");
 	rs->stage = RS_CONFIRM;

@@ -116,25 +116,32 @@ check_screen "the new process is selected" \
 
 # A process that ignores SIGTERM: after --restart-timeout, SIGKILL is
 # offered; the new one ignores SIGTERM too (ignored signals are kept).
-start_fixture st bash -c "trap '' TERM; exec -a stubborn-$tag sleep 1000"
+start_fixture st bash -c "trap '' TERM; exec '$FIXTURES/restartee' stubborn-$tag >/dev/null 2>&1"
 wait_for 10 exec_done "$st" "stubborn-$tag"
-only "^stubborn-$tag"
-wait_for 15 eval 'tui_rows_are $st && tui_selected_is $st'
+only "restartee stubborn-$tag"
+check_screen "the stubborn one is the only, selected row" \
+    wait_for 15 eval 'tui_rows_are $st && tui_selected_is $st'
 tui_keys R
-wait_screen 10 "Restart sleep \\($st\\) in place"
+wait_screen 10 "Restart restartee \\($st\\) in place"
+fb=$TMP/state/vigil/restarts/restartee-$st.log
+check_screen "output that was not a file goes to a log of vigil's" \
+    screen_has "Stdout: $fb \\(it was not a file\\)"
 tui_keys y
 check_screen "SIGTERM is ignored: after 2 s, SIGKILL is offered" \
     wait_for 20 bottom_has "process $st has not exited 2 s after SIGTERM\\. Send SIGKILL\\? \\[y/N\\]"
 check "it still runs while asked" alive "$st"
 tui_keys y
 check_screen "y: killed and restarted" \
-    wait_for 20 bottom_has "restarted sleep: new PID [0-9]+ \\(was $st\\)"
+    wait_for 20 bottom_has "restarted restartee: new PID [0-9]+ \\(was $st\\)"
 n3=$(new_pid)
 RESTARTED="$RESTARTED $n3"
 check "the stubborn one is gone" wait_for 10 dead "$st"
 check "the new one ignores SIGTERM as the old one did" \
     eval '[ $(( 0x$(awk "/^SigIgn:/ { print \$2 }" /proc/$n3/status) & 0x4000 )) -ne 0 ]'
-check "same argv" [ "$(cmdline "$n3")" = "$(printf '%s\n' "stubborn-$tag" 1000)" ]
+check "same argv" [ "$(cmdline "$n3")" = "$(printf '%s\n' "$FIXTURES/restartee" "stubborn-$tag")" ]
+check "its stdout and stderr are that log" \
+    eval '[ "$(readlink /proc/$n3/fd/1)" = "$fb" ] && [ "$(readlink /proc/$n3/fd/2)" = "$fb" ]'
+check "which holds its output" wait_for 10 grep -q "^start $n3 " "$fb"
 
 # An executable replaced since the process started: a second question.
 mkdir -p "$TMP/bin"
@@ -144,7 +151,8 @@ wait_for 10 exec_done "$dl" "deleted-$tag"
 rm "$TMP/bin/restartee-$tag"
 cp "$FIXTURES/restartee" "$TMP/bin/restartee-$tag"
 only "restartee-$tag deleted-$tag"
-wait_for 15 eval 'tui_rows_are $dl && tui_selected_is $dl'
+check_screen "the replaced one is the only, selected row" \
+    wait_for 15 eval 'tui_rows_are $dl && tui_selected_is $dl'
 tui_keys R
 check_screen "the plan says the executable was replaced" \
     wait_screen 10 "Executable: $TMP/bin/restartee-$tag \\(the one it runs was deleted; this is the file there now\\)"
