@@ -15,7 +15,7 @@
 need setpriv
 
 tag=t$$x
-export XDG_RUNTIME_DIR=$TMP/rt
+export XDG_RUNTIME_DIR=$TMP/rt XDG_STATE_HOME=$TMP/state
 mkdir -p "$XDG_RUNTIME_DIR" "$TMP/wd-$tag"
 RESTARTED=""
 # The processes restarted here are not this shell's: end them too.
@@ -25,7 +25,8 @@ prev=${prev%" EXIT"}
 eval "prev=$prev"
 # shellcheck disable=SC2064
 trap 'for p in $RESTARTED; do kill -KILL $p 2>/dev/null; done;
-    "$VIGIL" run --stop tail-'"$tag"' >/dev/null 2>&1; '"$prev" EXIT
+    "$VIGIL" run --stop tail-'"$tag"' >/dev/null 2>&1;
+    "$VIGIL" run --stop fail-'"$tag"' >/dev/null 2>&1; '"$prev" EXIT
 
 alive()
 {
@@ -277,6 +278,21 @@ check_screen "its row counts one restart" \
     wait_for 15 eval 'tui_row $kid2 | grep -q "\[run tail-$tag r1\]"'
 "$VIGIL" run --stop "tail-$tag" >/dev/null 2>&1
 check "vigil run --stop ends it" wait_for 10 dead "$kid2"
+
+# The command of the issue: its starts and exits in the log pane, with
+# its supervisor selected (the pane is still open from above).
+only "vigil run --name fail-$tag"
+out=$("$VIGIL" run --name "fail-$tag" --restart on-failure --max-restarts 3 \
+    -- sh -c 'echo start; exit 3' 2>&1)
+sup2=$(printf '%s\n' "$out" | sed -n 's/.*supervisor \([0-9]*\),.*/\1/p')
+check_screen "the failing command's supervisor ($sup2) is selected" \
+    wait_for 15 eval 'tui_rows_are $sup2 && tui_selected_is $sup2'
+check_screen "the log pane shows its output" \
+    wait_screen 15 "^\\[fail-$tag.log\\] start\$"
+check_screen "and its exits with code 3" \
+    wait_screen 15 "^\\[fail-$tag.log\\] \\[vigil run [0-9T:.-]+Z\\] fail-$tag: pid [0-9]+ exited with code 3\$"
+check_screen "and a restart after a delay" \
+    wait_screen 15 "^\\[fail-$tag.log\\] .*fail-$tag: restart [12] in [12] s\$"
 
 check_screen "q quits, status 0" tui_quit_ok
 
