@@ -9,6 +9,7 @@
 
 #include "batch.h"
 #include "options.h"
+#include "profcmd.h"
 #include "sup.h"
 #include "tui.h"
 
@@ -23,7 +24,12 @@ main(int argc, char **argv)
 	bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
 
-	/* Subcommands take their own options. */
+	/* Commands with their own options: vigil profile, vigil dump. */
+	if (argc > 1 && strcmp(argv[1], "profile") == 0)
+		return (prof_cmd_profile(argc - 1, argv + 1));
+	if (argc > 1 && strcmp(argv[1], "dump") == 0)
+		return (prof_cmd_dump(argc - 1, argv + 1));
+	/* vigil run: its own options too. */
 	if (argc > 1 && strcmp(argv[1], "run") == 0)
 		return (sup_main(argc - 1, argv + 1));
 
