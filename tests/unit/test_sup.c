@@ -328,6 +328,25 @@ test_plan_refusals(void **state)
 			restart_plan_free(&p);
 		}
 	}
+	/* Not root: another user's process is refused, saying why. */
+	if (geteuid() == 0) {
+		pid_t	pid;
+		int	status;
+
+		t.pid = getpid();
+		assert_int_equal(sample_start_time(t.pid, &t.start), 0);
+		if ((pid = fork()) == 0) {
+			if (setgid(65534) != 0 || setuid(65534) != 0)
+				_exit(2);
+			_exit(restart_plan_build(&p, &t, why, sizeof why) == -1 &&
+			    strstr(why, "only root may restart another user's process") != NULL ?
+			    0 : 1);
+		}
+		assert_true(pid > 0);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
 	assert_null(action_restart.refuse(&t, 1));
 	assert_non_null(action_restart.refuse(&t, 0));
 	assert_non_null(action_restart.refuse(&t, 2));
