@@ -10,6 +10,7 @@
 #include "batch.h"
 #include "options.h"
 #include "profcmd.h"
+#include "sup.h"
 #include "tui.h"
 
 int
@@ -28,6 +29,9 @@ main(int argc, char **argv)
 		return (prof_cmd_profile(argc - 1, argv + 1));
 	if (argc > 1 && strcmp(argv[1], "dump") == 0)
 		return (prof_cmd_dump(argc - 1, argv + 1));
+	/* vigil run: its own options too. */
+	if (argc > 1 && strcmp(argv[1], "run") == 0)
+		return (sup_main(argc - 1, argv + 1));
 
 	options_init(&o);
 	if (options_parse(&o, argc, argv, err, sizeof err) != 0) {
