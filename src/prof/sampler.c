@@ -555,13 +555,18 @@ prof_sampler_sample(struct prof_sampler *s, prof_sample_cb cb, void *arg,
 	if (waiting > 0) {
 		memset(&itv, 0, sizeof itv);
 		itv.it_value.tv_usec = WAIT_LIMIT_US;
+		prof_signals_alarm();
 		setitimer(ITIMER_REAL, &itv, NULL);
 		armed = 1;
 	}
 	while (waiting > 0) {
 		tid = waitpid(-1, &status, __WALL);
-		if (tid == -1 && errno == EINTR)
-			break;	/* a stop signal, or too slow a thread */
+		if (tid == -1 && errno == EINTR) {
+			/* A stop signal, or too slow a thread; else SIGCHLD. */
+			if (prof_signals_pending() || prof_signals_alarm())
+				break;
+			continue;
+		}
 		if (tid == -1)
 			break;
 		t = prof_sampler_find(s, tid);

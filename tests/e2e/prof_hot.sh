@@ -70,6 +70,30 @@ check "stripped leaves have the shares 60/30/10 +-10" \
 check "stripped: libc's frames still have names" \
     grep -q '__libc_start_call_main' "$TMP/strip.folded"
 
+# --- an executable deleted since it started -----------------------------
+cp "$FIXTURES/hot3" "$TMP/hot3-deleted"
+start_fixture D "$TMP/hot3-deleted"
+wait_for 5 exec_done "$D" hot3-deleted
+rm -f "$TMP/hot3-deleted"
+"$VIGIL" profile "$D" --duration 2 --format folded -o "$TMP/del.folded" \
+    2>"$TMP/err"
+check "a deleted executable is still named (through map_files)" \
+    share_near "$TMP/del.folded" a 60
+
+# --- JIT code named from /tmp/perf-PID.map ---------------------------------
+start_fixture J "$FIXTURES/jit"
+if wait_for 5 test -s "/tmp/perf-$J.map"; then
+	"$VIGIL" profile "$J" --duration 1 --format folded \
+	    -o "$TMP/jit.folded" 2>"$TMP/err"
+	check "code in an anonymous mapping is named from /tmp/perf-PID.map" \
+	    share_near "$TMP/jit.folded" jit_spin 100
+	kill -TERM "$J"		# it removes its map file
+	wait_for 5 test ! -e "/tmp/perf-$J.map"
+	rm -f "/tmp/perf-$J.map"
+else
+	skip "the jit fixture cannot make executable memory here"
+fi
+
 # --- errors ------------------------------------------------------------------
 "$VIGIL" profile "$P" --bogus >"$TMP/out" 2>"$TMP/err"
 rc=$?
