@@ -2,7 +2,8 @@
 # The sampler on a multi-threaded fixture: every thread is in the profile
 # and in vigil dump, a thread started mid-profile appears (the signal that
 # starts it goes through the tracer to the target), and the target
-# exiting mid-profile ends the profile cleanly with what was collected.
+# exiting or running exec mid-profile ends the profile cleanly with what
+# was collected.
 
 . "$SRCDIR/tests/e2e/lib.sh"
 . "$SRCDIR/tests/e2e/prof_lib.sh"
@@ -75,5 +76,22 @@ wait "$V"
 check "... with status 0" test $? = 0
 check "... saying the process exited" grep -q "process $P exited" "$TMP/err"
 check "... with the samples collected" grep -q 'spin_a' "$TMP/exit.folded"
+
+# --- the target runs another program mid-profile -------------------------
+start_fixture E sh -c 'sleep 1; exec sleep 60'
+wait_for 5 exec_done "$E" 'sleep 1'
+"$VIGIL" profile "$E" --format folded -o "$TMP/exec.folded" 2>"$TMP/err" &
+V=$!
+if wait_for 10 sh -c "! kill -0 $V 2>/dev/null"; then
+	ok "vigil profile ends when the target runs exec"
+else
+	not_ok "vigil profile ends when the target runs exec"
+	kill -TERM "$V"
+fi
+wait "$V"
+check "... with status 0" test $? = 0
+check "... saying so" grep -q "process $E ran a new program" "$TMP/err"
+check "... leaving the new program untraced" released "$E"
+check "... and running" exec_done "$E" 'sleep 60'
 
 done_testing
