@@ -254,6 +254,8 @@ prof_cmd_add(const struct prof_tstack *ts, void *arg)
 	struct prof_run	*r = arg;
 	size_t		 d, thread;
 
+	if (ts->depth == 0)
+		return;
 	thread = prof_thread_intern(r->p, ts->tid, ts->name);
 	for (d = 0; d < ts->depth; d++)
 		r->frames[ts->depth - 1 - d] = prof_syms_frame(r->syms,
@@ -556,6 +558,9 @@ prof_dump_print(struct prof_dump *d, FILE *out)
 		sanitize(&b, d->t[i].name, strlen(d->t[i].name), 0);
 		fprintf(out, "%sThread %d (%s):\n", i > 0 ? "\n" : "",
 		    d->t[i].tid, buf_str(&b));
+		if (d->t[i].depth == 0)
+			fprintf(out, "%s\n", _("(no stack: the thread did not "
+			    "stop in time, or could not be unwound)"));
 		for (k = 0; k < d->t[i].depth; k++) {
 			f = &d->p->frames[d->t[i].frames[k]];
 			prof_frame_label(f, label, sizeof label);
@@ -611,7 +616,9 @@ prof_cmd_dump(int argc, char **argv)
 	prof_sampler_free(s);
 	prof_signals_restore();
 	rc = 0;
-	if (d.n == 0) {
+	for (i = 0; i < d.n && d.t[i].depth == 0; i++)
+		;
+	if (i == d.n) {
 		fprintf(stderr, _("vigil dump: no stack could be read from "
 		    "process %d\n"), c.pid);
 		rc = 1;

@@ -103,7 +103,7 @@ struct prof_tstack {
 	int		 tid;
 	const char	*name;		/* owned by the sampler */
 	const uint64_t	*ips;
-	size_t		 depth;
+	size_t		 depth;		/* 0: no stack (yet) */
 	int		 fresh;		/* unwound now, not repeated */
 };
 

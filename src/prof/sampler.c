@@ -517,7 +517,8 @@ prof_sampler_new(const struct prof_sampler_opts *o, char *err, size_t errlen)
 /*
  * One sample: every thread that ran since it was last looked at is
  * interrupted, unwound as its stop arrives, and resumed at once; the others
- * keep their last stack. cb gets each thread's stack. Returns 0, or -1 when
+ * keep their last stack. cb gets each thread's stack (depth 0: none yet,
+ * as it did not stop in time or could not be unwound). Returns 0, or -1 when
  * the session is over (*end says why; what was sampled is kept).
  */
 int
@@ -587,7 +588,7 @@ prof_sampler_sample(struct prof_sampler *s, prof_sample_cb cb, void *arg,
 	for (i = 0; i < s->n; i++) {
 		t = s->t[i];
 		t->unwind = 0;
-		if (t->depth == 0 || t->dead)
+		if (t->dead)
 			continue;
 		if (t->fresh && (++t->nfresh == 2 || t->nfresh % 128 == 0))
 			prof_sampler_name(s, t);

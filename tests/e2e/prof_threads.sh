@@ -29,6 +29,34 @@ check "vigil dump: the main thread waits in main()" \
     sh -c "sed -n '/^Thread $P /,/^\$/p' '$TMP/dump' | grep -q ' main '"
 check "the target is released after vigil dump" released "$P"
 
+# --- a sleeping thread is not stopped at every sample ----------------------
+# Its CPU time does not move, so its last stack counts again: over 2 s at
+# 99 Hz it is woken a few times, not about 200.
+switches()
+{
+	awk '/ctxt_switches/ { n += $2 } END { print n }' \
+	    /proc/"$P"/task/"$P"/status
+}
+before=$(switches)
+"$VIGIL" profile "$P" --duration 2 --format folded -o "$TMP/sleep.folded" \
+    2>"$TMP/err"
+after=$(switches)
+diag "main thread context switches during 2 s at 99 Hz: $((after - before))"
+check "the sleeping main thread was stopped fewer than 30 times" \
+    test $((after - before)) -lt 30
+check "... yet it has a sample for every one of the others'" python3 - \
+    "$TMP/sleep.folded" <<'PY'
+import sys
+n = {"main": 0, "spin_a": 0}
+for line in open(sys.argv[1], encoding="utf-8"):
+    stack, c = line.rstrip("\n").rsplit(" ", 1)
+    leafish = stack.split(";")
+    for k in n:
+        if k in leafish:
+            n[k] += int(c)
+sys.exit(0 if n["main"] > 0 and abs(n["main"] - n["spin_a"]) <= 3 else 1)
+PY
+
 # --- a thread started mid-profile ------------------------------------------
 "$VIGIL" profile "$P" --duration 4 --format speedscope \
     -o "$TMP/prof.json" 2>"$TMP/err" &
