@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gelf.h>
 #include <inttypes.h>
 #include <libunwind-ptrace.h>
 #include <signal.h>
@@ -66,6 +67,20 @@ struct prof_page {
 	unsigned char	 data[PAGE];
 };
 
+/* The unwind table of an executable mapping whose file was deleted. */
+struct prof_ehtab {
+	uint64_t	 start, end;
+	unw_dyn_info_t	 di;
+};
+
+/*
+ * Exported by libunwind, not declared by its headers: the search of a
+ * binary-search .eh_frame_hdr table that _UPT_find_proc_info() itself
+ * ends in.
+ */
+extern int	_Ux86_64_dwarf_search_unwind_table(unw_addr_space_t,
+		    unw_word_t, unw_dyn_info_t *, unw_proc_info_t *, int, void *);
+
 struct prof_sampler {
 	int			 pid;
 	int			*only;
@@ -79,8 +94,12 @@ struct prof_sampler {
 	uint64_t		 unwound;
 	enum prof_end		 end;
 	DIR			*taskdir;
+	struct prof_ehtab	*eh;		/* deleted files' tables */
+	size_t			 neh;
 };
 
+static int	prof_u_find_proc_info(unw_addr_space_t, unw_word_t,
+		    unw_proc_info_t *, int, void *);
 static int	prof_u_access_mem(unw_addr_space_t, unw_word_t,
 		    unw_word_t *, int, void *);
 static int	prof_u_access_reg(unw_addr_space_t, unw_regnum_t,
@@ -106,6 +125,30 @@ static void	prof_sampler_name(struct prof_sampler *,
  */
 
 static struct prof_uarg *prof_cur;
+
+/*
+ * _UPT's, and for a file deleted since it was mapped (which _UPT cannot
+ * open by its name in /proc/PID/maps) the table found through map_files.
+ */
+static int
+prof_u_find_proc_info(unw_addr_space_t as, unw_word_t ip,
+    unw_proc_info_t *pi, int need, void *arg)
+{
+	struct prof_sampler	*s;
+	size_t			 i;
+	int			 rc;
+
+	rc = _UPT_find_proc_info(as, ip, pi, need, arg);
+	if (rc == 0 || prof_cur == NULL)
+		return (rc);
+	s = prof_cur->s;
+	for (i = 0; i < s->neh; i++) {
+		if (ip >= s->eh[i].start && ip < s->eh[i].end)
+			return (_Ux86_64_dwarf_search_unwind_table(as, ip,
+			    &s->eh[i].di, pi, need, arg));
+	}
+	return (rc);
+}
 
 /*
  * Memory in whole pages with process_vm_readv(2): a stack walk reads a few
@@ -180,6 +223,97 @@ prof_u_access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val,
 		return (_UPT_access_reg(as, reg, val, write, arg));
 	}
 	return (0);
+}
+
+/*
+ * The .eh_frame_hdr of an executable mapping of a deleted file, read from
+ * the copy the kernel keeps (/proc/PID/map_files), as libunwind would read
+ * it from the file: its binary-search table, in the target's memory.
+ * Returns 0 with t filled, or -1.
+ */
+static int
+prof_sampler_ehtab(struct prof_sampler *s, const struct prof_map *m,
+    struct prof_ehtab *t)
+{
+	Elf		*elf;
+	GElf_Phdr	 ph, load, eh;
+	unsigned char	 hdr[12];
+	uint32_t	 count;
+	char		 path[128];
+	size_t		 n, i;
+	uint64_t	 bias, segbase;
+	int		 fd, have_load = 0, have_eh = 0, rc = -1;
+
+	memset(&load, 0, sizeof load);
+	memset(&eh, 0, sizeof eh);
+	snprintf(path, sizeof path, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64,
+	    s->pid, m->start, m->end);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return (-1);
+	elf_version(EV_CURRENT);
+	if ((elf = elf_begin(fd, ELF_C_READ, NULL)) == NULL ||
+	    elf_getphdrnum(elf, &n) != 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (gelf_getphdr(elf, i, &ph) == NULL)
+			continue;
+		if (ph.p_type == PT_LOAD && m->offset >= ph.p_offset &&
+		    m->offset < ph.p_offset + ph.p_filesz + 4096) {
+			load = ph;
+			have_load = 1;
+		}
+		if (ph.p_type == PT_GNU_EH_FRAME) {
+			eh = ph;
+			have_eh = 1;
+		}
+	}
+	if (!have_load || !have_eh || pread(fd, hdr, sizeof hdr,
+	    eh.p_offset) != (ssize_t)sizeof hdr)
+		goto out;
+	/*
+	 * Version 1; the FDE count a udata4 and the table datarel sdata4
+	 * pairs: the layout libunwind searches (Gfind_unwind_table.c).
+	 */
+	if (hdr[0] != 1 || hdr[2] != 0x03 || hdr[3] != 0x3b)
+		goto out;
+	memcpy(&count, hdr + 8, sizeof count);
+	bias = m->start - (load.p_vaddr - load.p_offset + m->offset);
+	segbase = bias + eh.p_vaddr;
+	memset(t, 0, sizeof *t);
+	t->start = m->start;
+	t->end = m->end;
+	t->di.start_ip = m->start;
+	t->di.end_ip = m->end;
+	t->di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
+	t->di.u.rti.segbase = segbase;
+	t->di.u.rti.table_data = segbase + sizeof hdr;
+	t->di.u.rti.table_len = (uint64_t)count * 8 / sizeof (unw_word_t);
+	rc = 0;
+out:
+	if (elf != NULL)
+		elf_end(elf);
+	close(fd);
+	return (rc);
+}
+
+/* Tables for the executable mappings of deleted files. */
+static void
+prof_sampler_deleted(struct prof_sampler *s)
+{
+	struct prof_maps	maps = { NULL, 0 };
+	struct prof_ehtab	t;
+	size_t			i;
+
+	if (prof_maps_read(&maps, s->pid) != 0)
+		return;
+	for (i = 0; i < maps.n; i++) {
+		if (!maps.v[i].exec || !maps.v[i].deleted ||
+		    prof_sampler_ehtab(s, &maps.v[i], &t) != 0)
+			continue;
+		s->eh = xreallocarray(s->eh, s->neh + 1, sizeof *s->eh);
+		s->eh[s->neh++] = t;
+	}
+	prof_maps_free(&maps);
 }
 
 /* --- threads ------------------------------------------------------------ */
@@ -473,6 +607,7 @@ prof_sampler_new(const struct prof_sampler_opts *o, char *err, size_t errlen)
 		s->nonly = o->ntids;
 	}
 	s->acc = _UPT_accessors;
+	s->acc.find_proc_info = prof_u_find_proc_info;
 	s->acc.access_mem = prof_u_access_mem;
 	s->acc.access_reg = prof_u_access_reg;
 	s->as = unw_create_addr_space(&s->acc, 0);
@@ -480,6 +615,7 @@ prof_sampler_new(const struct prof_sampler_opts *o, char *err, size_t errlen)
 	unw_set_caching_policy(s->as, UNW_CACHE_GLOBAL);
 	s->pages = xcalloc(PAGE_SLOTS, sizeof *s->pages);
 	s->gen = 1;
+	prof_sampler_deleted(s);
 
 	/* The leader first, so a refusal names the process. */
 	if (prof_sampler_wanted(s, s->pid))
@@ -643,6 +779,7 @@ prof_sampler_free(struct prof_sampler *s)
 	if (s->taskdir != NULL)
 		closedir(s->taskdir);
 	free(s->pages);
+	free(s->eh);
 	free(s->only);
 	free(s);
 }

@@ -77,10 +77,11 @@ wait_for 5 exec_done "$D" hot3-deleted
 rm -f "$TMP/hot3-deleted"
 "$VIGIL" profile "$D" --duration 2 --format folded -o "$TMP/del.folded" \
     2>"$TMP/err"
-# (libunwind cannot open the file to unwind through it: the leaf counts.)
 leaf_shares "$TMP/del.folded" >"$TMP/del.shares"
 check "a deleted executable is still named (through map_files)" \
     sh -c "grep -q '^a ' '$TMP/del.shares' && grep -q '^b ' '$TMP/del.shares'"
+check "... and unwound through (its unwind table from map_files)" \
+    grep -q ';main;a ' "$TMP/del.folded"
 
 # --- JIT code named from /tmp/perf-PID.map ---------------------------------
 start_fixture J "$FIXTURES/jit"
