@@ -442,7 +442,7 @@ prof_cmd_profile(int argc, char **argv)
 	r.p = prof_new(c.pid, comm, c.rate);
 	free(comm);
 	r.p->start_ns = prof_now(CLOCK_REALTIME);
-	r.syms = prof_syms_new(c.pid, r.p);
+	r.syms = prof_syms_new(c.pid, prof_sampler_live_tid(s), r.p);
 
 	period = (uint64_t)(1e9 / c.rate);
 	t0 = next = prof_now(CLOCK_MONOTONIC);
@@ -611,7 +611,7 @@ prof_cmd_dump(int argc, char **argv)
 	}
 	memset(&d, 0, sizeof d);
 	d.p = prof_new(c.pid, NULL, 0);
-	d.syms = prof_syms_new(c.pid, d.p);
+	d.syms = prof_syms_new(c.pid, prof_sampler_live_tid(s), d.p);
 	prof_sampler_sample(s, prof_dump_add, &d, &end);
 	prof_sampler_free(s);
 	prof_signals_restore();

@@ -96,6 +96,7 @@ struct prof_sampler {
 	DIR			*taskdir;
 	struct prof_ehtab	*eh;		/* deleted files' tables */
 	size_t			 neh;
+	int			 zombie_leader;	/* not traceable, skipped */
 };
 
 static int	prof_u_find_proc_info(unw_addr_space_t, unw_word_t,
@@ -113,6 +114,7 @@ static void	prof_sampler_event(struct prof_sampler *, int, int);
 static void	prof_sampler_unwind(struct prof_sampler *,
 		    struct prof_sthread *);
 static int	prof_oncpu(struct prof_sthread *, uint64_t *);
+static int	prof_sampler_zombie(struct prof_sampler *, int);
 static void	prof_sampler_name(struct prof_sampler *,
 		    struct prof_sthread *);
 
@@ -247,7 +249,7 @@ prof_sampler_ehtab(struct prof_sampler *s, const struct prof_map *m,
 	memset(&load, 0, sizeof load);
 	memset(&eh, 0, sizeof eh);
 	snprintf(path, sizeof path, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64,
-	    s->pid, m->start, m->end);
+	    prof_sampler_live_tid(s), m->start, m->end);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return (-1);
 	elf_version(EV_CURRENT);
@@ -304,7 +306,7 @@ prof_sampler_deleted(struct prof_sampler *s)
 	struct prof_ehtab	t;
 	size_t			i;
 
-	if (prof_maps_read(&maps, s->pid) != 0)
+	if (prof_maps_read(&maps, prof_sampler_live_tid(s)) != 0)
 		return;
 	for (i = 0; i < maps.n; i++) {
 		if (!maps.v[i].exec || !maps.v[i].deleted ||
@@ -346,6 +348,19 @@ prof_oncpu(struct prof_sthread *t, uint64_t *ns)
 	return (0);
 }
 
+/* Whether a thread has exited and waits to be reaped. */
+static int
+prof_sampler_zombie(struct prof_sampler *s, int tid)
+{
+	char	path[96], stat[512], *p;
+
+	snprintf(path, sizeof path, "/proc/%d/task/%d/stat", s->pid, tid);
+	if (file_read(path, stat, sizeof stat) < 0 ||
+	    (p = strrchr(stat, ')')) == NULL)
+		return (0);
+	return (p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
+}
+
 /* The thread's name; read again later, as a new thread names itself. */
 static void
 prof_sampler_name(struct prof_sampler *s, struct prof_sthread *t)
@@ -380,6 +395,12 @@ prof_sampler_seize(struct prof_sampler *s, int tid, char *err, size_t errlen)
 		prof_reg_del(slot);
 		if (errno == ESRCH)
 			return (1);
+		if (errno == EPERM && prof_sampler_zombie(s, tid)) {
+			/* A leader gone by pthread_exit(); its threads run. */
+			if (tid == s->pid)
+				s->zombie_leader = 1;
+			return (1);
+		}
 		if (errno == EPERM)
 			prof_explain_eperm(s->pid, err, errlen);
 		else
@@ -450,7 +471,8 @@ prof_sampler_scan(struct prof_sampler *s, char *err, size_t errlen)
 		tid = strtol(de->d_name, &end, 10);
 		if (de->d_name[0] == '.' || *end != '\0' || tid <= 0)
 			continue;
-		if (!prof_sampler_wanted(s, tid))
+		if (!prof_sampler_wanted(s, tid) ||
+		    (tid == s->pid && s->zombie_leader))
 			continue;
 		if (prof_sampler_find(s, tid) != NULL) {
 			prof_sampler_find(s, tid)->seen = 1;
@@ -615,14 +637,15 @@ prof_sampler_new(const struct prof_sampler_opts *o, char *err, size_t errlen)
 	unw_set_caching_policy(s->as, UNW_CACHE_GLOBAL);
 	s->pages = xcalloc(PAGE_SLOTS, sizeof *s->pages);
 	s->gen = 1;
-	prof_sampler_deleted(s);
 
 	/* The leader first, so a refusal names the process. */
 	if (prof_sampler_wanted(s, s->pid))
 		rc = prof_sampler_seize(s, s->pid, err, errlen);
 	else
 		rc = 0;
-	if (rc == 1)
+	if (rc == 1 && s->zombie_leader)
+		rc = 0;
+	else if (rc == 1)
 		snprintf(err, errlen, _("no process with PID %d"), s->pid);
 	if (rc == 0 && (rc = prof_sampler_scan(s, err, errlen)) == 1)
 		snprintf(err, errlen, _("process %d exited"), s->pid);
@@ -647,6 +670,7 @@ prof_sampler_new(const struct prof_sampler_opts *o, char *err, size_t errlen)
 		prof_sampler_free(s);
 		return (NULL);
 	}
+	prof_sampler_deleted(s);
 	return (s);
 }
 
@@ -754,6 +778,15 @@ size_t
 prof_sampler_nthreads(const struct prof_sampler *s)
 {
 	return (s->n);
+}
+
+/* A thread whose /proc entries show the process's memory map. */
+int
+prof_sampler_live_tid(const struct prof_sampler *s)
+{
+	if (s->zombie_leader && s->n > 0)
+		return (s->t[0]->tid);
+	return (s->pid);
 }
 
 uint64_t

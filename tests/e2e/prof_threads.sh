@@ -105,6 +105,21 @@ check "... with status 0" test $? = 0
 check "... saying the process exited" grep -q "process $P exited" "$TMP/err"
 check "... with the samples collected" grep -q 'spin_a' "$TMP/exit.folded"
 
+# --- a process whose main thread has exited ---------------------------------
+# Its leader is a zombie that cannot be traced; its threads still run.
+start_fixture Z "$FIXTURES/threads" exit-main
+wait_for 5 sh -c "sed 's/.*) //' /proc/$Z/stat | grep -q '^Z'"
+"$VIGIL" dump "$Z" >"$TMP/zdump" 2>"$TMP/err"
+check "zombie leader: vigil dump succeeds" test $? = 0
+check "zombie leader: vigil dump names the running threads" \
+    sh -c "grep -A1 '(spin-a):' '$TMP/zdump' | grep -q spin_a &&
+	grep -A1 '(spin-b):' '$TMP/zdump' | grep -q spin_b"
+"$VIGIL" profile "$Z" --duration 1 --format folded -o "$TMP/z.folded" \
+    2>"$TMP/err"
+check "zombie leader: the profile has the threads' functions" \
+    grep -q ';spin_a ' "$TMP/z.folded"
+check "zombie leader: its threads are released" released "$Z"
+
 # --- the target runs another program mid-profile -------------------------
 start_fixture E sh -c 'sleep 1; exec sleep 60'
 wait_for 5 exec_done "$E" 'sleep 1'
