@@ -649,12 +649,6 @@ prof_sampler_new(const struct prof_sampler_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, _("no process with PID %d"), s->pid);
 	if (rc == 0 && (rc = prof_sampler_scan(s, err, errlen)) == 1)
 		snprintf(err, errlen, _("process %d exited"), s->pid);
-	if (rc == 0 && s->n == 0) {
-		snprintf(err, errlen, s->only != NULL ?
-		    _("none of the threads asked for is a thread of process %d") :
-		    _("process %d has no thread left to sample"), s->pid);
-		rc = -1;
-	}
 	if (rc == 0 && s->only != NULL) {
 		for (i = 0; i < s->nonly; i++) {
 			if (prof_sampler_find(s, s->only[i]) == NULL) {
@@ -665,6 +659,11 @@ prof_sampler_new(const struct prof_sampler_opts *o, char *err, size_t errlen)
 				break;
 			}
 		}
+	}
+	if (rc == 0 && s->n == 0) {
+		snprintf(err, errlen,
+		    _("process %d has no thread left to sample"), s->pid);
+		rc = -1;
 	}
 	if (rc != 0) {
 		prof_sampler_free(s);

@@ -29,6 +29,21 @@ check "vigil dump: the main thread waits in main()" \
     sh -c "sed -n '/^Thread $P /,/^\$/p' '$TMP/dump' | grep -q ' main '"
 check "the target is released after vigil dump" released "$P"
 
+# --- --threads: only the threads asked for ---------------------------------
+tid_a=$(grep -lx 'spin-a' /proc/"$P"/task/*/comm | head -n 1 | cut -d / -f 5)
+"$VIGIL" profile "$P" --threads "$tid_a" --duration 1 --format folded \
+    -o "$TMP/only.folded" 2>"$TMP/err"
+check "--threads TID: status 0" test $? = 0
+check "--threads TID: that thread's function is there" \
+    grep -q ';spin_a ' "$TMP/only.folded"
+check "--threads TID: no other thread's" \
+    sh -c "! grep -Eq 'spin_b|main' '$TMP/only.folded'"
+"$VIGIL" profile "$P" --threads 1 --duration 1 >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "--threads with a TID of another process: status 1, says so" \
+    sh -c "test $rc = 1 && grep -q 'not a thread of process $P' '$TMP/err'"
+check "... and leaves the target untraced" released "$P"
+
 # --- a sleeping thread is not stopped at every sample ----------------------
 # Its CPU time does not move, so its last stack counts again: over 2 s at
 # 99 Hz it is woken a few times, not about 200.
