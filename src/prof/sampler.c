@@ -129,8 +129,8 @@ static void	prof_sampler_name(struct prof_sampler *,
 static struct prof_uarg *prof_cur;
 
 /*
- * _UPT's, and for a file deleted since it was mapped (which _UPT cannot
- * open by its name in /proc/PID/maps) the table found through map_files.
+ * _UPT's, and where it finds nothing, the tables of the mappings it cannot
+ * open by their names in /proc/PID/maps: deleted files and the [vdso].
  */
 static int
 prof_u_find_proc_info(unw_addr_space_t as, unw_word_t ip,
@@ -228,34 +228,27 @@ prof_u_access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val,
 }
 
 /*
- * The .eh_frame_hdr of an executable mapping of a deleted file, read from
- * the copy the kernel keeps (/proc/PID/map_files), as libunwind would read
- * it from the file: its binary-search table, in the target's memory.
- * Returns 0 with t filled, or -1.
+ * The .eh_frame_hdr of an executable mapping, from its ELF image, as
+ * libunwind would read it from the file: its binary-search table, in the
+ * target's memory. Returns 0 with t filled, or -1.
  */
 static int
-prof_sampler_ehtab(struct prof_sampler *s, const struct prof_map *m,
+prof_sampler_ehtab_elf(Elf *elf, const struct prof_map *m,
     struct prof_ehtab *t)
 {
-	Elf		*elf;
 	GElf_Phdr	 ph, load, eh;
-	unsigned char	 hdr[12];
+	const unsigned char *hdr;
+	const char	*raw;
 	uint32_t	 count;
-	char		 path[128];
-	size_t		 n, i;
+	size_t		 n, i, size;
 	uint64_t	 bias, segbase;
-	int		 fd, have_load = 0, have_eh = 0, rc = -1;
+	int		 have_load = 0, have_eh = 0;
 
 	memset(&load, 0, sizeof load);
 	memset(&eh, 0, sizeof eh);
-	snprintf(path, sizeof path, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64,
-	    prof_sampler_live_tid(s), m->start, m->end);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if (elf_getphdrnum(elf, &n) != 0 ||
+	    (raw = elf_rawfile(elf, &size)) == NULL)
 		return (-1);
-	elf_version(EV_CURRENT);
-	if ((elf = elf_begin(fd, ELF_C_READ, NULL)) == NULL ||
-	    elf_getphdrnum(elf, &n) != 0)
-		goto out;
 	for (i = 0; i < n; i++) {
 		if (gelf_getphdr(elf, i, &ph) == NULL)
 			continue;
@@ -269,15 +262,16 @@ prof_sampler_ehtab(struct prof_sampler *s, const struct prof_map *m,
 			have_eh = 1;
 		}
 	}
-	if (!have_load || !have_eh || pread(fd, hdr, sizeof hdr,
-	    eh.p_offset) != (ssize_t)sizeof hdr)
-		goto out;
+	if (!have_load || !have_eh || eh.p_offset > size ||
+	    size - eh.p_offset < 12)
+		return (-1);
+	hdr = (const unsigned char *)raw + eh.p_offset;
 	/*
 	 * Version 1; the FDE count a udata4 and the table datarel sdata4
 	 * pairs: the layout libunwind searches (Gfind_unwind_table.c).
 	 */
 	if (hdr[0] != 1 || hdr[2] != 0x03 || hdr[3] != 0x3b)
-		goto out;
+		return (-1);
 	memcpy(&count, hdr + 8, sizeof count);
 	bias = m->start - (load.p_vaddr - load.p_offset + m->offset);
 	segbase = bias + eh.p_vaddr;
@@ -288,29 +282,70 @@ prof_sampler_ehtab(struct prof_sampler *s, const struct prof_map *m,
 	t->di.end_ip = m->end;
 	t->di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
 	t->di.u.rti.segbase = segbase;
-	t->di.u.rti.table_data = segbase + sizeof hdr;
+	t->di.u.rti.table_data = segbase + 12;
 	t->di.u.rti.table_len = (uint64_t)count * 8 / sizeof (unw_word_t);
-	rc = 0;
-out:
-	if (elf != NULL)
+	return (0);
+}
+
+/*
+ * The table of a mapping _UPT cannot open by the name /proc/PID/maps
+ * gives: a deleted file, through the copy the kernel keeps in map_files;
+ * the [vdso], from the target's memory.
+ */
+static int
+prof_sampler_ehtab(struct prof_sampler *s, const struct prof_map *m,
+    struct prof_ehtab *t)
+{
+	struct iovec	 local, remote;
+	Elf		*elf = NULL;
+	char		 path[128], *image = NULL;
+	size_t		 size = m->end - m->start;
+	int		 fd = -1, rc = -1;
+
+	elf_version(EV_CURRENT);
+	if (m->deleted) {
+		snprintf(path, sizeof path, "/proc/%d/map_files/%" PRIx64
+		    "-%" PRIx64, prof_sampler_live_tid(s), m->start, m->end);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			return (-1);
+		elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	} else if (size <= 64 * PAGE) {
+		image = xmalloc(size);
+		local.iov_base = image;
+		local.iov_len = size;
+		remote.iov_base = (void *)(uintptr_t)m->start;
+		remote.iov_len = size;
+		if (process_vm_readv(prof_sampler_live_tid(s), &local, 1,
+		    &remote, 1, 0) == (ssize_t)size)
+			elf = elf_memory(image, size);
+	}
+	if (elf != NULL) {
+		rc = prof_sampler_ehtab_elf(elf, m, t);
 		elf_end(elf);
-	close(fd);
+	}
+	if (fd != -1)
+		close(fd);
+	free(image);
 	return (rc);
 }
 
-/* Tables for the executable mappings of deleted files. */
+/* Tables for the executable mappings of deleted files and the [vdso]. */
 static void
 prof_sampler_deleted(struct prof_sampler *s)
 {
-	struct prof_maps	maps = { NULL, 0 };
-	struct prof_ehtab	t;
-	size_t			i;
+	struct prof_maps	 maps = { NULL, 0 };
+	struct prof_ehtab	 t;
+	const struct prof_map	*m;
+	size_t			 i;
 
 	if (prof_maps_read(&maps, prof_sampler_live_tid(s)) != 0)
 		return;
 	for (i = 0; i < maps.n; i++) {
-		if (!maps.v[i].exec || !maps.v[i].deleted ||
-		    prof_sampler_ehtab(s, &maps.v[i], &t) != 0)
+		m = &maps.v[i];
+		if (!m->exec || m->path == NULL || (!m->deleted &&
+		    strcmp(m->path, "[vdso]") != 0))
+			continue;
+		if (prof_sampler_ehtab(s, m, &t) != 0)
 			continue;
 		s->eh = xreallocarray(s->eh, s->neh + 1, sizeof *s->eh);
 		s->eh[s->neh++] = t;

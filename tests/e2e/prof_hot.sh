@@ -83,6 +83,27 @@ check "a deleted executable is still named (through map_files)" \
 check "... and unwound through (its unwind table from map_files)" \
     grep -q ';main;a ' "$TMP/del.folded"
 
+# --- the [vdso] -------------------------------------------------------------
+start_fixture V "$FIXTURES/vdso"
+wait_for 5 exec_done "$V" vdso
+"$VIGIL" profile "$V" --duration 2 --format folded -o "$TMP/vdso.folded" \
+    2>"$TMP/err"
+diag "$(sort -k 2 -n -r "$TMP/vdso.folded" | head -3)"
+check "the [vdso]'s functions are named" \
+    grep -q '__vdso_clock_gettime' "$TMP/vdso.folded"
+check "stacks unwind through the [vdso] to main" python3 - \
+    "$TMP/vdso.folded" <<'PY'
+import sys
+n = good = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    stack, c = line.rstrip("\n").rsplit(" ", 1)
+    if "__vdso_clock_gettime" in stack:
+        n += int(c)
+        if ";main;tick;" in stack:
+            good += int(c)
+sys.exit(0 if n > 0 and good >= 0.9 * n else 1)
+PY
+
 # --- JIT code named from /tmp/perf-PID.map ---------------------------------
 start_fixture J "$FIXTURES/jit"
 if wait_for 5 test -s "/tmp/perf-$J.map"; then
