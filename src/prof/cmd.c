@@ -254,6 +254,8 @@ prof_cmd_add(const struct prof_tstack *ts, void *arg)
 	struct prof_run	*r = arg;
 	size_t		 d, thread;
 
+	if (ts->depth == 0)
+		return;
 	thread = prof_thread_intern(r->p, ts->tid, ts->name);
 	for (d = 0; d < ts->depth; d++)
 		r->frames[ts->depth - 1 - d] = prof_syms_frame(r->syms,
@@ -440,7 +442,7 @@ prof_cmd_profile(int argc, char **argv)
 	r.p = prof_new(c.pid, comm, c.rate);
 	free(comm);
 	r.p->start_ns = prof_now(CLOCK_REALTIME);
-	r.syms = prof_syms_new(c.pid, r.p);
+	r.syms = prof_syms_new(c.pid, prof_sampler_live_tid(s), r.p);
 
 	period = (uint64_t)(1e9 / c.rate);
 	t0 = next = prof_now(CLOCK_MONOTONIC);
@@ -558,6 +560,9 @@ prof_dump_print(struct prof_dump *d, FILE *out)
 		sanitize(&b, d->t[i].name, strlen(d->t[i].name), 0);
 		fprintf(out, "%sThread %d (%s):\n", i > 0 ? "\n" : "",
 		    d->t[i].tid, buf_str(&b));
+		if (d->t[i].depth == 0)
+			fprintf(out, "%s\n", _("(no stack: the thread did not "
+			    "stop in time, or could not be unwound)"));
 		for (k = 0; k < d->t[i].depth; k++) {
 			f = &d->p->frames[d->t[i].frames[k]];
 			prof_frame_label(f, label, sizeof label);
@@ -608,12 +613,14 @@ prof_cmd_dump(int argc, char **argv)
 	}
 	memset(&d, 0, sizeof d);
 	d.p = prof_new(c.pid, NULL, 0);
-	d.syms = prof_syms_new(c.pid, d.p);
+	d.syms = prof_syms_new(c.pid, prof_sampler_live_tid(s), d.p);
 	prof_sampler_sample(s, prof_dump_add, &d, &end);
 	prof_sampler_free(s);
 	prof_signals_restore();
 	rc = 0;
-	if (d.n == 0) {
+	for (i = 0; i < d.n && d.t[i].depth == 0; i++)
+		;
+	if (i == d.n) {
 		fprintf(stderr, _("vigil dump: no stack could be read from "
 		    "process %d\n"), c.pid);
 		rc = 1;
