@@ -79,6 +79,8 @@ struct prof_sampler {
 	uint64_t		 unwound;
 	enum prof_end		 end;
 	DIR			*taskdir;
+	void			(*stopped)(int, void *);
+	void			*stopped_arg;
 };
 
 static int	prof_u_access_mem(unw_addr_space_t, unw_word_t,
@@ -373,6 +375,8 @@ prof_sampler_unwind(struct prof_sampler *s, struct prof_sthread *t)
 		t->depth = d;
 		t->fresh = 1;
 		s->unwound++;
+		if (s->stopped != NULL)
+			s->stopped(t->tid, s->stopped_arg);
 	}
 }
 
@@ -467,6 +471,8 @@ prof_sampler_new(const struct prof_sampler_opts *o, char *err, size_t errlen)
 		return (NULL);
 	s = xcalloc(1, sizeof *s);
 	s->pid = o->pid;
+	s->stopped = o->stopped;
+	s->stopped_arg = o->stopped_arg;
 	if (o->tids != NULL) {
 		s->only = xreallocarray(NULL, o->ntids, sizeof *s->only);
 		memcpy(s->only, o->tids, o->ntids * sizeof *s->only);
