@@ -380,12 +380,16 @@ options_usage(void)
 "                           only these threads (default all)\n"
 "      --format=FORMAT      top (default), folded, svg, pprof or speedscope\n"
 "  -o, --output=FILE        write to FILE instead of standard output\n"
+"      --python             Python functions only (the default for CPython)\n"
+"      --native             machine-code functions only\n"
+"      --mixed              Python functions inside the native stack\n"
 "  vigil profile --stream PID\n"
 "                           a snapshot of the profile every second, for\n"
 "                           programs to read\n"
 "  vigil profile --diff OLD.folded NEW.folded [-o FILE]\n"
 "                           a differential flame graph (SVG)\n"
-"  vigil dump PID           print every thread's stack once\n"
+"  vigil dump PID [--python|--native|--mixed]\n"
+"                           print every thread's stack once\n"
 "\n"
 "See vigil(1) for the JSON schema and everything else.\n"));
 }
