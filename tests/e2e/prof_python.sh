@@ -144,6 +144,22 @@ else
 	skip "tests/fixtures/pyembed not built (no python-3.11-embed)"
 fi
 
+# --- other supported interpreters, if named ------------------------------
+# VIGIL_TEST_PYTHONS: paths of more CPython 3.11-3.13 interpreters to try
+# (builds of 3.12 or 3.13, say); none by default.
+for other in ${VIGIL_TEST_PYTHONS:-}; do
+	rm -f "$TMP/ready4"
+	start_fixture O "$other" "$PYDIR/main.py" "$TMP/ready4"
+	wait_for 10 test -s "$TMP/ready4"
+	LAST_RX="^Thread $O \\([^)]*\\)( \\[holds the GIL\\])?:.#0  hot \\($PYDIR/hot.py:[67]\\).#1  middle \\($PYDIR/middle.py:7\\).#2  outer \\($PYDIR/outer.py:7\\)."
+	check "$other: vigil dump shows hot < middle < outer" \
+	    wait_for 15 dump_has "$O"
+	LAST_RX="^Thread $O .*<module> \\([^)]*\\).#[0-9]+ +_PyEval_EvalFrameDefault "
+	check "$other: vigil dump --mixed splices them in" \
+	    wait_for 15 dump_has --mixed "$O"
+	kill "$O"
+done
+
 # --- not Python: native stacks and a note ---------------------------------
 start_fixture H "$FIXTURES/hot3"
 wait_for 5 exec_done "$H" hot3
