@@ -270,7 +270,7 @@ prof_now(clockid_t clock)
  * standard error when what was asked for cannot be had.
  */
 static struct prof_py *
-prof_cmd_python(const struct prof_cmd *c, struct prof *p,
+prof_cmd_python(const struct prof_cmd *c, int live, struct prof *p,
     enum prof_py_mode *mode)
 {
 	struct prof_py	*py;
@@ -279,7 +279,8 @@ prof_cmd_python(const struct prof_cmd *c, struct prof *p,
 	*mode = c->mode;
 	if (c->mode == PROF_PY_NATIVE)
 		return (NULL);
-	if ((py = prof_py_open(c->pid, p, note, sizeof note)) == NULL) {
+	/* A live thread's ID: a leader that exited has no memory to read. */
+	if ((py = prof_py_open(live, p, note, sizeof note)) == NULL) {
 		if (note[0] != '\0')
 			fprintf(stderr, _("vigil %s: %s: native stacks only\n"),
 			    c->name, note);
@@ -311,6 +312,8 @@ prof_cmd_add(const struct prof_tstack *ts, void *arg)
 	struct prof_run	*r = arg;
 	size_t		 d, n, thread;
 
+	if (ts->depth == 0)
+		return;
 	n = prof_py_build(r->py, r->mode, r->syms, r->p, ts, r->leaf,
 	    nitems(r->leaf));
 	if (n == 0)
@@ -504,8 +507,8 @@ prof_cmd_profile(int argc, char **argv)
 	r.p = prof_new(c.pid, comm, c.rate);
 	free(comm);
 	r.p->start_ns = prof_now(CLOCK_REALTIME);
-	r.syms = prof_syms_new(c.pid, r.p);
-	r.py = prof_cmd_python(&c, r.p, &r.mode);
+	r.syms = prof_syms_new(c.pid, prof_sampler_live_tid(s), r.p);
+	r.py = prof_cmd_python(&c, prof_sampler_live_tid(s), r.p, &r.mode);
 
 	period = (uint64_t)(1e9 / c.rate);
 	t0 = next = prof_now(CLOCK_MONOTONIC);
@@ -574,6 +577,7 @@ struct prof_dump_thread {
 	char		*name;
 	size_t		*frames;	/* leaf first */
 	size_t		 depth;
+	size_t		 native;	/* depth of the native stack */
 	int		 gil;		/* holds the GIL: 1, 0, -1 unknown */
 };
 
@@ -598,8 +602,9 @@ prof_dump_add(const struct prof_tstack *ts, void *arg)
 	t = &d->t[d->n++];
 	t->tid = ts->tid;
 	t->name = xstrdup(ts->name != NULL ? ts->name : "?");
-	t->depth = prof_py_build(d->py, d->mode, d->syms, d->p, ts, d->leaf,
-	    nitems(d->leaf));
+	t->native = ts->depth;
+	t->depth = ts->depth == 0 ? 0 : prof_py_build(d->py, d->mode, d->syms,
+	    d->p, ts, d->leaf, nitems(d->leaf));
 	t->frames = xreallocarray(NULL, t->depth + 1, sizeof *t->frames);
 	for (i = 0; i < t->depth; i++)
 		t->frames[i] = d->leaf[i];
@@ -647,8 +652,11 @@ prof_dump_print(struct prof_dump *d, FILE *out)
 		fprintf(out, "%sThread %d (%s)%s:\n", i > 0 ? "\n" : "",
 		    d->t[i].tid, buf_str(&b), d->t[i].gil == 1 ?
 		    _(" [holds the GIL]") : "");
-		if (d->t[i].depth == 0 && d->mode == PROF_PY_PYTHON)
-			fprintf(out, "%s\n", _("   (no Python frames)"));
+		if (d->t[i].native == 0)
+			fprintf(out, "%s\n", _("(no stack: the thread did not "
+			    "stop in time, or could not be unwound)"));
+		else if (d->t[i].depth == 0 && d->mode == PROF_PY_PYTHON)
+			fprintf(out, "%s\n", _("(no Python frames)"));
 		for (k = 0; k < d->t[i].depth; k++) {
 			f = &d->p->frames[d->t[i].frames[k]];
 			if (f->kind == PF_PYTHON) {
@@ -706,13 +714,15 @@ prof_cmd_dump(int argc, char **argv)
 		return (1);
 	}
 	d.p = prof_new(c.pid, NULL, 0);
-	d.syms = prof_syms_new(c.pid, d.p);
-	d.py = prof_cmd_python(&c, d.p, &d.mode);
+	d.syms = prof_syms_new(c.pid, prof_sampler_live_tid(s), d.p);
+	d.py = prof_cmd_python(&c, prof_sampler_live_tid(s), d.p, &d.mode);
 	prof_sampler_sample(s, prof_dump_add, &d, &end);
 	prof_sampler_free(s);
 	prof_signals_restore();
 	rc = 0;
-	if (d.n == 0) {
+	for (i = 0; i < d.n && d.t[i].native == 0; i++)
+		;
+	if (i == d.n) {
 		fprintf(stderr, _("vigil dump: no stack could be read from "
 		    "process %d\n"), c.pid);
 		rc = 1;

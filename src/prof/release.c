@@ -27,6 +27,7 @@ struct prof_reg	prof_reg[PROF_REG_MAX];
 volatile sig_atomic_t prof_reg_n;
 
 static volatile sig_atomic_t prof_sig;
+static volatile sig_atomic_t prof_alarm;
 static struct sigaction prof_old[NSIG];
 static int	prof_installed;
 
@@ -38,6 +39,7 @@ static const int prof_crash_signals[] = {
 static void	prof_on_stop(int);
 static void	prof_on_crash(int);
 static void	prof_on_alarm(int);
+static void	prof_on_child(int);
 
 /* A free slot for tid, or -1 when the table is full. */
 int
@@ -146,7 +148,13 @@ prof_on_stop(int sig)
 static void
 prof_on_alarm(__unused int sig)
 {
-	/* Only interrupts a wait that took too long. */
+	prof_alarm = 1;		/* a wait took too long */
+}
+
+static void
+prof_on_child(__unused int sig)
+{
+	/* Only wakes the sampler's sleep: a traced thread has news. */
 }
 
 static void
@@ -159,7 +167,9 @@ prof_on_crash(int sig)
 
 /*
  * Handlers for the whole session. No SA_RESTART: a signal interrupts the
- * sampler's waits, so it stops within one sample.
+ * sampler's waits, so it stops within one sample, and SIGCHLD (a traced
+ * thread stopped) wakes it between samples to pass the target's signals
+ * on at once.
  */
 void
 prof_signals_install(void)
@@ -174,6 +184,8 @@ prof_signals_install(void)
 		sigaction(prof_stop_signals[i], &sa, &prof_old[prof_stop_signals[i]]);
 	sa.sa_handler = prof_on_alarm;
 	sigaction(SIGALRM, &sa, &prof_old[SIGALRM]);
+	sa.sa_handler = prof_on_child;
+	sigaction(SIGCHLD, &sa, &prof_old[SIGCHLD]);
 	sa.sa_handler = prof_on_crash;
 	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
 	for (i = 0; i < nitems(prof_crash_signals); i++)
@@ -189,6 +201,19 @@ prof_signals_pending(void)
 	return (prof_sig);
 }
 
+/*
+ * Whether the wait limit's SIGALRM came since the last call (which clears
+ * it).
+ */
+int
+prof_signals_alarm(void)
+{
+	int	fired = prof_alarm;
+
+	prof_alarm = 0;
+	return (fired);
+}
+
 void
 prof_signals_restore(void)
 {
@@ -200,6 +225,7 @@ prof_signals_restore(void)
 		sigaction(prof_stop_signals[i], &prof_old[prof_stop_signals[i]],
 		    NULL);
 	sigaction(SIGALRM, &prof_old[SIGALRM], NULL);
+	sigaction(SIGCHLD, &prof_old[SIGCHLD], NULL);
 	for (i = 0; i < nitems(prof_crash_signals); i++)
 		sigaction(prof_crash_signals[i],
 		    &prof_old[prof_crash_signals[i]], NULL);

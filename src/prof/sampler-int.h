@@ -76,6 +76,7 @@ void	prof_reg_del(int);
 void	prof_release(void);
 void	prof_signals_install(void);
 int	prof_signals_pending(void);
+int	prof_signals_alarm(void);
 void	prof_signals_restore(void);
 
 /* --- sampler.c: ptrace and unwinding -------------------------------- */
@@ -105,7 +106,7 @@ struct prof_tstack {
 	int		 tid;
 	const char	*name;		/* owned by the sampler */
 	const uint64_t	*ips;
-	size_t		 depth;
+	size_t		 depth;		/* 0: no stack (yet) */
 	int		 fresh;		/* unwound now, not repeated */
 };
 
@@ -117,6 +118,7 @@ int	prof_sampler_sample(struct prof_sampler *, prof_sample_cb, void *,
 	    enum prof_end *);
 int	prof_sampler_drain(struct prof_sampler *, enum prof_end *);
 size_t	prof_sampler_nthreads(const struct prof_sampler *);
+int	prof_sampler_live_tid(const struct prof_sampler *);
 uint64_t prof_sampler_unwound(const struct prof_sampler *);
 void	prof_sampler_free(struct prof_sampler *);
 
@@ -124,7 +126,7 @@ void	prof_sampler_free(struct prof_sampler *);
 
 struct prof_syms;
 
-struct prof_syms *prof_syms_new(int, struct prof *);
+struct prof_syms *prof_syms_new(int, int, struct prof *);
 size_t	prof_syms_frame(struct prof_syms *, uint64_t, int);
 void	prof_syms_free(struct prof_syms *);
 
