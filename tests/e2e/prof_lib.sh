@@ -13,6 +13,13 @@ traced_threads()
 	return 0
 }
 
+# Some thread of PID is in a tracing stop now (one quick look at all).
+any_traced()
+{
+	awk '{ sub(/.*\) /, ""); if ($1 == "t") t = 1 } END { exit !t }' \
+	    /proc/"$1"/task/*/stat 2>/dev/null
+}
+
 # No thread of PID is traced: none in 't', TracerPid 0 everywhere.
 released()
 {
