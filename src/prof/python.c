@@ -62,7 +62,7 @@ struct prof_py_layout {
 	int64_t		 str_state;		/* str */
 	int64_t		 str_length;
 	int64_t		 str_ascii;		/* sizeof PyASCIIObject */
-	int64_t		 str_compact;		/* sizeof PyCompactUnicodeObject */
+	int64_t		 str_compact;		/* sizeof PyCompactUnicode... */
 	int64_t		 bytes_size;		/* bytes */
 	int64_t		 bytes_sval;
 };
@@ -107,7 +107,8 @@ enum {
 	DO_RT_INTERP_HEAD = 5,
 	DO_IS_NEXT = 8, DO_IS_THREADS_HEAD = 9, DO_IS_CEVAL_GIL = 14,
 	DO_IS_GIL_STATE = 15, DO_IS_GIL_LOCKED = 17, DO_IS_GIL_HOLDER = 18,
-	DO_TS_NEXT = 21, DO_TS_INTERP = 22, DO_TS_CURRENT_FRAME = 23, DO_TS_NATIVE_TID = 25,
+	DO_TS_NEXT = 21, DO_TS_INTERP = 22, DO_TS_CURRENT_FRAME = 23,
+	DO_TS_NATIVE_TID = 25,
 	DO_FR_SIZE = 28, DO_FR_PREVIOUS = 29, DO_FR_EXECUTABLE = 30,
 	DO_FR_INSTR = 31, DO_FR_OWNER = 33,
 	DO_CO_FILENAME = 35, DO_CO_QUALNAME = 37, DO_CO_LINETABLE = 38,
@@ -155,7 +156,7 @@ struct prof_py {
 
 /* What the ELF files of the target say. */
 struct prof_py_syms {
-	uint64_t	 runtime;	/* _PyRuntime, or the .PyRuntime section */
+	uint64_t	 runtime;	/* _PyRuntime, or section .PyRuntime */
 	uint64_t	 version;	/* &Py_Version */
 	uint64_t	 code_type, str_type, bytes_type;
 	char		 file_version[16];	/* from python3.X in a name */
@@ -303,7 +304,8 @@ prof_py_file(int pid, const struct prof_map *m, struct prof_py_syms *ps)
 			    ph.p_type != PT_LOAD || ph.p_offset != 0)
 				continue;
 			if (eh.e_type == ET_DYN)
-				bias = m->start - (ph.p_vaddr & ~(uint64_t)4095);
+				bias = m->start -
+				    (ph.p_vaddr & ~(uint64_t)4095);
 			found = 1;
 			break;
 		}
@@ -603,7 +605,8 @@ prof_py_str(struct prof_py *py, uint64_t addr)
 			c = data[2 * i] | data[2 * i + 1] << 8;
 		else
 			c = data[4 * i] | data[4 * i + 1] << 8 |
-			    data[4 * i + 2] << 16 | (uint32_t)data[4 * i + 3] << 24;
+			    data[4 * i + 2] << 16 |
+			    (uint32_t)data[4 * i + 3] << 24;
 		if (c > 0x10ffff || (c >= 0xd800 && c < 0xe000))
 			c = 0xfffd;
 		prof_py_utf8(&s, &n, c);
@@ -819,7 +822,7 @@ prof_py_read(struct prof_py *py, int tid)
 		instr = prof_py_get64(fr, l->fr_instr);
 		frame = prof_py_get64(fr, l->fr_previous);
 		if (owner == PY_OWNED_BY_CSTACK && l->fr_is_entry < 0) {
-			/* The entry of an eval call: what ran above is a run. */
+			/* An eval call's entry: what ran above is a run. */
 			if (t->depth > 0)
 				t->entry[t->depth - 1] = 1;
 			continue;

@@ -57,7 +57,7 @@ test_linetable_cpython(void **state)
 	size_t		 cap = 0, tlen = 0, codes = 0, checked = 0, unit;
 	uint8_t		*table = NULL;
 	struct ranges	*rs = calloc(1, sizeof *rs);
-	int		 first = 0, start, stop, want, a, lastend = 0;
+	int		 first = 0, start, stop, want, got, a, lastend = 0;
 	FILE		*f;
 
 	(void)state;
@@ -83,12 +83,12 @@ test_linetable_cpython(void **state)
 			assert_int_equal(sscanf(line, "L %d %d %d", &start,
 			    &stop, &want), 3);
 			for (a = start; a < stop; a += 2) {
-				if (prof_py_addr2line(table, tlen, first,
-				    a) != want)
-					fail_msg("%s: byte %d: line %d, CPython "
-					    "says %d", name, a,
-					    prof_py_addr2line(table, tlen,
-					    first, a), want);
+				got = prof_py_addr2line(table, tlen, first,
+				    a);
+				if (got != want)
+					fail_msg("%s: byte %d: line %d, "
+					    "CPython says %d", name, a, got,
+					    want);
 				checked++;
 			}
 			lastend = stop;
