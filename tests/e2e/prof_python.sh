@@ -39,20 +39,24 @@ wait_for 10 test -s "$TMP/ready"
 
 # --- vigil dump: the chain, its files and lines; the other thread --------
 # One dump is one moment: wait for one taken inside hot.
-LAST_RX="^Thread $P \\([^)]*\\)( \\[holds the GIL\\])?:.#0  hot \\($PYDIR/hot.py:[67]\\).#1  middle \\($PYDIR/middle.py:7\\).#2  outer \\($PYDIR/outer.py:7\\).#3  main \\($PYDIR/main.py:20\\).#4  <module> \\($PYDIR/main.py:23\\)."
+LAST_RX="^Thread $P \\([^)]*\\)( \\[holds the GIL\\])?:.#0  hot \\($PYDIR/hot.py:[67]\\).#1  middle \\($PYDIR/middle.py:7\\).#2  outer \\($PYDIR/outer.py:7\\).#3  main \\($PYDIR/main.py:22\\).#4  <module> \\($PYDIR/main.py:25\\)."
 check "vigil dump: hot (hot.py:6/7) < middle (middle.py:7) < outer (outer.py:7) < main < <module>, paths in full" \
     wait_for 15 dump_has "$P"
 diag "$(head -n 6 "$TMP/dump")"
 check "vigil dump: no note for a supported Python" test ! -s "$TMP/dump.err"
 check "vigil dump: no native frame in the default (Python) mode" \
     sh -c "! grep -q '_PyEval_EvalFrameDefault' '$TMP/dump'"
-T2=$(grep -o '^Thread [0-9]*' "$TMP/dump" | awk '$2 != '"$P"' { print $2 }' | head -n 1)
-check "vigil dump: the second thread is there" test -n "$T2"
+T2=$(grep -B1 '^#0  nap (' "$TMP/dump" | sed -n 's/^Thread \([0-9]*\) .*/\1/p')
+check "vigil dump: the second thread is there, not the main one" \
+    test -n "$T2" -a "$T2" != "$P"
 check "vigil dump: the second thread's own stack: nap (other.py:12) < wait_loop (other.py:8) < Thread.run" \
     sh -c "sed -n '/^Thread $T2 /,/^\$/p' '$TMP/dump' | tr '\n' '\001' |
     grep -Eq '#0  nap \\($PYDIR/other.py:12\\).#1  wait_loop \\($PYDIR/other.py:8\\).#2  Thread.run \\(/usr/lib/python3.11/threading.py:[0-9]+\\)'"
 check "vigil dump: the sleeping thread does not hold the GIL" \
     sh -c "! grep -q '^Thread $T2 .*GIL' '$TMP/dump'"
+check "vigil dump: names that are not ASCII (1, 2 and 4 bytes a character in CPython)" \
+    sh -c "tr '\n' '\001' <'$TMP/dump' |
+    grep -q '#0  𠀀 ($PYDIR/names.py:17).#1  热点 ($PYDIR/names.py:13).#2  café ($PYDIR/names.py:9).#3  Thread.run ('"
 LAST_RX="^Thread $P \\([^)]*\\) \\[holds the GIL\\]:"
 check "vigil dump: the running thread holds the GIL" wait_for 15 dump_has "$P"
 
@@ -76,14 +80,14 @@ share=$(awk '{ n = $NF; t += n
 	END { if (t) print int(100 * h / t); else print 0 }' "$TMP/py.folded")
 diag "samples in outer;middle;hot: $share%"
 check "vigil profile: most samples (>= 80%) end outer;middle;hot" test "$share" -ge 80
-check "vigil profile: the stacks start at <module> (main.py:23)" \
-    sh -c "! grep -v '^<module> (main.py:23);main (main.py:20);' '$TMP/py.folded' | grep -q ."
+check "vigil profile: the stacks start at <module> (main.py:25)" \
+    sh -c "! grep -v '^<module> (main.py:25);main (main.py:22);' '$TMP/py.folded' | grep -q ."
 
 "$VIGIL" profile "$P" --duration 2 --mixed --format folded \
     -o "$TMP/mixed.folded" 2>"$TMP/err"
 check "vigil profile --mixed succeeds" test $? = 0
 check "vigil profile --mixed: PyEval_EvalCode;_PyEval_EvalFrameDefault;<module>;main;outer;middle;hot" \
-    grep -Eq 'PyEval_EvalCode;_PyEval_EvalFrameDefault;<module> \(main\.py:23\);main \(main\.py:20\);outer \(outer\.py:7\);middle \(middle\.py:7\);hot \(hot\.py:[67]\)' "$TMP/mixed.folded"
+    grep -Eq 'PyEval_EvalCode;_PyEval_EvalFrameDefault;<module> \(main\.py:25\);main \(main\.py:22\);outer \(outer\.py:7\);middle \(middle\.py:7\);hot \(hot\.py:[67]\)' "$TMP/mixed.folded"
 check "vigil profile --mixed: the second thread, nap inside Thread.run" \
     grep -Eq 'start_thread;.*_PyEval_EvalFrameDefault;Thread\._bootstrap \(threading\.py:[0-9]+\);.*wait_loop \(other\.py:8\);nap \(other\.py:12\)' "$TMP/mixed.folded"
 
@@ -122,7 +126,7 @@ fi
 # --- the stream (the monitor's live view) ---------------------------------
 "$VIGIL" profile --stream "$P" --duration 2 >"$TMP/stream" 2>"$TMP/err"
 check "the stream has Python stacks" \
-    grep -Eq '^F [0-9]+ <module> \(main\.py:23\);.*outer \(outer\.py:7\);middle \(middle\.py:7\);hot \(hot\.py:[0-9]+\)$' \
+    grep -Eq '^F [0-9]+ <module> \(main\.py:25\);.*outer \(outer\.py:7\);middle \(middle\.py:7\);hot \(hot\.py:[0-9]+\)$' \
     "$TMP/stream"
 check "the target is released" released "$P"
 check "the target runs on" runs_on "$P"
