@@ -263,6 +263,20 @@ prof_syms_resolve(struct prof_syms *sy, uint64_t addr)
 
 	memset(&f, 0, sizeof f);
 	f.kind = PF_NATIVE;
+	/*
+	 * Anonymous memory (or memory mapped since the maps were read) is
+	 * the JIT's first: a module's range as libdwfl sees it may run past
+	 * its files into the anonymous pages next to it.
+	 */
+	m = prof_maps_find(&sy->maps, addr);
+	if (m == NULL || m->path == NULL) {
+		prof_syms_jit(sy);
+		if ((js = prof_jitmap_find(&sy->jit, addr)) != NULL) {
+			f.func = js->name;
+			f.offset = addr - js->start;
+			return (prof_frame_intern(sy->p, &f));
+		}
+	}
 	if (sy->dwfl != NULL) {
 		mod = dwfl_addrmodule(sy->dwfl, addr);
 		if (mod == NULL && time(NULL) - sy->reported >= REPORT_EVERY) {
@@ -303,11 +317,7 @@ prof_syms_resolve(struct prof_syms *sy, uint64_t addr)
 		    &start) == 0)
 			f.offset = start;
 	} else {
-		prof_syms_jit(sy);
-		if ((js = prof_jitmap_find(&sy->jit, addr)) != NULL) {
-			f.func = js->name;
-			f.offset = addr - js->start;
-		} else if ((m = prof_maps_find(&sy->maps, addr)) != NULL &&
+		if ((m = prof_maps_find(&sy->maps, addr)) != NULL &&
 		    m->path != NULL) {
 			f.module = m->path;
 			f.offset = addr - m->start + m->offset;
