@@ -90,6 +90,9 @@ struct prof_sampler_opts {
 	int		 pid;
 	int		*tids;		/* only these threads; NULL: all */
 	size_t		 ntids;
+	/* Called with a thread's TID while it is stopped, after its unwind. */
+	void		(*stopped)(int, void *);
+	void		*stopped_arg;
 };
 
 enum prof_end {

@@ -97,6 +97,8 @@ struct prof_sampler {
 	struct prof_ehtab	*eh;		/* deleted files' tables */
 	size_t			 neh;
 	int			 zombie_leader;	/* not traceable, skipped */
+	void			(*stopped)(int, void *);
+	void			*stopped_arg;
 };
 
 static int	prof_u_find_proc_info(unw_addr_space_t, unw_word_t,
@@ -564,6 +566,8 @@ prof_sampler_unwind(struct prof_sampler *s, struct prof_sthread *t)
 		t->depth = d;
 		t->fresh = 1;
 		s->unwound++;
+		if (s->stopped != NULL)
+			s->stopped(t->tid, s->stopped_arg);
 	}
 }
 
@@ -658,6 +662,8 @@ prof_sampler_new(const struct prof_sampler_opts *o, char *err, size_t errlen)
 		return (NULL);
 	s = xcalloc(1, sizeof *s);
 	s->pid = o->pid;
+	s->stopped = o->stopped;
+	s->stopped_arg = o->stopped_arg;
 	if (o->tids != NULL) {
 		s->only = xreallocarray(NULL, o->ntids, sizeof *s->only);
 		memcpy(s->only, o->tids, o->ntids * sizeof *s->only);
