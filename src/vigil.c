@@ -5,8 +5,10 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "batch.h"
+#include "heap.h"
 #include "options.h"
 #include "tui.h"
 
@@ -20,6 +22,10 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
+
+	/* Subcommands: vigil heap ... */
+	if (argc > 1 && strcmp(argv[1], "heap") == 0)
+		return (heap_main(argc - 1, argv + 1));
 
 	options_init(&o);
 	if (options_parse(&o, argc, argv, err, sizeof err) != 0) {
