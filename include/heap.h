@@ -34,6 +34,8 @@ enum heap_class {
 /* glibc's HEAP_MAX_SIZE on 64-bit: 2 * DEFAULT_MMAP_THRESHOLD_MAX. */
 #define HEAP_ARENA_ALIGN	(64ULL << 20)
 
+#define HEAP_FMT_SIZE		24	/* heap_fmt_size(), heap_fmt_delta() */
+
 struct heap_usage {
 	uint64_t	size;
 	uint64_t	rss;
@@ -125,6 +127,8 @@ void	heap_diff(const struct heap_snap *, const struct heap_snap *,
 void	heap_diff_free(struct heap_diff *);
 void	heap_diff_json(struct json *, const struct heap_diff *);
 double	heap_per_minute(int64_t, double);
+char	*heap_fmt_size(char *, size_t, uint64_t);
+char	*heap_fmt_delta(char *, size_t, int64_t);
 
 /* cli.c: vigil heap */
 int	heap_main(int, char **);

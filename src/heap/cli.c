@@ -17,7 +17,7 @@
 #include "xalloc.h"
 
 #define HEAP_TOP_DEFAULT	15
-#define SZ			(FMT_SIZE + 8)	/* a size with unit and sign */
+#define SZ			HEAP_FMT_SIZE
 
 enum { OPT_JSON = 256, OPT_DIFF, OPT_TOP };
 
@@ -50,33 +50,6 @@ heap_usage_text(FILE *f)
 "  -h, --help               show this help and exit\n"));
 }
 
-/* A size in KiB with its unit: "512K", "64.0M". */
-static char *
-size_str(char *out, size_t len, uint64_t kib)
-{
-	char	tmp[FMT_SIZE];
-
-	fmt_kib(tmp, sizeof tmp, kib);
-	snprintf(out, len, kib < 100000 ? "%.*sK" : "%.*s", FMT_SIZE - 2,
-	    tmp);
-	return (out);
-}
-
-/* A change in KiB with its sign: "+64.0M", "-12K", "0". */
-static char *
-delta_str(char *out, size_t len, int64_t kib)
-{
-	char	 tmp[SZ];
-	uint64_t abs = kib < 0 ? -(uint64_t)kib : (uint64_t)kib;
-
-	if (kib == 0)
-		snprintf(out, len, "0");
-	else
-		snprintf(out, len, "%c%.*s", kib < 0 ? '-' : '+', FMT_SIZE,
-		    size_str(tmp, sizeof tmp, abs));
-	return (out);
-}
-
 /* A name from the process, safe on a terminal. */
 static const char *
 safe(struct buf *b, const char *s)
@@ -105,11 +78,11 @@ print_snap(const struct heap_snap *s, size_t top)
 
 		printf("%-18s %9s %9s %9s %9s %9s\n",
 		    c < HEAP_C__COUNT ? heap_class_label(c) : _("total"),
-		    size_str(a[0], SZ, u->size),
-		    size_str(a[1], SZ, u->rss),
-		    size_str(a[2], SZ, u->pss),
-		    size_str(a[3], SZ, u->private_dirty),
-		    size_str(a[4], SZ, u->swap));
+		    heap_fmt_size(a[0], SZ, u->size),
+		    heap_fmt_size(a[1], SZ, u->rss),
+		    heap_fmt_size(a[2], SZ, u->pss),
+		    heap_fmt_size(a[3], SZ, u->private_dirty),
+		    heap_fmt_size(a[4], SZ, u->swap));
 	}
 	n = heap_groups(s, &g);
 	printf(_("\nTop mappings by RSS (%zu of %zu):\n"), n < top ? n : top,
@@ -118,9 +91,9 @@ print_snap(const struct heap_snap *s, size_t top)
 	    _("CLASS"), _("MAPPING"));
 	for (i = 0; i < n && i < top; i++) {
 		printf("%9s %9s %9s  %-16s %s\n",
-		    size_str(a[0], SZ, g[i].u.rss),
-		    size_str(a[1], SZ, g[i].u.size),
-		    size_str(a[2], SZ, g[i].u.private_dirty),
+		    heap_fmt_size(a[0], SZ, g[i].u.rss),
+		    heap_fmt_size(a[1], SZ, g[i].u.size),
+		    heap_fmt_size(a[2], SZ, g[i].u.private_dirty),
 		    heap_class_label(g[i].cls), safe(&b, g[i].label));
 	}
 	heap_groups_free(g, n);
@@ -135,11 +108,11 @@ print_delta_row(const char *label, const char *cls,
 	double	pm = heap_per_minute(x->rss, seconds);
 
 	snprintf(a[3], sizeof a[3], "%s/min",
-	    delta_str(a[2], SZ, (int64_t)(pm < 0 ? pm - 0.5 : pm + 0.5)));
+	    heap_fmt_delta(a[2], SZ, (int64_t)(pm < 0 ? pm - 0.5 : pm + 0.5)));
 	printf("%10s %12s %10s %10s  %-16s %s\n",
-	    delta_str(a[0], SZ, x->rss), a[3],
-	    delta_str(a[1], SZ, x->size),
-	    size_str(a[2], SZ, x->new_rss), cls,
+	    heap_fmt_delta(a[0], SZ, x->rss), a[3],
+	    heap_fmt_delta(a[1], SZ, x->size),
+	    heap_fmt_size(a[2], SZ, x->new_rss), cls,
 	    label != NULL ? safe(b, label) : "");
 }
 

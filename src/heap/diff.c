@@ -2,9 +2,11 @@
 
 #include "vigil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "heap.h"
 #include "json.h"
 #include "xalloc.h"
@@ -314,4 +316,31 @@ heap_diff_json(struct json *j, const struct heap_diff *d)
 	}
 	json_array_end(j);
 	json_object_end(j);
+}
+
+/* A size in KiB with its unit: "512K", "64.0M". */
+char *
+heap_fmt_size(char *out, size_t len, uint64_t kib)
+{
+	char	tmp[FMT_SIZE];
+
+	fmt_kib(tmp, sizeof tmp, kib);
+	snprintf(out, len, kib < 100000 ? "%.*sK" : "%.*s", FMT_SIZE - 2,
+	    tmp);
+	return (out);
+}
+
+/* A change in KiB with its sign: "+64.0M", "-12K", "0". */
+char *
+heap_fmt_delta(char *out, size_t len, int64_t kib)
+{
+	char		tmp[HEAP_FMT_SIZE];
+	uint64_t	abs = kib < 0 ? -(uint64_t)kib : (uint64_t)kib;
+
+	if (kib == 0)
+		snprintf(out, len, "0");
+	else
+		snprintf(out, len, "%c%.*s", kib < 0 ? '-' : '+', FMT_SIZE,
+		    heap_fmt_size(tmp, sizeof tmp, abs));
+	return (out);
 }

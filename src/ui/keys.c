@@ -54,6 +54,7 @@ static void	key_threads(struct tui *);
 static void	key_kthreads(struct tui *);
 static void	key_detail(struct tui *);
 static void	key_kill(struct tui *);
+static void	key_heap(struct tui *);
 static void	key_setup(struct tui *);
 static void	key_redraw(struct tui *);
 static void	key_logs(struct tui *);
@@ -102,6 +103,9 @@ static const struct tui_key tui_keys[] = {
 	    N_("details of the selected process"), key_detail },
 	{ { 'k', KEY_F(9), 0 }, N_("k F9"),
 	    N_("send a signal to the selected or tagged processes"), key_kill },
+	{ { 'm', 0 }, N_("m"),
+	    N_("heap snapshot of the selected process, and its growth since the last"),
+	    key_heap },
 	{ { 'S', KEY_F(2), 0 }, N_("S F2"),
 	    N_("choose the columns (saved in the config file)"), key_setup },
 	{ { 'l', 0 }, N_("l"),
@@ -463,6 +467,12 @@ key_kill(struct tui *t)
 }
 
 static void
+key_heap(struct tui *t)
+{
+	tui_heap_open(t);
+}
+
+static void
 key_setup(struct tui *t)
 {
 	tui_setup_start(t);
@@ -543,6 +553,9 @@ tui_key(struct tui *t, int c)
 		return;
 	case MODE_DETAIL:
 		tui_detail_key(t, c);
+		return;
+	case MODE_HEAP:
+		tui_heap_key(t, c);
 		return;
 	case MODE_HELP:
 		if (c == KEY_DOWN || c == KEY_NPAGE)

@@ -15,6 +15,7 @@ struct loop;
 struct options;
 struct refresh;
 struct rx;
+struct tui_heap;
 
 /* Colour pairs and their monochrome stand-ins. */
 enum tui_color {
@@ -29,7 +30,7 @@ enum tui_color {
 enum tui_mode {
 	MODE_NORMAL, MODE_SEARCH, MODE_FILTER, MODE_SIGNAL, MODE_CONFIRM,
 	MODE_HELP, MODE_DETAIL, MODE_SORT, MODE_USER, MODE_SETUP,
-	MODE_LOG_SEARCH, MODE_LOG_FILTER
+	MODE_LOG_SEARCH, MODE_LOG_FILTER, MODE_HEAP
 };
 
 /* A process-table column as the screen draws it. */
@@ -135,6 +136,8 @@ struct tui {
 	/* Help. */
 	size_t			 help_scroll;
 
+	struct tui_heap		*heap;		/* heapview.c */
+
 	struct tui_logpane	 lp;
 	int			 log_timer;	/* redraw for new lines */
 	int			 log_pending;
@@ -202,6 +205,13 @@ void	tui_detail_open(struct tui *);
 void	tui_detail_close(struct tui *);
 void	tui_detail_key(struct tui *, int);
 void	tui_detail_draw(struct tui *);
+
+/* heapview.c */
+void	tui_heap_open(struct tui *);
+void	tui_heap_close(struct tui *);
+void	tui_heap_key(struct tui *, int);
+void	tui_heap_draw(struct tui *);
+void	tui_heap_free(struct tui *);
 
 /* logpane.c */
 void	tui_logpane_toggle(struct tui *);
