@@ -22,6 +22,8 @@ struct jsonv {
 	double		 num;		/* JSONV_NUMBER */
 	int		 is_int;	/* the number was an integer that fits */
 	long long	 i;		/*   in i */
+	int		 is_uint;	/* a non-negative integer that fits */
+	unsigned long long u;		/*   in u */
 	char		*s;		/* JSONV_STRING, NUL-terminated */
 	size_t		 len;
 	struct jsonv	*v;		/* JSONV_ARRAY and JSONV_OBJECT */
@@ -36,6 +38,7 @@ void			 jsonv_free(struct jsonv *);
 const struct jsonv	*jsonv_get(const struct jsonv *, const char *);
 const struct jsonv	*jsonv_at(const struct jsonv *, size_t);
 long long		 jsonv_int(const struct jsonv *, long long);
+unsigned long long	 jsonv_uint(const struct jsonv *, unsigned long long);
 double			 jsonv_num(const struct jsonv *, double);
 const char		*jsonv_str(const struct jsonv *);
 

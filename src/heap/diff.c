@@ -21,6 +21,12 @@ usage_add(struct heap_usage *a, const struct heap_usage *b)
 	a->swap += b->swap;
 }
 
+static int
+reserved(const struct heap_map *m)
+{
+	return (strncmp(m->perms, "---", 3) == 0);
+}
+
 /*
  * Whether mapping i continues the group of mapping i - 1: the reserved
  * rest of an arena after it, a thread's stack above its guard page.
@@ -34,9 +40,15 @@ group_continues(const struct heap_snap *s, size_t i)
 		return (0);
 	a = &s->maps[i - 1];
 	b = &s->maps[i];
-	return (a->end == b->start && a->cls == b->cls && a->name[0] == '\0' &&
-	    b->name[0] == '\0' && (b->cls == HEAP_C_ARENA ||
-	    b->cls == HEAP_C_THREAD_STACK));
+	if (a->end != b->start || a->cls != b->cls || a->name[0] != '\0' ||
+	    b->name[0] != '\0')
+		return (0);
+	/* Arenas and stacks lie side by side: only these pairs join. */
+	if (b->cls == HEAP_C_ARENA)
+		return (!reserved(a) && reserved(b));
+	if (b->cls == HEAP_C_THREAD_STACK)
+		return (reserved(a) && !reserved(b));
+	return (0);
 }
 
 static int

@@ -223,11 +223,11 @@ heap_snap_json(struct json *j, const struct heap_snap *s)
 static void
 usage_from_json(const struct jsonv *v, struct heap_usage *u)
 {
-	u->size = jsonv_int(jsonv_get(v, "size_kb"), 0);
-	u->rss = jsonv_int(jsonv_get(v, "rss_kb"), 0);
-	u->pss = jsonv_int(jsonv_get(v, "pss_kb"), 0);
-	u->private_dirty = jsonv_int(jsonv_get(v, "private_dirty_kb"), 0);
-	u->swap = jsonv_int(jsonv_get(v, "swap_kb"), 0);
+	u->size = jsonv_uint(jsonv_get(v, "size_kb"), 0);
+	u->rss = jsonv_uint(jsonv_get(v, "rss_kb"), 0);
+	u->pss = jsonv_uint(jsonv_get(v, "pss_kb"), 0);
+	u->private_dirty = jsonv_uint(jsonv_get(v, "private_dirty_kb"), 0);
+	u->swap = jsonv_uint(jsonv_get(v, "swap_kb"), 0);
 }
 
 /* A snapshot back from what heap_snap_json() wrote. */
@@ -249,7 +249,7 @@ heap_snap_from_json(const struct jsonv *v, struct heap_snap *s, char *err,
 		return (-1);
 	}
 	s->pid = jsonv_int(jsonv_get(v, "pid"), 0);
-	s->start_time = jsonv_int(jsonv_get(v, "start_time"), 0);
+	s->start_time = jsonv_uint(jsonv_get(v, "start_time"), 0);
 	s->time = jsonv_num(jsonv_get(v, "time"), 0);
 	s->threads = jsonv_int(jsonv_get(v, "threads"), 0);
 	if ((str = jsonv_str(jsonv_get(v, "comm"))) != NULL)
@@ -260,13 +260,13 @@ heap_snap_from_json(const struct jsonv *v, struct heap_snap *s, char *err,
 	for (i = 0; i < maps->n; i++) {
 		mv = jsonv_at(maps, i);
 		m = &s->maps[s->nmaps++];
-		m->start = jsonv_int(jsonv_get(mv, "start"), 0);
-		m->end = jsonv_int(jsonv_get(mv, "end"), 0);
+		m->start = jsonv_uint(jsonv_get(mv, "start"), 0);
+		m->end = jsonv_uint(jsonv_get(mv, "end"), 0);
 		str = jsonv_str(jsonv_get(mv, "perms"));
 		snprintf(m->perms, sizeof m->perms, "%s",
 		    str != NULL ? str : "----");
-		m->offset = jsonv_int(jsonv_get(mv, "offset"), 0);
-		m->inode = jsonv_int(jsonv_get(mv, "inode"), 0);
+		m->offset = jsonv_uint(jsonv_get(mv, "offset"), 0);
+		m->inode = jsonv_uint(jsonv_get(mv, "inode"), 0);
 		str = jsonv_str(jsonv_get(mv, "name"));
 		m->name = xstrdup(str != NULL ? str : "");
 		m->deleted = jsonv_get(mv, "deleted") != NULL &&

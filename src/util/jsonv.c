@@ -175,6 +175,11 @@ jp_number(struct jp *j, struct jsonv *v)
 		errno = 0;
 		v->i = strtoll(tmp, &end, 10);
 		v->is_int = errno == 0 && *end == '\0';
+		errno = 0;
+		if (tmp[0] != '-') {
+			v->u = strtoull(tmp, &end, 10);
+			v->is_uint = errno == 0 && *end == '\0';
+		}
 	}
 	j->p = q;
 	return (0);
@@ -352,6 +357,17 @@ jsonv_int(const struct jsonv *v, long long dflt)
 	if (v == NULL || v->type != JSONV_NUMBER)
 		return (dflt);
 	return (v->is_int ? v->i : (long long)v->num);
+}
+
+/* Addresses and sizes: unsigned 64-bit integers, exactly. */
+unsigned long long
+jsonv_uint(const struct jsonv *v, unsigned long long dflt)
+{
+	if (v == NULL || v->type != JSONV_NUMBER)
+		return (dflt);
+	if (v->is_uint)
+		return (v->u);
+	return (v->num > 0 ? (unsigned long long)v->num : 0);
 }
 
 double
