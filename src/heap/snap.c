@@ -22,9 +22,11 @@
 static int
 snap_error(char *err, size_t errlen, int pid, int e, const char *what)
 {
-	if (e == ENOENT || e == ESRCH)
+	if (e == ENOENT)
 		snprintf(err, errlen, _("process %d does not exist (it may have exited)"),
 		    pid);
+	else if (e == ESRCH)
+		snprintf(err, errlen, _("process %d has exited"), pid);
 	else if (e == EACCES || e == EPERM)
 		snprintf(err, errlen, _("permission denied reading /proc/%d/%s: the process belongs to another user (run vigil as that user or as root)"),
 		    pid, what);
@@ -52,6 +54,10 @@ snap_stat(int pid, struct heap_snap *s)
 	snprintf(s->comm, sizeof s->comm, "%.*s", (int)(close - open - 1),
 	    open + 1);
 	/* Field 3 (state) follows ") "; the start time is field 22. */
+	if (close[1] == ' ' && (close[2] == 'Z' || close[2] == 'X')) {
+		errno = ESRCH;		/* a zombie has no memory left */
+		return (-1);
+	}
 	for (p = close + 2, field = 3; *p != '\0' && field < 22; p++)
 		if (*p == ' ')
 			field++;

@@ -1,0 +1,82 @@
+#!/bin/bash
+# The heap view: m on a fixture opens it with the classes and their bars
+# (the snapshot comes from a child, the table keeps refreshing meanwhile);
+# after the fixture grows by 64 MiB in a thread arena and 32 MiB of mmap'd
+# memory, m again shows that growth in those classes with a rate; Esc
+# returns to the table; a process that has exited is reported, not crashed
+# on; the snapshots are saved as vigil heap saves them.
+. "$SRCDIR/tests/e2e/lib.sh"
+. "$SRCDIR/tests/e2e/tui_lib.sh"
+
+out=$TMP/grow.out
+start_fixture fx "$FIXTURES/heapgrow" "$out"
+wait_for 10 grep -qs '^ready$' "$out" || not_ok "the fixture is ready"
+
+check_screen "vigil starts on the fixture alone" tui_start 100 45 -- -p "$fx"
+check_screen "the fixture is selected" wait_for 10 tui_selected_is "$fx"
+
+tui_keys m
+check_screen "m opens the heap view of the selected process" \
+    wait_screen 15 "^Heap of process $fx \\(heapgrow\\)"
+check_screen "the view shows the snapshot's classes with bars" \
+    eval 'wait_screen 15 "^thread arenas +[0-9.]+[KMG] \\[" &&
+    screen_has "^main heap +[0-9.]+[KMG] \\[" &&
+    screen_has "^thread stacks +[0-9.]+[KMG] \\[" &&
+    screen_has "^files +[0-9.]+[KMG] \\[\\|+"'
+check_screen "without an earlier snapshot it says so" \
+    screen_has "^No earlier snapshot of this process"
+check_screen "it lists the top mappings" \
+    eval 'screen_has "^Top mappings by RSS" && screen_has "files +.*/heapgrow$"'
+
+kill -USR1 "$fx"
+wait_for 20 grep -q '^grown 1$' "$out" || not_ok "the fixture grew"
+tui_keys m
+check_screen "m again shows the growth since the first snapshot" \
+    wait_screen 15 "^Growth since the previous snapshot"
+# The CHANGE column of a class row: +65536K within 5%, +32768K within 5%.
+class_change()
+{
+	tui_screen | awk -v cls="$1" -v want="$2" '
+		index($0, cls " ") == 1 {
+			for (i = 1; i <= NF; i++)
+				if ($i ~ /^\+[0-9]+K$/) {
+					v = substr($i, 2) + 0
+					exit !(v >= want * 0.95 && v <= want * 1.05)
+				}
+			exit 1
+		}
+		END { }'
+}
+check_screen "thread arenas grew by 64 MiB (within 5%)" \
+    class_change "thread arenas" 65536
+check_screen "other anonymous memory grew by 32 MiB (within 5%)" \
+    class_change "other anonymous" 32768
+check_screen "the mappings that grew come first, with a rate per minute" \
+    screen_has '^ +\+6[0-9]{4}K +\+[0-9.]+[KMG] +[^ ]+ +thread arenas +\[arena '
+
+tui_keys Escape
+check_screen "Esc returns to the process table" \
+    eval 'wait_screen 10 "$TUI_TITLE_RX" && screen_lacks "^Heap of process"'
+
+check "both snapshots were saved in XDG_STATE_HOME/vigil/heap" \
+    test "$(ls "$TMP/state/vigil/heap" | grep -c "^$fx-.*\\.json$")" = 2
+
+# A process that is gone: m says so; vigil lives on.
+tui_keys m
+wait_screen 15 "^Growth since the previous snapshot" >/dev/null
+kill -KILL "$fx"
+# A zombie first (this shell has not reaped it), then gone altogether.
+wait_for 10 eval "grep -q '^[^)]*) Z' /proc/$fx/stat 2>/dev/null || ! kill -0 $fx 2>/dev/null"
+tui_keys m
+check_screen "m on a process that has died says so" \
+    wait_screen 10 "process $fx has exited"
+wait "$fx" 2>/dev/null
+tui_keys m
+check_screen "and once it is reaped too" \
+    wait_screen 10 "process $fx has exited"
+tui_keys q
+check_screen "q leaves the view, vigil still runs" \
+    eval 'wait_screen 10 "F10Quit" && kill -0 "$TUI_PID"'
+check "q quits with status 0" tui_quit_ok
+
+done_testing
