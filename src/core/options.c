@@ -369,5 +369,7 @@ options_usage(void)
 "  -V, --version            show the version and exit\n"
 "\n"
 "Without --batch, vigil opens the interactive monitor (press h for its keys).\n"
+"vigil heap PID takes a heap snapshot of a process, vigil heap --diff OLD NEW\n"
+"compares two (see vigil heap --help).\n"
 "See vigil(1) for the JSON schema and everything else.\n"));
 }
