@@ -625,6 +625,10 @@ tui_help_draw(struct tui *t)
 	    _("vigil %s - keys (any other key returns; Up/Down scroll)"),
 	    PACKAGE_VERSION);
 	tui_cstr(t, 0, 0, t->cols, line, tui_attr(t, C_HEADER));
+	/* On top: the key list may be longer than the screen. */
+	if (t->o->readonly)
+		tui_cstr(t, 1, 1, t->cols - 1,
+		    _("Read-only mode: actions are disabled."), A_BOLD);
 	for (i = 0; i < nitems(tui_key_tables); i++) {
 		if (tui_key_tables[i].heading != NULL &&
 		    n++ >= t->help_scroll && y + 1 < t->rows) {
@@ -644,9 +648,8 @@ tui_help_draw(struct tui *t)
 		}
 	}
 	if (y < t->rows - 1) {
-		snprintf(line, sizeof line, "%s%s", t->o->readonly ?
-		    _("Read-only mode: actions are disabled. ") : "",
-		    _("Tagged processes are shown in yellow; actions apply to them when any are tagged."));
-		tui_cstr(t, y + 1, 1, t->cols - 1, line, A_NORMAL);
+		tui_cstr(t, y + 1, 1, t->cols - 1,
+		    _("Tagged processes are shown in yellow; actions apply to them when any are tagged."),
+		    A_NORMAL);
 	}
 }
