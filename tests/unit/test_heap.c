@@ -274,12 +274,13 @@ test_json_round_trip(void **state)
 	    "/tmp/cap/dir with space/new\\012line");
 	assert_true(find(&r, 0x7f8b752d3000)->deleted);
 
+	heap_snap_free(&r);
+
 	/* Not a snapshot. */
 	v = jsonv_parse("{\"a\":1}", 7, err, sizeof err);
 	assert_int_equal(heap_snap_from_json(v, &r, err, sizeof err), -1);
 	jsonv_free(v);
 	heap_snap_free(&s);
-	heap_snap_free(&r);
 	buf_free(&b);
 	buf_free(&b2);
 	free(text);
