@@ -132,10 +132,10 @@ heap_snap_read(int pid, struct heap_snap *s, char *err, size_t errlen)
 	}
 	free(text);
 	s->threads = snap_sps(pid, &sps, &nsps);
-	/* The main thread's stack is [stack]: only the others count. */
+	/* Threads whose stack pointer is unknown: their guard pages tell. */
 	guess = nsps < (size_t)s->threads;
 	snprintf(s->stacks_from, sizeof s->stacks_from, "%s",
-	    nsps == 0 && s->threads > 1 ? "guard" : guess ? "sp+guard" : "sp");
+	    !guess ? "sp" : nsps == 0 ? "guard" : "sp+guard");
 	heap_classify(s, sps, nsps, guess);
 	free(sps);
 	/* A PID reused meanwhile must not lend its mappings. */

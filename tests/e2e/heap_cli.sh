@@ -135,6 +135,30 @@ else
 	skip "not root (or setpriv missing): no other user to try"
 fi
 
+# --- hostile file names ---------------------------------------------------
+
+# A process that maps a file whose name has escape sequences, a newline
+# and a byte that is not UTF-8: text output escapes them, JSON keeps them
+# (the newline as the kernel writes it, \012).
+cat >"$TMP/maps.py" <<'PY'
+import mmap, os, sys, time
+name = os.fsencode(sys.argv[1]) + b"/evil\x1b]0;pwned\x07 \x1b[31mred\nline \xff"
+with open(name, "wb") as f:
+    f.write(b"x" * 4096)
+m = mmap.mmap(os.open(name, os.O_RDONLY), 4096, prot=mmap.PROT_READ)
+m[0]
+open(sys.argv[2], "w").write("ready\n")
+time.sleep(1000)
+PY
+start_fixture hp python3 "$TMP/maps.py" "$TMP" "$TMP/hp.out"
+wait_for 20 grep -qs '^ready$' "$TMP/hp.out" || not_ok "the mapping fixture is ready"
+to "$TMP/hp.txt" "$VIGIL" heap --top 1000 "$hp"
+check "a hostile file name is listed escaped, without a raw control character" \
+    eval "grep -qF 'evil\\x1b]0;pwned\\x07 \\x1b[31mred\\012line' '$TMP/hp.txt' && ! grep -q \$'[\\x01-\\x08\\x0b-\\x1f\\x7f]' '$TMP/hp.txt'"
+to "$TMP/hp.json" "$VIGIL" heap --json "$hp"
+check "in JSON the name is the kernel's, the bad byte U+FFFD" \
+    py "$TMP/hp.json" "any(m['name'] == '$TMP/evil\x1b]0;pwned\x07 \x1b[31mred\\\\012line \ufffd' and m['class'] == 'file' for m in j['snapshot']['mappings'])"
+
 # --- the manual -----------------------------------------------------------
 
 # Every key of the snapshot output and the --diff output is a bold word of
