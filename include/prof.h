@@ -71,6 +71,16 @@ struct prof {
 	struct prof_index	*index;		/* interning; private */
 };
 
+struct buf;
+
+/*
+ * prof_reset() forgets the samples (stacks, total, duration) but keeps
+ * frames, threads and mappings, so indices a caller holds stay valid.
+ * prof_frame_label() writes the frame's label, sanitised (controls
+ * escaped, bad UTF-8 replaced), cut at a character boundary to fit, and
+ * returns its whole length like snprintf(3). Native: func, else
+ * basename(module)+0xOFFSET, else [unknown]; Python: "qualname (file.py:N)".
+ */
 struct prof	*prof_new(int, const char *, double);
 void		 prof_free(struct prof *);
 void		 prof_reset(struct prof *);
@@ -80,8 +90,40 @@ void		 prof_add(struct prof *, size_t, const size_t *, size_t,
 		     uint64_t);
 void		 prof_mapping_add(struct prof *, const struct prof_mapping *);
 size_t		 prof_frame_label(const struct prof_frame *, char *, size_t);
+void		 prof_frame_label_buf(const struct prof_frame *, struct buf *);
+void		 prof_frame_label_raw(const struct prof_frame *, struct buf *);
+const char	*prof_basename(const char *);
 
-/* Exports (src/prof/export-*.c). Each returns 0, or -1 with err set. */
+/*
+ * Top functions by self samples (the leaf), then total (on the stack,
+ * once per stack however deep it recurses): what `--format top` prints
+ * and the live view shows. Names are sanitised labels; frames with the
+ * same label are one function. prof_top_free() frees the array.
+ */
+struct prof_func {
+	char		*name;
+	uint64_t	 self;
+	uint64_t	 total;
+};
+
+struct prof_func *prof_top(const struct prof *, size_t *);
+void		 prof_top_free(struct prof_func *, size_t);
+
+/*
+ * Exports (src/prof/export-*.c). Each returns 0, or -1 with err set.
+ * prof_export() picks one by name: top, folded, svg, pprof or speedscope.
+ * prof_diff() reads two folded files (old, new) and writes the diff SVG.
+ * prof_read_folded() adds the stacks to one thread of the profile (TID
+ * its pid); a malformed line is an error naming its number.
+ * prof_write_top()'s size_t is the most rows to print (0: all); the SVG
+ * writers' string is the title (NULL: made from comm and pid).
+ * prof_write_diff_svg() takes OLD, then NEW: widths from NEW, colour by
+ * how each frame's self share changed.
+ */
+int		 prof_export(const struct prof *, const char *, FILE *, char *,
+		     size_t);
+const char	*prof_export_formats(void);
+int		 prof_diff(FILE *, FILE *, FILE *, char *, size_t);
 int		 prof_write_folded(const struct prof *, FILE *, char *, size_t);
 int		 prof_read_folded(struct prof *, FILE *, char *, size_t);
 int		 prof_write_top(const struct prof *, FILE *, size_t, char *,

@@ -10,6 +10,7 @@
 #include "batch.h"
 #include "heap.h"
 #include "options.h"
+#include "profcmd.h"
 #include "tui.h"
 
 int
@@ -23,7 +24,12 @@ main(int argc, char **argv)
 	bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
 
-	/* Subcommands: vigil heap ... */
+	/* Commands with their own options: vigil profile, vigil dump. */
+	if (argc > 1 && strcmp(argv[1], "profile") == 0)
+		return (prof_cmd_profile(argc - 1, argv + 1));
+	if (argc > 1 && strcmp(argv[1], "dump") == 0)
+		return (prof_cmd_dump(argc - 1, argv + 1));
+	/* vigil heap: snapshots of a process's memory. */
 	if (argc > 1 && strcmp(argv[1], "heap") == 0)
 		return (heap_main(argc - 1, argv + 1));
 

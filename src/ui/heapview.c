@@ -4,9 +4,7 @@
 
 #include <curses.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,18 +18,20 @@
 #include "jsonv.h"
 #include "loop.h"
 #include "sample.h"
+#include "spawn.h"
 #include "ui-int.h"
 #include "xalloc.h"
 
 #define ESC		27
 #define HEAP_GROWTH_ROWS	10
 #define HEAP_TOP_ROWS	30
+#define HEAP_END_WAIT	0.5	/* seconds a child is given to end */
 
 /*
- * The child runs "vigil heap --json PID": smaps of a big process can take
- * long to read, and a crash or a hang there must not be the monitor's.
- * Its standard output comes through the event loop; its standard error is
- * read once the output ends (it has exited by then).
+ * The child runs "vigil heap --json PID" (spawn.h): smaps of a big process
+ * can take long to read, and a crash or a hang there must not be the
+ * monitor's. Its output comes through the event loop: the JSON is its one
+ * line that starts with '{'; its messages ("vigil heap: ...") are the rest.
  */
 struct tui_heap {
 	int			 pid;
@@ -39,8 +39,7 @@ struct tui_heap {
 	char			 comm[64];
 
 	pid_t			 child;		/* -1: none running */
-	int			 fd;		/* its stdout, -1: none */
-	int			 errfd;
+	int			 fd;		/* its output, -1: none */
 	struct buf		 out;
 	int			 reap_timer;	/* waiting for it to exit */
 
@@ -87,9 +86,9 @@ heap_result_clear(struct tui_heap *h)
 	h->have = h->have_diff = 0;
 }
 
-/* Stop listening to the child; kill it if it still runs. */
+/* Stop listening to the child; end it if it still runs. */
 static void
-heap_child_stop(struct tui *t, int kill_it)
+heap_child_stop(struct tui *t, int end_it)
 {
 	struct tui_heap	*h = t->heap;
 
@@ -98,38 +97,46 @@ heap_child_stop(struct tui *t, int kill_it)
 		close(h->fd);
 		h->fd = -1;
 	}
-	if (h->errfd != -1) {
-		close(h->errfd);
-		h->errfd = -1;
-	}
 	if (h->reap_timer > 0) {
 		loop_del_timer(t->loop, h->reap_timer);
 		h->reap_timer = 0;
 	}
-	if (h->child > 0 && kill_it) {
-		/* Our own child, by its PID; SIGKILL ends it at once. */
-		kill(h->child, SIGKILL);
-		waitpid(h->child, NULL, 0);
-	}
+	if (h->child > 0 && end_it)
+		spawn_end(h->child, HEAP_END_WAIT);
 	h->child = -1;
 	buf_reset(&h->out);
 }
 
-/* The first line of what the child said on stderr, without "vigil heap: ". */
+/* The JSON line of the child's output, or NULL. */
+static const char *
+heap_child_json(struct tui_heap *h, size_t *len)
+{
+	const char	*p = h->out.data, *end = p + h->out.len, *nl;
+
+	while (p != NULL && p < end) {
+		nl = memchr(p, '\n', end - p);
+		if (*p == '{') {
+			*len = (nl != NULL ? nl : end) - p;
+			return (p);
+		}
+		p = nl != NULL ? nl + 1 : NULL;
+	}
+	return (NULL);
+}
+
+/* The child's first message, without "vigil heap: ". */
 static void
 heap_child_error(struct tui_heap *h, int status)
 {
 	char	 text[512], *nl, *p = text;
-	ssize_t	 n = -1;
 
-	if (h->errfd != -1)
-		n = read(h->errfd, text, sizeof text - 1);
-	text[n > 0 ? n : 0] = '\0';
+	snprintf(text, sizeof text, "%.*s", (int)h->out.len,
+	    h->out.data != NULL ? h->out.data : "");
 	if ((nl = strchr(text, '\n')) != NULL)
 		*nl = '\0';
 	if (strncmp(p, "vigil heap: ", 12) == 0)
 		p += 12;
-	if (*p != '\0')
+	if (*p != '\0' && *p != '{')
 		heap_msg(h, 1, "%s", p);
 	else if (WIFSIGNALED(status))
 		heap_msg(h, 1, _("the snapshot failed: vigil heap died of signal %d"),
@@ -148,11 +155,15 @@ heap_child_result(struct tui *t)
 	struct jsonv		*v;
 	const struct jsonv	*pv;
 	char			 err[256];
-	const char		*s;
+	const char		*s, *text;
+	size_t			 len;
 
 	heap_result_clear(h);
-	if ((v = jsonv_parse(h->out.data != NULL ? h->out.data : "",
-	    h->out.len, err, sizeof err)) == NULL ||
+	if ((text = heap_child_json(h, &len)) == NULL) {
+		heap_msg(h, 1, "%s", _("vigil heap printed no snapshot"));
+		return;
+	}
+	if ((v = jsonv_parse(text, len, err, sizeof err)) == NULL ||
 	    heap_snap_from_json(jsonv_get(v, "snapshot"), &h->snap, err,
 	    sizeof err) != 0) {
 		heap_msg(h, 1, _("cannot read the snapshot: %s"), err);
@@ -237,55 +248,19 @@ heap_child_read(int fd, short revents, void *arg)
 	heap_child_reap(t);
 }
 
-/*
- * Start "vigil heap --json PID" (this very binary, /proc/self/exe). The
- * loop keeps its signals blocked for its signalfd; the child must not
- * inherit that mask.
- */
+/* Start "vigil heap --json PID", its output read through the loop. */
 static int
-heap_child_start(struct tui *t)
+heap_child_start(struct tui *t, char *err, size_t errlen)
 {
 	struct tui_heap	*h = t->heap;
-	int		 out[2], errp[2], null;
 	char		 pid[16];
-	sigset_t	 none;
-	pid_t		 child;
+	char		*argv[] = { "vigil", "heap", "--json", pid, NULL };
 
-	if (pipe2(out, O_CLOEXEC) != 0)
-		return (-1);
-	if (pipe2(errp, O_CLOEXEC) != 0) {
-		close(out[0]);
-		close(out[1]);
-		return (-1);
-	}
 	snprintf(pid, sizeof pid, "%d", h->pid);
-	if ((child = fork()) == -1) {
-		close(out[0]);
-		close(out[1]);
-		close(errp[0]);
-		close(errp[1]);
+	if ((h->child = spawn_self(argv, &h->fd, err, errlen)) == -1) {
+		h->fd = -1;
 		return (-1);
 	}
-	if (child == 0) {
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if ((null = open("/dev/null", O_RDONLY)) != -1)
-			dup2(null, STDIN_FILENO);
-		dup2(out[1], STDOUT_FILENO);
-		dup2(errp[1], STDERR_FILENO);
-		execl("/proc/self/exe", "vigil", "heap", "--json", pid,
-		    (char *)NULL);
-		dprintf(STDERR_FILENO, "vigil heap: cannot run vigil: %s\n",
-		    strerror(errno));
-		_exit(127);
-	}
-	close(out[1]);
-	close(errp[1]);
-	fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
-	fcntl(errp[0], F_SETFL, fcntl(errp[0], F_GETFL) | O_NONBLOCK);
-	h->child = child;
-	h->fd = out[0];
-	h->errfd = errp[0];
 	buf_reset(&h->out);
 	loop_add_fd(t->loop, h->fd, POLLIN, heap_child_read, t);
 	return (0);
@@ -297,6 +272,7 @@ heap_take(struct tui *t)
 {
 	struct tui_heap		*h = t->heap;
 	unsigned long long	 now;
+	char			 err[256];
 
 	if (h->child > 0) {
 		heap_msg(h, 0, _("a snapshot is being taken..."));
@@ -306,9 +282,8 @@ heap_take(struct tui *t)
 		heap_msg(h, 1, _("process %d has exited"), h->pid);
 		return;
 	}
-	if (heap_child_start(t) != 0) {
-		heap_msg(h, 1, _("cannot start vigil heap: %s"),
-		    strerror(errno));
+	if (heap_child_start(t, err, sizeof err) != 0) {
+		heap_msg(h, 1, _("cannot start vigil heap: %s"), err);
 		return;
 	}
 	heap_msg(h, 0, _("taking a snapshot of process %d..."), h->pid);
@@ -325,7 +300,7 @@ tui_heap_open(struct tui *t)
 	if (t->heap == NULL) {
 		h = t->heap = xcalloc(1, sizeof *t->heap);
 		h->child = -1;
-		h->fd = h->errfd = -1;
+		h->fd = -1;
 	}
 	h = t->heap;
 	if (h->pid != p->pid || h->start != p->start) {

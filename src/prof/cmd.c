@@ -1,0 +1,632 @@
+/* The commands `vigil profile` and `vigil dump`. */
+
+#include "vigil.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "file.h"
+#include "prof.h"
+#include "options.h"
+#include "profcmd.h"
+#include "sampler-int.h"
+#include "sanitize.h"
+#include "xalloc.h"
+
+#define RATE_DEFAULT	99
+#define RATE_MAX	10000
+#define STREAM_EVERY_NS	1000000000ULL
+
+enum {
+	OPT_DURATION = 256, OPT_RATE, OPT_THREADS, OPT_FORMAT, OPT_DIFF,
+	OPT_STREAM
+};
+
+static const struct option prof_cmd_long[] = {
+	{ "duration",	required_argument,	NULL, OPT_DURATION },
+	{ "rate",	required_argument,	NULL, OPT_RATE },
+	{ "threads",	required_argument,	NULL, OPT_THREADS },
+	{ "format",	required_argument,	NULL, OPT_FORMAT },
+	{ "output",	required_argument,	NULL, 'o' },
+	{ "diff",	no_argument,		NULL, OPT_DIFF },
+	{ "stream",	no_argument,		NULL, OPT_STREAM },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ NULL,		0,			NULL, 0 }
+};
+
+struct prof_cmd {
+	const char	*name;		/* profile, dump */
+	int		 pid;
+	double		 duration;	/* seconds; 0: until a signal */
+	double		 rate;
+	int		*tids;
+	size_t		 ntids;
+	const char	*format;
+	const char	*output;
+	int		 diff;
+	int		 stream;
+	char		*args[2];
+	int		 nargs;
+};
+
+/* What the per-sample callback adds to. */
+struct prof_run {
+	struct prof		*p;
+	struct prof_syms	*syms;
+	size_t			 frames[PROF_MAX_DEPTH];
+};
+
+static int	prof_cmd_usage_error(const char *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+static int	prof_cmd_parse(struct prof_cmd *, int, char **);
+static int	prof_cmd_tids(struct prof_cmd *, const char *);
+static uint64_t	prof_now(clockid_t);
+static void	prof_cmd_add(const struct prof_tstack *, void *);
+static int	prof_cmd_stream(struct prof *, uint64_t, size_t, FILE *);
+static int	prof_cmd_diff(struct prof_cmd *);
+static int	prof_cmd_export(struct prof_cmd *, struct prof *);
+static int	prof_cmd_number(const char *, double, double, double *);
+
+static int
+prof_cmd_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fprintf(stderr, "vigil %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", _("Try 'vigil --help' for more information.\n"));
+	return (2);
+}
+
+static int
+prof_cmd_number(const char *s, double min, double max, double *out)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || errno != 0 || !isfinite(v) ||
+	    v < min || v > max)
+		return (-1);
+	*out = v;
+	return (0);
+}
+
+/* --threads all, or a comma-separated list of TIDs. */
+static int
+prof_cmd_tids(struct prof_cmd *c, const char *arg)
+{
+	char	*copy, *tok, *save = NULL, *end;
+	long	 v;
+
+	free(c->tids);
+	c->tids = NULL;
+	c->ntids = 0;
+	if (strcmp(arg, "all") == 0)
+		return (0);
+	copy = xstrdup(arg);
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		errno = 0;
+		v = strtol(tok, &end, 10);
+		if (*end != '\0' || errno != 0 || v <= 0 || v > INT_MAX) {
+			free(copy);
+			return (-1);
+		}
+		c->tids = xreallocarray(c->tids, c->ntids + 1,
+		    sizeof *c->tids);
+		c->tids[c->ntids++] = v;
+	}
+	free(copy);
+	return (c->ntids > 0 ? 0 : -1);
+}
+
+/* Returns 0, or the exit status after printing the error. */
+static int
+prof_cmd_parse(struct prof_cmd *c, int argc, char **argv)
+{
+	static const char	 shortopts[] = ":o:h";
+	static const char	*formats[] = {
+		"top", "folded", "svg", "pprof", "speedscope"
+	};
+	const char		*cmd = c->name;
+	char			*end;
+	long			 v;
+	size_t			 i;
+	int			 ch, dump = strcmp(cmd, "dump") == 0;
+
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, shortopts, prof_cmd_long,
+	    NULL)) != -1) {
+		if (dump && ch != 'h' && ch != ':' && ch != '?')
+			ch = '?';
+		switch (ch) {
+		case OPT_DURATION:
+			if (prof_cmd_number(optarg, 0.001, 1e9,
+			    &c->duration) != 0)
+				return (prof_cmd_usage_error(cmd,
+				    _("--duration: '%s' is not a number of "
+				    "seconds"), optarg));
+			break;
+		case OPT_RATE:
+			if (prof_cmd_number(optarg, 1, RATE_MAX, &c->rate) != 0)
+				return (prof_cmd_usage_error(cmd,
+				    _("--rate: '%s' is not a rate in Hz (1 to "
+				    "%d)"), optarg, RATE_MAX));
+			break;
+		case OPT_THREADS:
+			if (prof_cmd_tids(c, optarg) != 0)
+				return (prof_cmd_usage_error(cmd,
+				    _("--threads: '%s' is not 'all' or a "
+				    "comma-separated list of thread IDs"),
+				    optarg));
+			break;
+		case OPT_FORMAT:
+			for (i = 0; i < nitems(formats); i++) {
+				if (strcmp(optarg, formats[i]) == 0)
+					break;
+			}
+			if (i == nitems(formats))
+				return (prof_cmd_usage_error(cmd,
+				    _("--format: '%s' is not top, folded, svg, "
+				    "pprof or speedscope"), optarg));
+			c->format = formats[i];
+			break;
+		case 'o':
+			c->output = optarg;
+			break;
+		case OPT_DIFF:
+			c->diff = 1;
+			break;
+		case OPT_STREAM:
+			c->stream = 1;
+			break;
+		case 'h':
+			options_usage();
+			return (-1);
+		case ':':
+			return (prof_cmd_usage_error(cmd,
+			    _("option '%s' needs a value"), argv[optind - 1]));
+		default:
+			return (prof_cmd_usage_error(cmd,
+			    _("unknown option '%s'"), argv[optind - 1]));
+		}
+	}
+	for (; optind < argc; optind++) {
+		if (c->nargs == 2)
+			return (prof_cmd_usage_error(cmd,
+			    _("unexpected argument '%s'"), argv[optind]));
+		c->args[c->nargs++] = argv[optind];
+	}
+	if (c->diff) {
+		if (c->nargs != 2)
+			return (prof_cmd_usage_error(cmd,
+			    _("--diff needs two folded files, OLD and NEW")));
+		if (c->stream)
+			return (prof_cmd_usage_error(cmd,
+			    _("--diff and --stream do not go together")));
+		return (0);
+	}
+	if (c->nargs == 0)
+		return (prof_cmd_usage_error(cmd, _("which process? Give its PID")));
+	if (c->nargs > 1)
+		return (prof_cmd_usage_error(cmd, _("unexpected argument '%s'"),
+		    c->args[1]));
+	errno = 0;
+	v = strtol(c->args[0], &end, 10);
+	if (*end != '\0' || errno != 0 || v <= 0 || v > INT_MAX)
+		return (prof_cmd_usage_error(cmd, _("'%s' is not a PID"),
+		    c->args[0]));
+	c->pid = v;
+	if (c->stream && (c->output != NULL || c->format != NULL))
+		return (prof_cmd_usage_error(cmd,
+		    _("--stream writes its own format to standard output")));
+	return (0);
+}
+
+static uint64_t
+prof_now(clockid_t clock)
+{
+	struct timespec	ts;
+
+	clock_gettime(clock, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec);
+}
+
+/* One thread's stack into the profile, root first, named off the stop. */
+static void
+prof_cmd_add(const struct prof_tstack *ts, void *arg)
+{
+	struct prof_run	*r = arg;
+	size_t		 d, thread;
+
+	thread = prof_thread_intern(r->p, ts->tid, ts->name);
+	for (d = 0; d < ts->depth; d++)
+		r->frames[ts->depth - 1 - d] = prof_syms_frame(r->syms,
+		    ts->ips[d], d == 0);
+	prof_add(r->p, thread, r->frames, ts->depth, 1);
+}
+
+/* One snapshot of the stream (see include/profcmd.h). */
+static int
+prof_cmd_stream(struct prof *p, uint64_t elapsed, size_t nthreads, FILE *out)
+{
+	char	 err[256], *text = NULL, *line, *nl, *sp;
+	size_t	 len = 0;
+	FILE	*mem;
+
+	if ((mem = open_memstream(&text, &len)) == NULL)
+		return (-1);
+	if (prof_write_folded(p, mem, err, sizeof err) != 0) {
+		fclose(mem);
+		free(text);
+		return (-1);
+	}
+	fclose(mem);
+	fprintf(out, "S %.3f %llu %g %zu\n", elapsed / 1e9,
+	    (unsigned long long)p->total, p->rate_hz, nthreads);
+	for (line = text; line != NULL && *line != '\0'; line = nl + 1) {
+		if ((nl = strchr(line, '\n')) == NULL)
+			break;
+		*nl = '\0';
+		if ((sp = strrchr(line, ' ')) == NULL)
+			continue;
+		*sp = '\0';
+		fprintf(out, "F %s %s\n", sp + 1, line);
+	}
+	fputs("E\n", out);
+	free(text);
+	return (fflush(out) == 0 && !ferror(out) ? 0 : -1);
+}
+
+static int
+prof_cmd_diff(struct prof_cmd *c)
+{
+	FILE	*old, *new, *out = stdout;
+	char	 err[512];
+	int	 rc;
+
+	if ((old = fopen(c->args[0], "r")) == NULL) {
+		fprintf(stderr, "vigil profile: %s: %s\n", c->args[0],
+		    strerror(errno));
+		return (1);
+	}
+	if ((new = fopen(c->args[1], "r")) == NULL) {
+		fprintf(stderr, "vigil profile: %s: %s\n", c->args[1],
+		    strerror(errno));
+		fclose(old);
+		return (1);
+	}
+	if (c->output != NULL && (out = fopen(c->output, "w")) == NULL) {
+		fprintf(stderr, "vigil profile: %s: %s\n", c->output,
+		    strerror(errno));
+		fclose(old);
+		fclose(new);
+		return (1);
+	}
+	rc = prof_diff(old, new, out, err, sizeof err);
+	fclose(old);
+	fclose(new);
+	if (out != stdout && fclose(out) != 0 && rc == 0) {
+		snprintf(err, sizeof err, "%s: %s", c->output, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "vigil profile: %s\n", err);
+		return (1);
+	}
+	return (0);
+}
+
+static int
+prof_cmd_export(struct prof_cmd *c, struct prof *p)
+{
+	FILE	*out = stdout;
+	char	 err[512];
+	int	 rc;
+
+	if (c->output != NULL && (out = fopen(c->output, "w")) == NULL) {
+		fprintf(stderr, "vigil profile: %s: %s\n", c->output,
+		    strerror(errno));
+		return (1);
+	}
+	rc = prof_export(p, c->format != NULL ? c->format : "top", out, err,
+	    sizeof err);
+	if (out != stdout && fclose(out) != 0 && rc == 0) {
+		snprintf(err, sizeof err, "%s: %s", c->output, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "vigil profile: %s\n", err);
+		return (1);
+	}
+	return (0);
+}
+
+/* Sleep until the monotonic time next, passing the target's signals on. */
+static int
+prof_cmd_sleep(struct prof_sampler *s, uint64_t next, enum prof_end *end)
+{
+	struct timespec	ts;
+
+	ts.tv_sec = next / 1000000000ULL;
+	ts.tv_nsec = next % 1000000000ULL;
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
+	    NULL) == EINTR) {
+		if (prof_sampler_drain(s, end) != 0)
+			return (-1);
+	}
+	return (prof_sampler_drain(s, end));
+}
+
+static const char *
+prof_end_reason(enum prof_end end)
+{
+	switch (end) {
+	case PROF_END_EXIT:
+		return ("exit");
+	case PROF_END_EXEC:
+		return ("exec");
+	case PROF_END_SIGNAL:
+		return ("signal");
+	default:
+		return ("end");
+	}
+}
+
+static char *
+prof_cmd_comm(int pid)
+{
+	char	path[64], comm[64];
+
+	snprintf(path, sizeof path, "/proc/%d/comm", pid);
+	if (file_read(path, comm, sizeof comm) <= 0)
+		return (xstrdup("?"));
+	comm[strcspn(comm, "\n")] = '\0';
+	return (xstrdup(comm));
+}
+
+int
+prof_cmd_profile(int argc, char **argv)
+{
+	struct prof_cmd		 c;
+	struct prof_sampler_opts so;
+	struct prof_sampler	*s;
+	struct prof_run		 r;
+	enum prof_end		 end = PROF_END_NONE;
+	char			 err[512], *comm;
+	uint64_t		 t0, now, next, period, emit, stop = 0;
+	size_t			 nthreads = 0;
+	int			 rc, gone = 0;
+
+	memset(&c, 0, sizeof c);
+	c.name = "profile";
+	c.rate = RATE_DEFAULT;
+	if ((rc = prof_cmd_parse(&c, argc, argv)) != 0) {
+		free(c.tids);
+		return (rc == -1 ? 0 : rc);
+	}
+	if (c.diff) {
+		rc = prof_cmd_diff(&c);
+		free(c.tids);
+		return (rc);
+	}
+
+	prof_signals_install();
+	so.pid = c.pid;
+	so.tids = c.tids;
+	so.ntids = c.ntids;
+	if ((s = prof_sampler_new(&so, err, sizeof err)) == NULL) {
+		prof_signals_restore();
+		fprintf(stderr, "vigil profile: %s\n", err);
+		free(c.tids);
+		return (1);
+	}
+	comm = prof_cmd_comm(c.pid);
+	r.p = prof_new(c.pid, comm, c.rate);
+	free(comm);
+	r.p->start_ns = prof_now(CLOCK_REALTIME);
+	r.syms = prof_syms_new(c.pid, r.p);
+
+	period = (uint64_t)(1e9 / c.rate);
+	t0 = next = prof_now(CLOCK_MONOTONIC);
+	emit = t0 + STREAM_EVERY_NS;
+	if (c.duration > 0)
+		stop = t0 + (uint64_t)(c.duration * 1e9);
+	for (;;) {
+		/* Paused (SIGUSR1), no thread is stopped; snapshots go on. */
+		if (!prof_signals_paused() &&
+		    prof_sampler_sample(s, prof_cmd_add, &r, &end) != 0)
+			break;
+		nthreads = prof_sampler_nthreads(s);
+		now = prof_now(CLOCK_MONOTONIC);
+		if (stop != 0 && now >= stop)
+			break;
+		if (c.stream && now >= emit) {
+			r.p->duration_ns = now - t0;
+			if (prof_cmd_stream(r.p, now - t0, nthreads,
+			    stdout) != 0) {
+				gone = 1;	/* the reader left */
+				break;
+			}
+			emit += STREAM_EVERY_NS;
+		}
+		next += period;
+		if (next < now)
+			next = now;	/* late: do not catch up in a burst */
+		if (stop != 0 && next > stop)
+			next = stop;
+		if (prof_cmd_sleep(s, next, &end) != 0)
+			break;
+	}
+	/* Release the target before anything slow. */
+	prof_sampler_free(s);
+	if (prof_signals_pending() == SIGPIPE)
+		gone = 1;
+	prof_signals_restore();
+	now = prof_now(CLOCK_MONOTONIC);
+	r.p->duration_ns = now - t0;
+
+	rc = 0;
+	if (c.stream && !gone) {
+		if (prof_cmd_stream(r.p, now - t0, nthreads, stdout) == 0)
+			printf("X %s\n", prof_end_reason(end));
+		fflush(stdout);
+	} else if (!c.stream) {
+		if (end == PROF_END_EXIT)
+			fprintf(stderr, _("vigil profile: process %d exited; "
+			    "%llu samples collected\n"), c.pid,
+			    (unsigned long long)r.p->total);
+		else if (end == PROF_END_EXEC)
+			fprintf(stderr, _("vigil profile: process %d ran a new "
+			    "program; %llu samples collected\n"), c.pid,
+			    (unsigned long long)r.p->total);
+		rc = prof_cmd_export(&c, r.p);
+	}
+	prof_syms_free(r.syms);
+	prof_free(r.p);
+	free(c.tids);
+	return (rc);
+}
+
+/* --- vigil dump ----------------------------------------------------------- */
+
+struct prof_dump_thread {
+	int		 tid;
+	char		*name;
+	size_t		*frames;	/* leaf first */
+	size_t		 depth;
+};
+
+struct prof_dump {
+	struct prof		*p;
+	struct prof_syms	*syms;
+	struct prof_dump_thread	*t;
+	size_t			 n;
+};
+
+static void
+prof_dump_add(const struct prof_tstack *ts, void *arg)
+{
+	struct prof_dump	*d = arg;
+	struct prof_dump_thread	*t;
+	size_t			 i;
+
+	d->t = xreallocarray(d->t, d->n + 1, sizeof *d->t);
+	t = &d->t[d->n++];
+	t->tid = ts->tid;
+	t->name = xstrdup(ts->name != NULL ? ts->name : "?");
+	t->depth = ts->depth;
+	t->frames = xreallocarray(NULL, ts->depth, sizeof *t->frames);
+	for (i = 0; i < ts->depth; i++)
+		t->frames[i] = prof_syms_frame(d->syms, ts->ips[i], i == 0);
+}
+
+static int
+prof_dump_cmp(const void *a, const void *b)
+{
+	const struct prof_dump_thread	*x = a, *y = b;
+
+	return (x->tid < y->tid ? -1 : x->tid > y->tid);
+}
+
+static void
+prof_dump_print(struct prof_dump *d, FILE *out)
+{
+	const struct prof_frame	*f;
+	struct buf		 b = BUF_INITIALIZER;
+	char			 label[512];
+	size_t			 i, k;
+
+	qsort(d->t, d->n, sizeof *d->t, prof_dump_cmp);
+	for (i = 0; i < d->n; i++) {
+		buf_reset(&b);
+		sanitize(&b, d->t[i].name, strlen(d->t[i].name), 0);
+		fprintf(out, "%sThread %d (%s):\n", i > 0 ? "\n" : "",
+		    d->t[i].tid, buf_str(&b));
+		for (k = 0; k < d->t[i].depth; k++) {
+			f = &d->p->frames[d->t[i].frames[k]];
+			prof_frame_label(f, label, sizeof label);
+			fprintf(out, "#%-2zu %s", k, label);
+			if (f->file != NULL) {
+				buf_reset(&b);
+				sanitize(&b, f->file, strlen(f->file), 0);
+				if (f->line > 0)
+					fprintf(out, " (%s:%d)", buf_str(&b),
+					    f->line);
+				else
+					fprintf(out, " (%s)", buf_str(&b));
+			} else if (f->func != NULL && f->module != NULL) {
+				buf_reset(&b);
+				sanitize(&b, prof_basename(f->module),
+				    strlen(prof_basename(f->module)), 0);
+				fprintf(out, " [%s]", buf_str(&b));
+			}
+			fputc('\n', out);
+		}
+	}
+	buf_free(&b);
+}
+
+int
+prof_cmd_dump(int argc, char **argv)
+{
+	struct prof_cmd		 c;
+	struct prof_sampler_opts so;
+	struct prof_sampler	*s;
+	struct prof_dump	 d;
+	enum prof_end		 end;
+	char			 err[512];
+	size_t			 i;
+	int			 rc;
+
+	memset(&c, 0, sizeof c);
+	c.name = "dump";
+	if ((rc = prof_cmd_parse(&c, argc, argv)) != 0)
+		return (rc == -1 ? 0 : rc);
+	prof_signals_install();
+	memset(&so, 0, sizeof so);
+	so.pid = c.pid;
+	if ((s = prof_sampler_new(&so, err, sizeof err)) == NULL) {
+		prof_signals_restore();
+		fprintf(stderr, "vigil dump: %s\n", err);
+		return (1);
+	}
+	memset(&d, 0, sizeof d);
+	d.p = prof_new(c.pid, NULL, 0);
+	d.syms = prof_syms_new(c.pid, d.p);
+	prof_sampler_sample(s, prof_dump_add, &d, &end);
+	prof_sampler_free(s);
+	prof_signals_restore();
+	rc = 0;
+	if (d.n == 0) {
+		fprintf(stderr, _("vigil dump: no stack could be read from "
+		    "process %d\n"), c.pid);
+		rc = 1;
+	}
+	prof_dump_print(&d, stdout);
+	if (fflush(stdout) != 0)
+		rc = 1;
+	for (i = 0; i < d.n; i++) {
+		free(d.t[i].name);
+		free(d.t[i].frames);
+	}
+	free(d.t);
+	prof_syms_free(d.syms);
+	prof_free(d.p);
+	return (rc);
+}

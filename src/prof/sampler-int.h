@@ -1,0 +1,129 @@
+/*
+ * Inside the sampler: /proc maps and perf map parsing (pure, unit-tested),
+ * the ptrace sampler and its release guarantee, remote unwinding with
+ * libunwind-ptrace, and symbolisation with libdw. The sampler owns its
+ * threads and their stacks; the symboliser owns its Dwfl and its caches;
+ * frames go into a struct prof (include/prof.h), which owns their strings.
+ */
+#ifndef VIGIL_SAMPLER_INT_H
+#define VIGIL_SAMPLER_INT_H
+
+#include <sys/types.h>
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "prof.h"
+
+/* --- maps.c: /proc/PID/maps and /tmp/perf-PID.map ------------------- */
+
+struct prof_map {
+	uint64_t	 start, end;
+	uint64_t	 offset;	/* file offset of start */
+	int		 exec;		/* 'x' in the permissions */
+	int		 deleted;	/* the path ended in " (deleted)" */
+	char		*path;		/* NULL: anonymous; "[vdso]" etc. */
+};
+
+struct prof_maps {
+	struct prof_map	*v;
+	size_t		 n;
+};
+
+int	prof_maps_parse_line(const char *, struct prof_map *);
+void	prof_maps_parse(struct prof_maps *, const char *);
+int	prof_maps_read(struct prof_maps *, int);
+const struct prof_map *prof_maps_find(const struct prof_maps *, uint64_t);
+void	prof_maps_free(struct prof_maps *);
+
+struct prof_jitsym {
+	uint64_t	 start, size;
+	char		*name;
+};
+
+struct prof_jitmap {
+	struct prof_jitsym *v;		/* sorted by start */
+	size_t		 n;
+};
+
+int	prof_jitmap_parse_line(const char *, struct prof_jitsym *);
+void	prof_jitmap_parse(struct prof_jitmap *, const char *);
+const struct prof_jitsym *prof_jitmap_find(const struct prof_jitmap *,
+	    uint64_t);
+void	prof_jitmap_free(struct prof_jitmap *);
+
+/* --- check.c: can this process be profiled, and if not, why ---------- */
+
+int	prof_check_target(int, char *, size_t);
+void	prof_explain_eperm(int, char *, size_t);
+
+/* --- release.c: the threads traced, detached on every exit path ------- */
+
+#define PROF_REG_MAX	8192
+
+struct prof_reg {
+	volatile int		 tid;		/* 0: free slot */
+	volatile sig_atomic_t	 stopped;	/* in a ptrace stop we saw */
+	volatile sig_atomic_t	 pending;	/* interrupted, stop not seen */
+};
+
+extern struct prof_reg	prof_reg[PROF_REG_MAX];
+extern volatile sig_atomic_t prof_reg_n;
+
+int	prof_reg_add(int);
+void	prof_reg_del(int);
+void	prof_release(void);
+void	prof_signals_install(void);
+int	prof_signals_pending(void);
+int	prof_signals_paused(void);
+void	prof_signals_restore(void);
+
+/* --- sampler.c: ptrace and unwinding -------------------------------- */
+
+#define PROF_MAX_DEPTH	128
+
+struct prof_sampler;
+
+struct prof_sampler_opts {
+	int		 pid;
+	int		*tids;		/* only these threads; NULL: all */
+	size_t		 ntids;
+};
+
+enum prof_end {
+	PROF_END_NONE,
+	PROF_END_EXIT,		/* the target exited */
+	PROF_END_EXEC,		/* the target ran exec */
+	PROF_END_SIGNAL		/* SIGINT, SIGTERM, SIGHUP or SIGPIPE */
+};
+
+/* One thread's stack of one sample, leaf first, as the unwinder saw it. */
+struct prof_tstack {
+	int		 tid;
+	const char	*name;		/* owned by the sampler */
+	const uint64_t	*ips;
+	size_t		 depth;
+	int		 fresh;		/* unwound now, not repeated */
+};
+
+typedef void (*prof_sample_cb)(const struct prof_tstack *, void *);
+
+struct prof_sampler *prof_sampler_new(const struct prof_sampler_opts *,
+	    char *, size_t);
+int	prof_sampler_sample(struct prof_sampler *, prof_sample_cb, void *,
+	    enum prof_end *);
+int	prof_sampler_drain(struct prof_sampler *, enum prof_end *);
+size_t	prof_sampler_nthreads(const struct prof_sampler *);
+uint64_t prof_sampler_unwound(const struct prof_sampler *);
+void	prof_sampler_free(struct prof_sampler *);
+
+/* --- symbols.c: libdw, cached per module and per address ------------- */
+
+struct prof_syms;
+
+struct prof_syms *prof_syms_new(int, struct prof *);
+size_t	prof_syms_frame(struct prof_syms *, uint64_t, int);
+void	prof_syms_free(struct prof_syms *);
+
+#endif

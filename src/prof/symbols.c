@@ -1,0 +1,364 @@
+/*
+ * Symbols with libdwfl (elfutils): function names, file:line where debug
+ * information exists (found the standard way, /usr/lib/debug/.build-id
+ * included), JIT code from /tmp/perf-PID.map, and module+offset for the
+ * rest. Every address is resolved once; libdwfl keeps each module.
+ */
+
+#include "vigil.h"
+
+#include <sys/stat.h>
+
+#include <elfutils/libdwfl.h>
+#include <dwarf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "file.h"
+#include "sampler-int.h"
+#include "xalloc.h"
+
+#define DELETED		" (deleted)"
+#define REPORT_EVERY	1	/* seconds between rereading the maps */
+
+struct prof_syms {
+	int			 pid;
+	struct prof		*p;
+	Dwfl			*dwfl;
+	Dwfl_Callbacks		 cb;
+	char			*debuginfo_path;
+	struct prof_maps	 maps;
+	time_t			 reported;
+
+	struct prof_jitmap	 jit;
+	struct timespec		 jit_mtime;
+	off_t			 jit_size;
+
+	uint64_t		*keys;		/* address + 1; 0: empty */
+	size_t			*vals;
+	size_t			 cap, n;
+};
+
+/* libdwfl's find_elf has no argument of ours; one symboliser at a time. */
+static struct prof_syms *prof_syms_current;
+
+static int	prof_syms_find_elf(Dwfl_Module *, void **, const char *,
+		    Dwarf_Addr, char **, Elf **);
+static void	prof_syms_report(struct prof_syms *);
+static void	prof_syms_mappings(struct prof_syms *);
+static void	prof_syms_jit(struct prof_syms *);
+static size_t	prof_syms_resolve(struct prof_syms *, uint64_t);
+static int	prof_syms_fde_start(Dwfl_Module *, uint64_t, uint64_t *);
+static void	prof_syms_put(struct prof_syms *, uint64_t, size_t);
+
+/*
+ * libdwfl's own finder, and for a file deleted since it was mapped (an
+ * upgraded package, a rebuilt binary) the copy the kernel still holds,
+ * through /proc/PID/map_files or /proc/PID/exe.
+ */
+static int
+prof_syms_find_elf(Dwfl_Module *mod, void **ud, const char *name,
+    Dwarf_Addr base, char **file_name, Elf **elfp)
+{
+	struct prof_syms	*sy = prof_syms_current;
+	char			 path[128], *want;
+	size_t			 i, len;
+	int			 fd;
+
+	fd = dwfl_linux_proc_find_elf(mod, ud, name, base, file_name, elfp);
+	if (fd >= 0 || *elfp != NULL || sy == NULL || name[0] != '/')
+		return (fd);
+	want = xstrdup(name);
+	len = strlen(want);
+	if (len > strlen(DELETED) &&
+	    strcmp(want + len - strlen(DELETED), DELETED) == 0)
+		want[len - strlen(DELETED)] = '\0';
+	for (i = 0; i < sy->maps.n && fd == -1; i++) {
+		if (sy->maps.v[i].path == NULL ||
+		    strcmp(sy->maps.v[i].path, want) != 0)
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/map_files/%" PRIx64
+		    "-%" PRIx64, sy->pid, sy->maps.v[i].start,
+		    sy->maps.v[i].end);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	free(want);
+	if (fd == -1)
+		return (-1);
+	if ((*elfp = elf_begin(fd, ELF_C_READ_MMAP, NULL)) == NULL) {
+		close(fd);
+		return (-1);
+	}
+	return (fd);
+}
+
+/* (Re)read the target's modules from /proc/PID/maps. */
+static void
+prof_syms_report(struct prof_syms *sy)
+{
+	prof_maps_read(&sy->maps, sy->pid);
+	dwfl_report_begin(sy->dwfl);
+	dwfl_linux_proc_report(sy->dwfl, sy->pid);
+	dwfl_report_end(sy->dwfl, NULL, NULL);
+	sy->reported = time(NULL);
+}
+
+/* The executable mappings, with their build-ids, into the profile. */
+static void
+prof_syms_mappings(struct prof_syms *sy)
+{
+	struct prof_mapping	 pm;
+	const struct prof_map	*m;
+	Dwfl_Module		*mod;
+	const unsigned char	*id;
+	GElf_Addr		 vaddr;
+	char			*hex;
+	size_t			 i;
+	int			 len, k;
+
+	for (i = 0; i < sy->maps.n; i++) {
+		m = &sy->maps.v[i];
+		if (!m->exec || m->path == NULL)
+			continue;
+		memset(&pm, 0, sizeof pm);
+		pm.start = m->start;
+		pm.end = m->end;
+		pm.offset = m->offset;
+		pm.path = m->path;
+		hex = NULL;
+		if ((mod = dwfl_addrmodule(sy->dwfl, m->start)) != NULL &&
+		    (len = dwfl_module_build_id(mod, &id, &vaddr)) > 0) {
+			hex = xmalloc(2 * len + 1);
+			for (k = 0; k < len; k++)
+				snprintf(hex + 2 * k, 3, "%02x", id[k]);
+			pm.build_id = hex;
+		}
+		prof_mapping_add(sy->p, &pm);
+		free(hex);
+	}
+}
+
+struct prof_syms *
+prof_syms_new(int pid, struct prof *p)
+{
+	struct prof_syms	*sy;
+
+	sy = xcalloc(1, sizeof *sy);
+	sy->pid = pid;
+	sy->p = p;
+	sy->cb.find_elf = prof_syms_find_elf;
+	sy->cb.find_debuginfo = dwfl_standard_find_debuginfo;
+	sy->cb.debuginfo_path = &sy->debuginfo_path;	/* NULL: default */
+	sy->dwfl = dwfl_begin(&sy->cb);
+	prof_syms_current = sy;
+	if (sy->dwfl != NULL)
+		prof_syms_report(sy);
+	else
+		prof_maps_read(&sy->maps, pid);
+	if (sy->dwfl != NULL)
+		prof_syms_mappings(sy);
+	sy->cap = 1024;
+	sy->keys = xcalloc(sy->cap, sizeof *sy->keys);
+	sy->vals = xcalloc(sy->cap, sizeof *sy->vals);
+	return (sy);
+}
+
+void
+prof_syms_free(struct prof_syms *sy)
+{
+	if (sy == NULL)
+		return;
+	if (sy->dwfl != NULL)
+		dwfl_end(sy->dwfl);
+	if (prof_syms_current == sy)
+		prof_syms_current = NULL;
+	prof_maps_free(&sy->maps);
+	prof_jitmap_free(&sy->jit);
+	free(sy->keys);
+	free(sy->vals);
+	free(sy);
+}
+
+/* Reread /tmp/perf-PID.map when the JIT has written to it. */
+static void
+prof_syms_jit(struct prof_syms *sy)
+{
+	struct stat	 st;
+	char		 path[64], *text;
+
+	snprintf(path, sizeof path, "/tmp/perf-%d.map", sy->pid);
+	if (stat(path, &st) != 0)
+		return;
+	if (st.st_size == sy->jit_size &&
+	    st.st_mtim.tv_sec == sy->jit_mtime.tv_sec &&
+	    st.st_mtim.tv_nsec == sy->jit_mtime.tv_nsec)
+		return;
+	if (file_read_all(path, &text) < 0)
+		return;
+	prof_jitmap_free(&sy->jit);
+	prof_jitmap_parse(&sy->jit, text);
+	free(text);
+	sy->jit_size = st.st_size;
+	sy->jit_mtime = st.st_mtim;
+}
+
+/*
+ * The start of the function holding addr (an ELF address of the module),
+ * from its unwind table: what names a function when no symbol does.
+ */
+static int
+prof_syms_fde_start(Dwfl_Module *mod, uint64_t addr, uint64_t *start)
+{
+	Dwarf_CFI	*cfi;
+	Dwarf_Frame	*fr;
+	Dwarf_Addr	 bias, s, e;
+	int		 i, rc = -1;
+
+	for (i = 0; i < 2 && rc != 0; i++) {
+		cfi = i == 0 ? dwfl_module_eh_cfi(mod, &bias) :
+		    dwfl_module_dwarf_cfi(mod, &bias);
+		if (cfi == NULL)
+			continue;
+		if (dwarf_cfi_addrframe(cfi, addr + 0, &fr) != 0)
+			continue;
+		if (dwarf_frame_info(fr, &s, &e, NULL) >= 0) {
+			*start = s;
+			rc = 0;
+		}
+		free(fr);
+	}
+	return (rc);
+}
+
+/* Name one address: the work behind the cache. */
+static size_t
+prof_syms_resolve(struct prof_syms *sy, uint64_t addr)
+{
+	struct prof_frame	 f;
+	const struct prof_map	*m;
+	const struct prof_jitsym *js;
+	Dwfl_Module		*mod = NULL;
+	Dwfl_Line		*line;
+	GElf_Sym		 sym;
+	GElf_Off		 off;
+	Dwarf_Addr		 bias = 0, low;
+	const char		*name, *fn, *file;
+	char			*modname = NULL, *fname = NULL;
+	uint64_t		 start;
+	size_t			 len, idx;
+	int			 lineno;
+
+	memset(&f, 0, sizeof f);
+	f.kind = PF_NATIVE;
+	if (sy->dwfl != NULL) {
+		mod = dwfl_addrmodule(sy->dwfl, addr);
+		if (mod == NULL && time(NULL) - sy->reported >= REPORT_EVERY) {
+			prof_syms_report(sy);	/* dlopen()ed since? */
+			mod = dwfl_addrmodule(sy->dwfl, addr);
+		}
+	}
+	if (mod != NULL) {
+		name = dwfl_module_info(mod, NULL, &low, NULL, NULL, NULL,
+		    NULL, NULL);
+		modname = xstrdup(name != NULL ? name : "[unknown]");
+		len = strlen(modname);
+		if (len > strlen(DELETED) &&
+		    strcmp(modname + len - strlen(DELETED), DELETED) == 0)
+			modname[len - strlen(DELETED)] = '\0';
+		f.module = modname;
+		if (dwfl_module_getelf(mod, &bias) == NULL)
+			bias = low;
+		f.offset = addr - bias;
+		fn = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL,
+		    NULL);
+		/* A stripped file's nearest dynamic symbol is not its name. */
+		if (fn != NULL && (GELF_ST_TYPE(sym.st_info) == STT_FUNC ||
+		    GELF_ST_TYPE(sym.st_info) == STT_GNU_IFUNC) &&
+		    (sym.st_size == 0 ? off == 0 : off < sym.st_size)) {
+			/* Without the version: __libc_start_main@@GLIBC_2.34 */
+			fname = xstrndup(fn, strcspn(fn, "@"));
+			f.func = fname;
+		}
+		if ((line = dwfl_module_getsrc(mod, addr)) != NULL &&
+		    (file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL,
+		    NULL)) != NULL) {
+			f.file = (char *)file;
+			f.line = lineno;
+		}
+		/* Unnamed: one label per function, from the unwind table. */
+		if (f.func == NULL && prof_syms_fde_start(mod, addr - bias,
+		    &start) == 0)
+			f.offset = start;
+	} else {
+		prof_syms_jit(sy);
+		if ((js = prof_jitmap_find(&sy->jit, addr)) != NULL) {
+			f.func = js->name;
+			f.offset = addr - js->start;
+		} else if ((m = prof_maps_find(&sy->maps, addr)) != NULL &&
+		    m->path != NULL) {
+			f.module = m->path;
+			f.offset = addr - m->start + m->offset;
+		} else
+			f.offset = addr;
+	}
+	idx = prof_frame_intern(sy->p, &f);
+	free(modname);
+	free(fname);
+	return (idx);
+}
+
+static void
+prof_syms_put(struct prof_syms *sy, uint64_t key, size_t val)
+{
+	uint64_t	*ok = sy->keys;
+	size_t		*ov = sy->vals, ocap = sy->cap, i, h;
+
+	if (2 * (sy->n + 1) > sy->cap) {
+		sy->cap *= 2;
+		sy->keys = xcalloc(sy->cap, sizeof *sy->keys);
+		sy->vals = xcalloc(sy->cap, sizeof *sy->vals);
+		sy->n = 0;
+		for (i = 0; i < ocap; i++) {
+			if (ok[i] != 0)
+				prof_syms_put(sy, ok[i], ov[i]);
+		}
+		free(ok);
+		free(ov);
+	}
+	h = (key * 0x9e3779b97f4a7c15ULL) >> 20;
+	for (i = h & (sy->cap - 1); sy->keys[i] != 0; i = (i + 1) &
+	    (sy->cap - 1)) {
+		if (sy->keys[i] == key)
+			return;
+	}
+	sy->keys[i] = key;
+	sy->vals[i] = val;
+	sy->n++;
+}
+
+/*
+ * The profile's frame for an address of the stack. A return address
+ * (not the leaf) is looked up one byte back, inside the call.
+ */
+size_t
+prof_syms_frame(struct prof_syms *sy, uint64_t ip, int leaf)
+{
+	uint64_t	addr = leaf || ip == 0 ? ip : ip - 1, key = addr + 1;
+	size_t		i, idx;
+
+	i = ((key * 0x9e3779b97f4a7c15ULL) >> 20) & (sy->cap - 1);
+	for (; sy->keys[i] != 0; i = (i + 1) & (sy->cap - 1)) {
+		if (sy->keys[i] == key)
+			return (sy->vals[i]);
+	}
+	idx = prof_syms_resolve(sy, addr);
+	prof_syms_put(sy, key, idx);
+	return (idx);
+}
