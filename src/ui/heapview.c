@@ -111,9 +111,11 @@ heap_child_stop(struct tui *t, int end_it)
 static const char *
 heap_child_json(struct tui_heap *h, size_t *len)
 {
-	const char	*p = h->out.data, *end = p + h->out.len, *nl;
+	const char	*p = h->out.data, *end, *nl;
 
-	while (p != NULL && p < end) {
+	if (p == NULL)
+		return (NULL);
+	for (end = p + h->out.len; p != NULL && p < end;) {
 		nl = memchr(p, '\n', end - p);
 		if (*p == '{') {
 			*len = (nl != NULL ? nl : end) - p;
