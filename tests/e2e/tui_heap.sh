@@ -80,4 +80,29 @@ check_screen "q leaves the view, vigil still runs" \
     eval 'wait_screen 10 "F10Quit" && kill -0 "$TUI_PID"'
 check "q quits with status 0" tui_quit_ok
 
+# Another user's process: the view says permission denied. vigil runs as
+# nobody (through a wrapper that setpriv's to it), the target as root.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 &&
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$VIGIL" --version \
+    >/dev/null 2>&1; then
+	start_fixture rootp sleep 1000
+	wait_for 10 exec_done "$rootp" sleep
+	printf '#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups "%s" "$@"\n' \
+	    "$VIGIL" >"$TMP/as-nobody"
+	chmod +x "$TMP/as-nobody"
+	real=$VIGIL
+	VIGIL=$TMP/as-nobody
+	check_screen "vigil as nobody starts on root's process" \
+	    tui_start 120 30 HOME=/nonexistent XDG_CONFIG_HOME=/nonexistent \
+	    XDG_STATE_HOME=/nonexistent -- -p "$rootp"
+	VIGIL=$real
+	wait_for 10 tui_selected_is "$rootp"
+	tui_keys m
+	check_screen "m on another user's process says permission denied" \
+	    wait_screen 15 "permission denied reading /proc/$rootp/smaps"
+	check "q twice quits with status 0" eval 'tui_keys q && tui_quit_ok'
+else
+	skip "not root (or setpriv missing): no other user to try"
+fi
+
 done_testing
