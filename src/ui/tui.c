@@ -402,12 +402,12 @@ tui_input(int fd, short revents, void *arg)
 	}
 	while ((c = getch()) != ERR) {
 		tui_key(t, c);
+		tui_settings_sync(t);	/* what the key changed is saved */
 		if (t->quit) {
 			loop_exit(t->loop, 0);
 			return;
 		}
 	}
-	tui_settings_sync(t);
 	tui_draw(t);
 }
 
