@@ -72,7 +72,8 @@ group_cmp_key(const void *a, const void *b)
 
 /*
  * The mappings of s as the lists show them, largest RSS first: one row
- * per file (its code, data and bss together), one per anonymous mapping.
+ * per file (its code, data and bss together), one per anonymous mapping
+ * (an arena heap with its reserved rest, a stack with its guard page).
  * An arena is matched across snapshots by its start, which is fixed;
  * other anonymous memory by its end, since mappings grow downwards and
  * the kernel merges a new neighbour below into an old one.
@@ -82,7 +83,7 @@ heap_groups(const struct heap_snap *s, struct heap_group **out)
 {
 	struct heap_group	*g = NULL, *cur;
 	const struct heap_map	*m;
-	size_t			 n = 0, i, j;
+	size_t			 n = 0, i, k;
 
 	for (i = 0; i < s->nmaps; i++) {
 		m = &s->maps[i];
@@ -97,19 +98,8 @@ heap_groups(const struct heap_snap *s, struct heap_group **out)
 			    (unsigned long long)m->end);
 			continue;
 		}
-		cur = NULL;
-		if (m->name[0] != '\0') {
-			for (j = 0; j < n; j++)
-				if (g[j].cls == m->cls &&
-				    strcmp(g[j].label, m->name) == 0)
-					cur = &g[j];
-		}
-		if (cur != NULL) {
-			usage_add(&cur->u, &m->u);
-			cur->count++;
-			continue;
-		}
-		g = xreallocarray(g, n + 1, sizeof *g);
+		if ((n & (n - 1)) == 0)		/* 0, 1, 2, 4...: double */
+			g = xreallocarray(g, n == 0 ? 16 : n * 2, sizeof *g);
 		cur = &g[n++];
 		memset(cur, 0, sizeof *cur);
 		cur->cls = m->cls;
@@ -142,6 +132,20 @@ heap_groups(const struct heap_snap *s, struct heap_group **out)
 		xasprintf(&g[i].key, "%s-%s", heap_class_name(g[i].cls),
 		    strrchr(g[i].label, '-') + 1);
 	}
+	/* One row per file: the rows of one key become one. */
+	if (n > 0)
+		qsort(g, n, sizeof *g, group_cmp_key);
+	for (i = 0, k = 0; i < n; i++) {
+		if (k > 0 && strcmp(g[k - 1].key, g[i].key) == 0) {
+			usage_add(&g[k - 1].u, &g[i].u);
+			g[k - 1].count += g[i].count;
+			free(g[i].label);
+			free(g[i].key);
+			continue;
+		}
+		g[k++] = g[i];
+	}
+	n = k;
 	if (n > 0)
 		qsort(g, n, sizeof *g, group_cmp_rss);
 	*out = g;
@@ -243,8 +247,9 @@ heap_diff(const struct heap_snap *a, const struct heap_snap *b,
 			free(x.label);
 			continue;
 		}
-		d->groups = xreallocarray(d->groups, d->ngroups + 1,
-		    sizeof *d->groups);
+		if ((d->ngroups & (d->ngroups - 1)) == 0)
+			d->groups = xreallocarray(d->groups, d->ngroups == 0 ?
+			    16 : d->ngroups * 2, sizeof *d->groups);
 		d->groups[d->ngroups++] = x;
 	}
 	if (d->ngroups > 0)

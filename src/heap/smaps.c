@@ -158,8 +158,10 @@ heap_smaps_parse(const char *text, size_t len, struct heap_snap *s)
 				free(m.name);
 				return (-1);
 			}
-			s->maps = xreallocarray(s->maps, s->nmaps + 1,
-			    sizeof *s->maps);
+			/* Capacity doubles at each power of two (0: 16). */
+			if ((s->nmaps & (s->nmaps - 1)) == 0)
+				s->maps = xreallocarray(s->maps, s->nmaps == 0 ?
+				    16 : s->nmaps * 2, sizeof *s->maps);
 			s->maps[s->nmaps] = m;
 			cur = &s->maps[s->nmaps++];
 			n++;

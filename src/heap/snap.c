@@ -244,7 +244,7 @@ heap_snap_from_json(const struct jsonv *v, struct heap_snap *s, char *err,
 	const struct jsonv	*maps, *mv;
 	struct heap_map		*m;
 	const char		*str;
-	size_t			 i;
+	size_t			 i, cap;
 	int			 c;
 
 	memset(s, 0, sizeof *s);
@@ -262,7 +262,10 @@ heap_snap_from_json(const struct jsonv *v, struct heap_snap *s, char *err,
 		snprintf(s->comm, sizeof s->comm, "%s", str);
 	if ((str = jsonv_str(jsonv_get(v, "stacks_from"))) != NULL)
 		snprintf(s->stacks_from, sizeof s->stacks_from, "%s", str);
-	s->maps = xcalloc(maps->n > 0 ? maps->n : 1, sizeof *s->maps);
+	/* A power of two, as heap_smaps_parse() grows it. */
+	for (cap = 16; cap < maps->n; cap *= 2)
+		;
+	s->maps = xcalloc(cap, sizeof *s->maps);
 	for (i = 0; i < maps->n; i++) {
 		mv = jsonv_at(maps, i);
 		m = &s->maps[s->nmaps++];

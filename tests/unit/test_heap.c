@@ -389,6 +389,46 @@ test_groups(void **state)
 	free(text);
 }
 
+/* Many mappings: one row per file, whatever their number. */
+static void
+test_many(void **state)
+{
+	struct heap_snap	 a, b;
+	struct heap_group	*g;
+	struct heap_diff	 d;
+	struct buf		 t = BUF_INITIALIZER;
+	char			 name[32];
+	uint64_t		 x = 0x7f0000000000;
+	size_t			 i, n, nmaps = 40000;
+
+	for (i = 0; i < nmaps; i++) {
+		snprintf(name, sizeof name, "/lib/f%zu.so", i / 2);
+		add_map(&t, x + i * 4096, x + (i + 1) * 4096, "r--p", name, 4);
+	}
+	memset(&a, 0, sizeof a);
+	assert_int_equal(heap_smaps_parse(t.data, t.len, &a), nmaps);
+	heap_classify(&a, NULL, 0, 0);
+	n = heap_groups(&a, &g);
+	assert_int_equal(n, nmaps / 2);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(g[i].count, 2);
+		assert_int_equal(g[i].u.rss, 8);
+	}
+	heap_groups_free(g, n);
+	/* One file more in b: the diff has just that one. */
+	add_map(&t, x - 4096, x, "r--p", "/lib/new.so", 4);
+	memset(&b, 0, sizeof b);
+	heap_smaps_parse(t.data, t.len, &b);
+	heap_classify(&b, NULL, 0, 0);
+	heap_diff(&a, &b, &d);
+	assert_int_equal(d.ngroups, 1);
+	assert_string_equal(d.groups[0].label, "/lib/new.so");
+	heap_diff_free(&d);
+	heap_snap_free(&a);
+	heap_snap_free(&b);
+	buf_free(&t);
+}
+
 static void
 test_jsonv(void **state)
 {
@@ -435,6 +475,7 @@ main(void)
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_diff),
 		cmocka_unit_test(test_groups),
+		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_jsonv),
 	};
 
