@@ -87,13 +87,15 @@ print_snap(const struct heap_snap *s, size_t top)
 	n = heap_groups(s, &g);
 	printf(_("\nTop mappings by RSS (%zu of %zu):\n"), n < top ? n : top,
 	    n);
-	printf("%9s %9s %9s  %-16s %s\n", _("RSS"), _("SIZE"), _("DIRTY"),
-	    _("CLASS"), _("MAPPING"));
+	printf("%9s %9s %9s %9s %9s  %-16s %s\n", _("RSS"), _("SIZE"),
+	    _("PSS"), _("DIRTY"), _("SWAP"), _("CLASS"), _("MAPPING"));
 	for (i = 0; i < n && i < top; i++) {
-		printf("%9s %9s %9s  %-16s %s\n",
+		printf("%9s %9s %9s %9s %9s  %-16s %s\n",
 		    heap_fmt_size(a[0], SZ, g[i].u.rss),
 		    heap_fmt_size(a[1], SZ, g[i].u.size),
-		    heap_fmt_size(a[2], SZ, g[i].u.private_dirty),
+		    heap_fmt_size(a[2], SZ, g[i].u.pss),
+		    heap_fmt_size(a[3], SZ, g[i].u.private_dirty),
+		    heap_fmt_size(a[4], SZ, g[i].u.swap),
 		    heap_class_label(g[i].cls), safe(&b, g[i].label));
 	}
 	heap_groups_free(g, n);

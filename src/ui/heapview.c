@@ -422,15 +422,31 @@ hl_free(struct hlines *l)
 
 #define CLS_W	16
 #define BAR_MAX	40
+#define PSS_COLS	100	/* a PSS column from this width on */
 
 /* The class table's bar: what the line leaves of the screen, or none. */
 static int
 heap_bar_width(const struct tui *t)
 {
 	int	w = t->cols - (CLS_W + 1 + 8 + 1 + 8 + 1 + 8 + 1 + 7 + 1 + 9 +
-		    1 + 10) - 1;
+		    1 + 10) - 1 - (t->cols >= PSS_COLS ? 9 : 0);
 
 	return (w < 5 ? 0 : w > BAR_MAX ? BAR_MAX : w);
+}
+
+/* " PSS" as a column of width 9, or nothing on a narrow screen. */
+static char *
+heap_pss(const struct tui *t, char *out, size_t len, const char *title,
+    uint64_t kib)
+{
+	char	tmp[HEAP_FMT_SIZE];
+
+	if (t->cols < PSS_COLS)
+		out[0] = '\0';
+	else
+		snprintf(out, len, " %8s", title != NULL ? title :
+		    heap_fmt_size(tmp, sizeof tmp, kib));
+	return (out);
 }
 
 static void
@@ -441,6 +457,7 @@ heap_lines(struct tui *t, struct hlines *l)
 	struct heap_group	*g;
 	const struct heap_delta	*d;
 	char			 a[6][HEAP_FMT_SIZE], when[32];
+	char			 pss[HEAP_FMT_SIZE + 2];
 	size_t			 n, i;
 	struct tm		 tm;
 	int			 c, bold = A_BOLD, bw = heap_bar_width(t);
@@ -452,8 +469,9 @@ heap_lines(struct tui *t, struct hlines *l)
 	if (h->file != NULL)
 		hl_add(l, A_NORMAL, _("Saved as %s"), h->file);
 	hl_add(l, A_NORMAL, "%s", "");
-	hl_add(l, bold, "%-*s %8s %*s%8s %8s %7s %9s %10s", CLS_W,
-	    _("CLASS"), _("RSS"), bw, "", _("SIZE"), _("DIRTY"), _("SWAP"),
+	hl_add(l, bold, "%-*s %8s %*s%8s%s %8s %7s %9s %10s", CLS_W,
+	    _("CLASS"), _("RSS"), bw, "", _("SIZE"),
+	    heap_pss(t, pss, sizeof pss, _("PSS"), 0), _("DIRTY"), _("SWAP"),
 	    _("CHANGE"), _("PER MIN"));
 	for (c = 0; c <= HEAP_C__COUNT; c++) {
 		const struct heap_usage	*u = c < HEAP_C__COUNT ? &s->cls[c] :
@@ -470,10 +488,11 @@ heap_lines(struct tui *t, struct hlines *l)
 		} else
 			a[4][0] = a[5][0] = '\0';
 		hl_add(l, c < HEAP_C__COUNT ? (int)A_NORMAL : bold,
-		    "%-*s %8s %*s%8s %8s %7s %9s %10s", CLS_W,
+		    "%-*s %8s %*s%8s%s %8s %7s %9s %10s", CLS_W,
 		    c < HEAP_C__COUNT ? heap_class_label(c) : _("total"),
 		    heap_fmt_size(a[0], sizeof a[0], u->rss), bw, "",
 		    heap_fmt_size(a[1], sizeof a[1], u->size),
+		    heap_pss(t, pss, sizeof pss, NULL, u->pss),
 		    heap_fmt_size(a[2], sizeof a[2], u->private_dirty),
 		    heap_fmt_size(a[3], sizeof a[3], u->swap), a[4], a[5]);
 		if (c < HEAP_C__COUNT && bw > 0) {
@@ -510,12 +529,14 @@ heap_lines(struct tui *t, struct hlines *l)
 	hl_add(l, A_NORMAL, "%s", "");
 	hl_add(l, bold, _("Top mappings by RSS (%zu of %zu):"),
 	    n < HEAP_TOP_ROWS ? n : HEAP_TOP_ROWS, n);
-	hl_add(l, bold, "%9s %9s %9s  %-*s %s", _("RSS"), _("SIZE"),
-	    _("DIRTY"), CLS_W, _("CLASS"), _("MAPPING"));
+	hl_add(l, bold, "%9s %9s%s %9s  %-*s %s", _("RSS"), _("SIZE"),
+	    heap_pss(t, pss, sizeof pss, _("PSS"), 0), _("DIRTY"), CLS_W,
+	    _("CLASS"), _("MAPPING"));
 	for (i = 0; i < n && i < HEAP_TOP_ROWS; i++) {
-		hl_add(l, A_NORMAL, "%9s %9s %9s  %-*s %s",
+		hl_add(l, A_NORMAL, "%9s %9s%s %9s  %-*s %s",
 		    heap_fmt_size(a[0], sizeof a[0], g[i].u.rss),
 		    heap_fmt_size(a[1], sizeof a[1], g[i].u.size),
+		    heap_pss(t, pss, sizeof pss, NULL, g[i].u.pss),
 		    heap_fmt_size(a[2], sizeof a[2], g[i].u.private_dirty),
 		    CLS_W, heap_class_label(g[i].cls), g[i].label);
 	}
