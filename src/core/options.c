@@ -428,5 +428,12 @@ options_usage(void)
 "                           run COMMAND under a supervisor that captures its\n"
 "                           output and restarts it (vigil run --help)\n"
 "\n"
+"Heap snapshots (HEAP SNAPSHOTS in vigil(1)):\n"
+"  vigil heap [--json] [--top=N] [-o FILE] PID\n"
+"                           a classified snapshot of PID's memory, saved\n"
+"                           and compared with the previous one\n"
+"  vigil heap --diff OLD.json NEW.json\n"
+"                           growth between two snapshots\n"
+"\n"
 "See vigil(1) for the JSON schema and everything else.\n"));
 }

@@ -12,7 +12,8 @@
 . "$SRCDIR/tests/e2e/prof_lib.sh"
 
 PY=/usr/bin/python3.11		# Debian's, not whatever python3 is on PATH
-PYDIR=$SRCDIR/tests/fixtures/py
+# Normalised: Python reports the modules it imports by their real path.
+PYDIR=$(cd "$SRCDIR/tests/fixtures/py" && pwd -P)
 
 need python3
 if [ ! -x "$PY" ]; then
