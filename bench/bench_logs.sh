@@ -97,9 +97,12 @@ bytes_of() { stat -c %s "$1" 2>/dev/null || echo 0; }
 
 printf '%-7s %-6s %12s %12s %14s %8s\n' rate tool "cpu ms/s" "cpu/line us" \
     "term KB/s" "newest"
+base_name=$tmux_name
 for rate in $rates; do
 	: >"$log"
 	tmux -L "$tmux_name" kill-server 2>/dev/null || true
+	# A server of its own for each rate: the last one may still be ending.
+	tmux_name=$base_name-$rate
 	tmux -L "$tmux_name" -f /dev/null new-session -d -s bench -x 200 -y 50 \
 	    "env TERM=$term LANG=$bench_lang LC_ALL=$bench_lang \
 	    XDG_CONFIG_HOME=$tmp/config XDG_STATE_HOME=$tmp/state \
