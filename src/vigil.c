@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "htrack.h"
 #include "options.h"
 #include "profcmd.h"
 #include "tui.h"
@@ -23,11 +24,13 @@ main(int argc, char **argv)
 	bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
 
-	/* Commands with their own options: vigil profile, vigil dump. */
+	/* Commands with their own options: profile, dump, heaptrack. */
 	if (argc > 1 && strcmp(argv[1], "profile") == 0)
 		return (prof_cmd_profile(argc - 1, argv + 1));
 	if (argc > 1 && strcmp(argv[1], "dump") == 0)
 		return (prof_cmd_dump(argc - 1, argv + 1));
+	if (argc > 1 && strcmp(argv[1], "heaptrack") == 0)
+		return (htrack_cmd(argc - 1, argv + 1));
 
 	options_init(&o);
 	if (options_parse(&o, argc, argv, err, sizeof err) != 0) {
