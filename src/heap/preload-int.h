@@ -54,13 +54,38 @@ struct ht_config {
 extern struct ht_config	 ht_config;
 extern __thread int	 ht_busy HT_TLS;
 
+/*
+ * Sampled mode's counting filter over live sampled pointers: a zero
+ * counter means "certainly not in the map", read without a lock on
+ * every free (inline: it is the fast path).
+ */
+#define HT_FILTER_BITS	15
+
+extern _Atomic uint16_t	*ht_filter;
+
+static inline uint64_t
+ht_hash_ptr(uintptr_t p)
+{
+	uint64_t	h = (uint64_t)p * 0x9e3779b97f4a7c15ULL;
+
+	return (h ^ (h >> 31));
+}
+
+static inline int
+ht_ptr_maybe(uintptr_t key)
+{
+	if (!ht_config.sampled)
+		return (1);
+	return (atomic_load_explicit(&ht_filter[ht_hash_ptr(key) >>
+	    (64 - HT_FILTER_BITS)], memory_order_relaxed) != 0);
+}
+
 /* preload-table.c */
 int		 ht_table_init(void);
 struct ht_stack	*ht_stack_get(const uintptr_t *, int, enum ht_kind);
 void		 ht_stack_add(struct ht_stack *, uint64_t, int);
 int		 ht_ptr_put(uintptr_t, uint64_t, struct ht_stack *);
 struct ht_stack	*ht_ptr_take(uintptr_t, uint64_t *);
-int		 ht_ptr_maybe(uintptr_t);
 void		 ht_table_lock(void);
 void		 ht_table_unlock(void);
 void		 ht_table_reinit(void);

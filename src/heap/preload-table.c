@@ -5,7 +5,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
-#include <pthread.h>
+#include <sched.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -26,15 +26,14 @@
 #define HT_ARENA_SIZE	((size_t)512 << 20)
 
 /*
- * Live pointers: HT_SHARDS small hash tables, each behind its own mutex,
+ * Live pointers: HT_SHARDS small hash tables, each behind its own lock,
  * chosen by the pointer's hash, linear probing with backward-shift
  * deletion (no tombstones). A shard grows by mapping a table twice the
  * size. In sampled mode a counting filter, lock-free, answers "certainly
  * not sampled" for almost every free without touching a shard.
  */
-#define HT_SHARDS	512
-#define HT_SHARD_MIN	256
-#define HT_FILTER_BITS	18
+#define HT_SHARDS	128
+#define HT_SHARD_MIN	32
 
 struct ht_ent {
 	uintptr_t		 key;		/* 0: empty */
@@ -43,7 +42,7 @@ struct ht_ent {
 };
 
 struct ht_shard {
-	pthread_mutex_t		 lock;
+	atomic_flag		 lock;
 	struct ht_ent		*v;
 	size_t			 cap;
 	size_t			 n;
@@ -54,9 +53,10 @@ static char		*ht_arena;
 static _Atomic size_t	 ht_arena_used;
 static struct ht_stack	*ht_lost[2];		/* per kind */
 static struct ht_shard	 ht_shards[HT_SHARDS];
-static _Atomic uint32_t	*ht_filter;
+_Atomic uint16_t	*ht_filter;
 
-static uint64_t		 ht_hash_ptr(uintptr_t);
+static void		 ht_lock(struct ht_shard *);
+static void		 ht_unlock(struct ht_shard *);
 static void		*ht_arena_alloc(size_t);
 static int		 ht_shard_grow(struct ht_shard *);
 static struct ht_ent	*ht_shard_find(struct ht_shard *, uintptr_t,
@@ -85,12 +85,29 @@ ht_unmap(void *p, size_t n)
 	syscall(SYS_munmap, p, n);
 }
 
-static uint64_t
-ht_hash_ptr(uintptr_t p)
+/*
+ * A spinlock: held for a few dozen instructions, never across a call
+ * that could block or allocate. A holder preempted on a busy machine is
+ * waited for with sched_yield() rather than by burning the CPU.
+ */
+static void
+ht_lock(struct ht_shard *s)
 {
-	uint64_t	h = (uint64_t)p * 0x9e3779b97f4a7c15ULL;
+	int	spins = 0;
 
-	return (h ^ (h >> 31));
+	while (atomic_flag_test_and_set_explicit(&s->lock,
+	    memory_order_acquire)) {
+		if (++spins < 64)
+			__builtin_ia32_pause();
+		else
+			sched_yield();
+	}
+}
+
+static void
+ht_unlock(struct ht_shard *s)
+{
+	atomic_flag_clear_explicit(&s->lock, memory_order_release);
 }
 
 static void *
@@ -125,7 +142,7 @@ ht_table_init(void)
 		ht_lost[k]->kind = k;
 	}
 	for (i = 0; i < HT_SHARDS; i++)
-		pthread_mutex_init(&ht_shards[i].lock, NULL);
+		atomic_flag_clear(&ht_shards[i].lock);
 	return (0);
 }
 
@@ -276,21 +293,21 @@ int
 ht_ptr_put(uintptr_t key, uint64_t size, struct ht_stack *st)
 {
 	uint64_t	 h = ht_hash_ptr(key);
-	struct ht_shard	*s = &ht_shards[h >> 55];
+	struct ht_shard	*s = &ht_shards[h >> 57];
 	struct ht_ent	*e;
 	size_t		 i;
 
-	pthread_mutex_lock(&s->lock);
+	ht_lock(s);
 	if ((e = ht_shard_find(s, key, h)) != NULL) {
 		ht_stack_add(e->st, e->size, -1);
 		e->size = size;
 		e->st = st;
-		pthread_mutex_unlock(&s->lock);
+		ht_unlock(s);
 		return (0);
 	}
 	if ((s->n + 1) * 4 > s->cap * 3 && ht_shard_grow(s) != 0 &&
 	    s->n + 1 >= s->cap) {
-		pthread_mutex_unlock(&s->lock);
+		ht_unlock(s);
 		return (-1);
 	}
 	i = (h >> 9) & (s->cap - 1);
@@ -303,7 +320,7 @@ ht_ptr_put(uintptr_t key, uint64_t size, struct ht_stack *st)
 	if (ht_config.sampled)
 		atomic_fetch_add_explicit(&ht_filter[h >> (64 -
 		    HT_FILTER_BITS)], 1, memory_order_relaxed);
-	pthread_mutex_unlock(&s->lock);
+	ht_unlock(s);
 	return (0);
 }
 
@@ -312,11 +329,11 @@ struct ht_stack *
 ht_ptr_take(uintptr_t key, uint64_t *size)
 {
 	uint64_t	 h = ht_hash_ptr(key);
-	struct ht_shard	*s = &ht_shards[h >> 55];
+	struct ht_shard	*s = &ht_shards[h >> 57];
 	struct ht_ent	*e;
 	struct ht_stack	*st = NULL;
 
-	pthread_mutex_lock(&s->lock);
+	ht_lock(s);
 	if ((e = ht_shard_find(s, key, h)) != NULL) {
 		st = e->st;
 		*size = e->size;
@@ -325,18 +342,8 @@ ht_ptr_take(uintptr_t key, uint64_t *size)
 			atomic_fetch_sub_explicit(&ht_filter[h >> (64 -
 			    HT_FILTER_BITS)], 1, memory_order_relaxed);
 	}
-	pthread_mutex_unlock(&s->lock);
+	ht_unlock(s);
 	return (st);
-}
-
-/* Sampled mode: 0 if key is certainly not in the map. */
-int
-ht_ptr_maybe(uintptr_t key)
-{
-	if (!ht_config.sampled)
-		return (1);
-	return (atomic_load_explicit(&ht_filter[ht_hash_ptr(key) >>
-	    (64 - HT_FILTER_BITS)], memory_order_relaxed) != 0);
 }
 
 /* Around fork(): no shard is half-changed in the child. */
@@ -346,7 +353,7 @@ ht_table_lock(void)
 	size_t	i;
 
 	for (i = 0; i < HT_SHARDS; i++)
-		pthread_mutex_lock(&ht_shards[i].lock);
+		ht_lock(&ht_shards[i]);
 }
 
 void
@@ -355,7 +362,7 @@ ht_table_unlock(void)
 	size_t	i;
 
 	for (i = HT_SHARDS; i > 0; i--)
-		pthread_mutex_unlock(&ht_shards[i - 1].lock);
+		ht_unlock(&ht_shards[i - 1]);
 }
 
 /* In a child: the locks are new, whoever held them in the parent. */
@@ -365,7 +372,7 @@ ht_table_reinit(void)
 	size_t	i;
 
 	for (i = 0; i < HT_SHARDS; i++)
-		pthread_mutex_init(&ht_shards[i].lock, NULL);
+		atomic_flag_clear(&ht_shards[i].lock);
 }
 
 /* Every published stack, and the overflow ones if they counted anything. */

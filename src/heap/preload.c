@@ -70,6 +70,7 @@ static struct ht_real	 real;
 static _Atomic int	 ht_resolved;	/* 0, 1: in progress, 2: done */
 static __thread int	 ht_resolving HT_TLS;
 static int		 ht_active;
+static int		 ht_fastfree;	/* active and sampled */
 static int		 ht_forklocked;
 static uintptr_t	 ht_self_lo, ht_self_hi;
 
@@ -291,11 +292,24 @@ ht_forget(void *p)
 
 /* --- the interposed functions ---------------------------------------- */
 
+/*
+ * malloc and free are the hot pair: in sampled mode an allocation that
+ * is not sampled costs a subtraction, a free of a pointer not sampled a
+ * hash and one load, and neither sets ht_busy.
+ */
 HT_EXPORT void *
 malloc(size_t n)
 {
 	void	*p;
 
+	/*
+	 * ht_left is positive only in a thread that sampling has seeded,
+	 * which needs the real functions and the library active.
+	 */
+	if (__builtin_expect(ht_left > (int64_t)n, 1)) {
+		ht_left -= (int64_t)n;		/* as ht_sample(): not sampled */
+		return (real.malloc(n));
+	}
 	if (__builtin_expect(real.malloc == NULL, 0) && ht_resolve() != 0)
 		return (ht_boot_alloc(n));
 	HT_ALLOC(real.malloc(n), n);
@@ -306,9 +320,13 @@ free(void *p)
 {
 	if (p == NULL || ht_boot_owns(p))
 		return;
+	if (ht_fastfree && !ht_ptr_maybe((uintptr_t)p)) {
+		real.free(p);
+		return;
+	}
 	if (__builtin_expect(real.free == NULL, 0) && ht_resolve() != 0)
 		return;		/* cannot be ours, cannot be freed yet */
-	if (!ht_busy && ht_active) {
+	if (ht_active && !ht_busy && ht_ptr_maybe((uintptr_t)p)) {
 		ht_busy = 1;
 		ht_forget(p);
 		ht_busy = 0;
@@ -610,6 +628,7 @@ ht_init(void)
 	if (ht_agent_start() != 0)
 		goto out;
 	ht_active = 1;
+	ht_fastfree = ht_config.sampled;
 out:
 	ht_busy = 0;
 }
