@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -57,6 +58,7 @@ static char		 ht_agent_path[sizeof ((struct sockaddr_un *)0)->sun_path];
 static _Atomic int	 ht_agent_pending;
 
 static int	 ht_agent_dir(char *, size_t);
+static void	 ht_agent_sweep(const char *);
 static void	*ht_agent_main(void *);
 static void	 ht_agent_serve(int);
 static void	 ht_out_flush(struct ht_out *);
@@ -96,6 +98,34 @@ ht_agent_dir(char *dir, size_t len)
 	return (-1);
 }
 
+/*
+ * Sockets of processes that are gone (killed, or ended by _exit(), so
+ * no destructor ran): removed, so the directory does not fill up.
+ */
+static void
+ht_agent_sweep(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		 path[sizeof ((struct sockaddr_un *)0)->sun_path];
+	char		 tail;
+	int		 pid, n;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (sscanf(e->d_name, "heap-%d.soc%c", &pid, &tail) != 2 ||
+		    tail != 'k' || pid <= 0)
+			continue;
+		if (kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		n = snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (n > 0 && (size_t)n < sizeof path)
+			unlink(path);
+	}
+	closedir(d);
+}
+
 /* Listen, and start the thread; -1 if either cannot be done. */
 int
 ht_agent_start(void)
@@ -109,6 +139,7 @@ ht_agent_start(void)
 
 	if (ht_agent_dir(dir, sizeof dir) != 0)
 		return (-1);
+	ht_agent_sweep(dir);
 	memset(&sun, 0, sizeof sun);
 	sun.sun_family = AF_UNIX;
 	n = snprintf(sun.sun_path, sizeof sun.sun_path, "%s/heap-%d.sock",
