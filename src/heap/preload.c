@@ -84,6 +84,7 @@ static _Atomic size_t	 ht_boot_used;
 static void	*ht_boot_alloc(size_t);
 static int	 ht_boot_owns(const void *);
 static int	 ht_resolve(void);
+static int	 ht_posix_memalign(void **, size_t, size_t);
 static uint64_t	 ht_random(void);
 static int64_t	 ht_draw(void);
 static int	 ht_sample(size_t);
@@ -391,6 +392,22 @@ reallocarray(void *old, size_t n, size_t size)
 	return (realloc(old, n * size));
 }
 
+/* The real posix_memalign, else the same from memalign. */
+static int
+ht_posix_memalign(void **out, size_t align, size_t n)
+{
+	void	*p;
+
+	if (real.posix_memalign != NULL)
+		return (real.posix_memalign(out, align, n));
+	if (align < sizeof (void *) || (align & (align - 1)) != 0)
+		return (EINVAL);
+	if ((p = real.memalign(align, n)) == NULL)
+		return (ENOMEM);
+	*out = p;
+	return (0);
+}
+
 HT_EXPORT int
 posix_memalign(void **out, size_t align, size_t n)
 {
@@ -398,12 +415,10 @@ posix_memalign(void **out, size_t align, size_t n)
 
 	if (__builtin_expect(real.malloc == NULL, 0) && ht_resolve() != 0)
 		return (ENOMEM);
-	if (real.posix_memalign == NULL)
-		return (ENOMEM);
 	if (ht_busy || !ht_active)
-		return (real.posix_memalign(out, align, n));
+		return (ht_posix_memalign(out, align, n));
 	ht_busy = 1;
-	rc = real.posix_memalign(out, align, n);
+	rc = ht_posix_memalign(out, align, n);
 	if (rc == 0 && *out != NULL)
 		ht_track(*out, n, HT_HEAP);
 	ht_busy = 0;

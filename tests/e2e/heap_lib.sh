@@ -73,8 +73,8 @@ PY
 # folded_live FILE FUNC: live bytes of the folded stacks whose leaf is FUNC.
 folded_live()
 {
-	awk -v f="$2" '{ n = split($1, a, ";"); if (a[n] == f) s += $2 }
-	    END { print s + 0 }' "$1"
+	awk -v f="$2" '{ v = $NF; sub(/ [0-9]+$/, ""); n = split($0, a, ";")
+	    if (a[n] == f) s += v } END { print s + 0 }' "$1"
 }
 
 # within ACTUAL EXPECTED PERCENT

@@ -66,6 +66,28 @@ check "pprof: a gzip file" bash -c "gzip -t '$TMP/heap.pb.gz'"
 check "a process without the library: an error, status 1" \
     bash -c "! '$VIGIL' heaptrack $$ 2>'$TMP/err' && grep -q 'not tracked' '$TMP/err'"
 
+# --- every interposed function -----------------------------------------
+start_fixture apid env VIGIL_HEAP_MODE=full LD_PRELOAD="$HEAP_LIB" \
+    "$FIXTURES/heapapi" "$TMP/api.status"
+check "heapapi starts" wait_for 30 grep -qx ready "$TMP/api.status"
+"$VIGIL" heaptrack --format folded "$apid" >"$TMP/api.folded" \
+    2>"$TMP/err" || diag "$(cat "$TMP/err")"
+n=1
+for f in api_calloc api_realloc api_reallocarray api_posix_memalign \
+    api_aligned_alloc api_memalign api_valloc api_pvalloc; do
+	got=$(folded_live "$TMP/api.folded" "$f")
+	check "full: $f keeps $n MiB ($got bytes)" test "$got" = $((n * MIB))
+	n=$((n + 1))
+done
+got=$(folded_live "$TMP/api.folded" "[anonymous mmap]")
+check "full: anonymous mmap of 10 MiB less the MiB unmapped ($got bytes)" \
+    test "$got" = $((9 * MIB))
+check "full: the block realloc moved is no longer live" \
+    test "$(folded_live "$TMP/api.folded" api_realloc_start)" = 0
+heap_raw "$apid" >"$TMP/api.raw"
+check "full: heapapi's frees never exceed its allocations" \
+    heap_consistent "$TMP/api.raw"
+
 # --- sampled mode ------------------------------------------------------
 # At 64 KiB the fixture's 256 KiB blocks are each sampled with
 # probability 98%: the estimate's spread is ~2% on the 10 MiB site. (At
