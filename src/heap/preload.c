@@ -77,6 +77,7 @@ static uintptr_t	 ht_self_lo, ht_self_hi;
 static __thread int64_t	 ht_left HT_TLS;	/* bytes to the next sample */
 static __thread uint64_t ht_rng HT_TLS;
 static __thread int	 ht_seeded HT_TLS;
+static __thread struct ht_stack *ht_last HT_TLS;	/* this thread's last */
 
 static char		 ht_boot[HT_BOOT_SIZE] __attribute__((aligned(64)));
 static _Atomic size_t	 ht_boot_used;
@@ -262,7 +263,11 @@ ht_track(void *p, size_t size, enum ht_kind kind)
 		n = ht_config.depth;
 	if (n < 0)
 		n = 0;
-	st = ht_stack_get(ips + skip, n, kind);
+	/* Allocations in a loop repeat their stack: compare, do not hash. */
+	st = ht_last;
+	if (st == NULL || st->depth != (uint32_t)n || st->kind != kind ||
+	    memcmp(st->ips, ips + skip, n * sizeof *ips) != 0)
+		st = ht_last = ht_stack_get(ips + skip, n, kind);
 	if (ht_ptr_put((uintptr_t)p, size, st) == 0)
 		ht_stack_add(st, size, 1);
 }
