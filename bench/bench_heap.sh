@@ -8,8 +8,10 @@
 #        it needs BUILDDIR/src/heap/.libs/libvigil-heap.so)
 #
 # BENCH_OPS pairs (default 16 million); each configuration runs BENCH_REPS
-# times (default 3), the minimum is
-# kept, the run least disturbed by the rest of the machine:
+# times (default 3) and the minimum is kept, the run least disturbed by
+# the rest of the machine. On a busy machine compare CPU times: wall time
+# then mostly says how the scheduler shared the CPUs (heaptrack's
+# interpreter is a second process, which gets a second share).
 # * plain: the program alone;
 # * full: with the library preloaded, VIGIL_HEAP_MODE=full;
 # * sampled: VIGIL_HEAP_MODE=sampled at BENCH_RATE (default 512k);
