@@ -10,6 +10,16 @@
  * caller (banner, history file, batch output). struct alarm_rule is
  * visible so the evaluator and the tests can read it; other modules use the
  * accessors.
+ *
+ * The set also keeps the alarm list: each alarm that fired, while it fires
+ * and for a while after it resolved (the ALARM_RECENT newest), with its
+ * acknowledgement; and the silences, each on a (rule, process) pair until
+ * a time. An acknowledged alarm leaves the banner (alarm_active()); a
+ * silenced pair leaves the banner and the row marks
+ * (alarm_proc_severity()) until the silence expires. Times are on the
+ * caller's clock (vigil uses CLOCK_BOOTTIME seconds); nothing here reads a
+ * clock, so tests run on synthetic time. The history file (history.c)
+ * turns events into JSON lines.
  */
 #ifndef VIGIL_ALARM_H
 #define VIGIL_ALARM_H
@@ -17,6 +27,7 @@
 #include <stddef.h>
 
 struct model;
+struct proc;
 struct rx;
 struct alarm_set;
 
@@ -30,16 +41,20 @@ enum alarm_metric {
 enum alarm_op { AO_GT, AO_GE, AO_LT, AO_LE };
 enum alarm_field { AF_COMM, AF_CMDLINE, AF_USER };
 enum alarm_state { AL_OK, AL_PENDING, AL_FIRING, AL_RESOLVED };
-enum alarm_event_kind { EV_FIRED, EV_RESOLVED };
+enum alarm_event_kind { EV_FIRED, EV_RESOLVED, EV_ACKED, EV_SILENCED };
+
+#define ALARM_RECENT	50	/* resolved alarms kept for the list */
 
 struct alarm_event {
 	enum alarm_event_kind	 kind;
+	unsigned long		 id;		/* the alarm, as alarm_list() */
 	const struct alarm_rule	*rule;
 	int			 pid;		/* 0: a system or log alarm */
 	unsigned long long	 start;		/* the process's start time */
 	double			 time;		/* model clock, seconds */
 	double			 value;		/* the metric when it changed */
 	char			 what[128];	/* "java (1234)", "/var/log/x" */
+	double			 until;		/* silenced: until this time */
 };
 
 /* A parsed rule: plain data, read by src/alarm/ (and its unit tests). */
@@ -59,6 +74,7 @@ struct alarm_rule {
 	struct rx		*log_rx;
 	char			*log_path;
 	double			 dur;		/* 'for', seconds */
+	double			 quiet;		/* log: resolve after, or 0 */
 	struct alarm_filter	*filters;	/* 'where', all must match */
 	size_t			 nfilters;
 	enum alarm_severity	 severity;
@@ -92,5 +108,44 @@ int			 alarm_proc_severity(const struct alarm_set *, int,
 			     unsigned long long);
 const struct alarm_event *alarm_events(const struct alarm_set *, size_t *);
 void			 alarm_events_clear(struct alarm_set *);
+const char		*alarm_event_name(enum alarm_event_kind);
+const char		*alarm_severity_name(enum alarm_severity);
+
+/* The alarm list: firing first, then resolved, newest first in each. */
+struct alarm_item {
+	unsigned long		 id;
+	const struct alarm_rule	*rule;
+	int			 pid;		/* 0: a system or log alarm */
+	unsigned long long	 start;
+	double			 since;		/* began to hold */
+	double			 resolved;	/* when, or -1 while firing */
+	double			 value;		/* latest */
+	int			 acked;
+	double			 silenced;	/* silenced until, or 0 */
+	const char		*what;
+};
+size_t			 alarm_list(const struct alarm_set *,
+			     struct alarm_item *, size_t);
+int			 alarm_ack(struct alarm_set *, unsigned long, double);
+int			 alarm_silence(struct alarm_set *, unsigned long,
+			     double, double);
+int			 alarm_silenced(const struct alarm_set *,
+			     const struct alarm_rule *, int,
+			     unsigned long long);
+
+/* proc.fds: whether any rule needs the fd count of this process. */
+int			 alarm_wants_fds(const struct alarm_set *,
+			     const struct proc *);
+
+/* The history file: one JSON line per event (history.c). */
+struct buf;
+struct alarm_history;
+void			 alarm_history_line(struct buf *,
+			     const struct alarm_event *, double, double);
+struct alarm_history	*alarm_history_new(const char *);
+void			 alarm_history_free(struct alarm_history *);
+int			 alarm_history_write(struct alarm_history *,
+			     const struct alarm_event *, size_t, double,
+			     char *, size_t);
 
 #endif

@@ -59,6 +59,7 @@ struct proc {
 	double			 cpu_pct;	/* 100 = one core */
 	double			 mem_pct;
 	double			 io_rate;	/* bytes/s, read + write */
+	int			 nfds;		/* open files; -1: not read */
 
 	/* History: one sample per tick, and 1-minute averages. */
 	struct ring		 h_cpu;		/* uint16_t, tenths of % */

@@ -40,14 +40,24 @@ struct options {
 	size_t			 nalarms;
 	char			**logs;		/* --log FILE */
 	size_t			 nlogs;
+	long			 log_lines;	/* ring size per log source */
+
+	/* Set on the command line: the configuration file does not override. */
+	int			 sort_given;
+	int			 tree_given;
+	int			 delay_given;
 };
 
 #define OPTIONS_DELAY_DEFAULT	15	/* tenths, as htop */
 #define OPTIONS_DELAY_MAX	36000
+#define OPTIONS_LOG_LINES_DEFAULT 5000
+#define OPTIONS_LOG_LINES_MAX	1000000
 
 void	options_init(struct options *);
 void	options_free(struct options *);
 int	options_parse(struct options *, int, char **, char *, size_t);
 void	options_usage(void);
+int	options_sort_parse(const char *, enum model_col *, int *);
+int	options_number(const char *, long, long, long *);
 
 #endif

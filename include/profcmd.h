@@ -20,6 +20,8 @@
  * space (STACK runs to the end of the line). When the session ends a last
  * line `X REASON` says why (exit, exec, signal). The sampler stops, and
  * releases the target, when its standard output is closed or on SIGTERM.
+ * SIGUSR1 pauses sampling (no thread is stopped while paused; the counts
+ * stand still) and resumes it.
  */
 #ifndef VIGIL_PROFCMD_H
 #define VIGIL_PROFCMD_H

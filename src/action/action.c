@@ -6,6 +6,7 @@
 
 const struct action *action_table[] = {
 	&action_kill,
+	&action_profile,
 	NULL
 };
 

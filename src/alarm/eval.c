@@ -32,12 +32,22 @@
  * The 'for' duration then asks the slope to stay above the threshold.
  *
  * proc.state holds while the state is one of the rule's letters. proc.fds
- * never holds: the sampler does not read fd counts yet. sys.psi.* rules do
+ * compares the count of open files, which the caller reads only for the
+ * processes alarm_wants_fds() names (struct proc's nfds; -1 when it could
+ * not be read, and then the rule does not hold). sys.psi.* rules do
  * nothing on kernels without PSI.
  *
  * Log rules fire on the first matching line (alarm_log_line()), count
  * further matches while firing (the event's value), and resolve once no
- * line has matched for ALARM_LOG_QUIET seconds.
+ * line has matched for the rule's 'quiet' time (ALARM_LOG_QUIET seconds
+ * unless given).
+ *
+ * Each alarm that fires gets an entry in the alarm list, with an id; it
+ * stays while the alarm fires and, once resolved, among the ALARM_RECENT
+ * newest resolved ones. Acknowledging marks the entry; silencing adds a
+ * silence on its (rule, PID, start) until a time, which outlives the entry:
+ * the same pair firing again within it stays hidden. Expired silences are
+ * dropped at the next alarm_eval().
  *
  * An event's 'what' is "comm (PID)" for a process, the path for a log rule
  * and the rule's name for sys.* and proc.missing rules, raw: the screen
@@ -74,7 +84,28 @@ struct alarm_pair {
 	double			 value;
 	unsigned long		 count;		/* log: matches */
 	unsigned		 gen;
+	unsigned long		 entry;		/* firing: its list entry */
 	char			 what[128];
+};
+
+/* An alarm in the list. */
+struct alarm_entry {
+	unsigned long		 id;
+	const struct alarm_rule	*rule;
+	int			 pid;
+	unsigned long long	 start;
+	double			 since;
+	double			 resolved;	/* -1 while firing */
+	double			 value;
+	int			 acked;
+	char			 what[128];
+};
+
+struct alarm_silence {
+	const struct alarm_rule	*rule;
+	int			 pid;
+	unsigned long long	 start;
+	double			 until;
 };
 
 struct alarm_slot {
@@ -92,11 +123,29 @@ struct alarm_set {
 	size_t			 nevalloc;
 	unsigned		 gen;
 	double			 tick;		/* last tick interval */
+	double			 now;		/* last alarm_eval() */
+
+	struct alarm_entry	*entries;	/* oldest first */
+	size_t			 nentries;
+	unsigned long		 next_id;
+	struct alarm_silence	*silences;
+	size_t			 nsilences;
+	size_t			 nfds_rules;	/* proc.fds rules */
 };
 
 static struct alarm_pair *eval_pair(struct alarm_slot *, int,
 			     unsigned long long, int);
 static void		 eval_drop(struct alarm_slot *, struct alarm_pair *);
+static struct alarm_entry *eval_entry(const struct alarm_set *,
+			     unsigned long);
+static int		 eval_hidden(const struct alarm_set *,
+			     const struct alarm_rule *,
+			     const struct alarm_pair *, int);
+static void		 eval_entry_fired(struct alarm_set *,
+			     const struct alarm_rule *, struct alarm_pair *,
+			     double);
+static void		 eval_entry_resolved(struct alarm_set *,
+			     struct alarm_pair *, double);
 static void		 eval_event(struct alarm_set *, enum alarm_event_kind,
 			     const struct alarm_rule *, struct alarm_pair *,
 			     double);
@@ -142,6 +191,8 @@ alarm_set_free(struct alarm_set *set)
 	}
 	free(set->slots);
 	free(set->events);
+	free(set->entries);
+	free(set->silences);
 	free(set);
 }
 
@@ -155,6 +206,8 @@ alarm_set_add(struct alarm_set *set, struct alarm_rule *r)
 	s = &set->slots[set->nslots++];
 	memset(s, 0, sizeof *s);
 	s->rule = r;
+	if (r->metric == AM_PROC_FDS)
+		set->nfds_rules++;
 }
 
 size_t
@@ -185,8 +238,9 @@ eval_active_cmp(const void *va, const void *vb)
 
 /*
  * The firing alarms, worst severity first and newest first within one, at
- * most max of them; returns how many there are in all. The pointers stay
- * valid until the next alarm_eval().
+ * most max of them (out may be NULL when max is 0); returns how many there
+ * are in all. Acknowledged and silenced alarms are left out. The pointers
+ * stay valid until the next alarm_eval().
  */
 size_t
 alarm_active(const struct alarm_set *set, struct alarm_active *out,
@@ -199,7 +253,8 @@ alarm_active(const struct alarm_set *set, struct alarm_active *out,
 	for (i = 0; i < set->nslots; i++) {
 		for (j = 0; j < set->slots[i].npairs; j++) {
 			pr = &set->slots[i].pairs[j];
-			if (pr->state != AL_FIRING)
+			if (pr->state != AL_FIRING || eval_hidden(set,
+			    set->slots[i].rule, pr, 1))
 				continue;
 			all = xreallocarray(all, n + 1, sizeof *all);
 			all[n].rule = set->slots[i].rule;
@@ -214,12 +269,14 @@ alarm_active(const struct alarm_set *set, struct alarm_active *out,
 	if (n == 0)
 		return (0);
 	qsort(all, n, sizeof *all, eval_active_cmp);
-	memcpy(out, all, (n < max ? n : max) * sizeof *out);
+	if (max > 0)
+		memcpy(out, all, (n < max ? n : max) * sizeof *out);
 	free(all);
 	return (n);
 }
 
-/* The worst severity firing for a process, or -1 when none fires. */
+/* The worst severity firing for a process, or -1 when none fires. Silenced
+ * alarms do not count; acknowledged ones still do. */
 int
 alarm_proc_severity(const struct alarm_set *set, int pid,
     unsigned long long start)
@@ -233,7 +290,8 @@ alarm_proc_severity(const struct alarm_set *set, int pid,
 			pr = &set->slots[i].pairs[j];
 			if (pr->state == AL_FIRING && pr->pid == pid &&
 			    pr->start == start &&
-			    (int)set->slots[i].rule->severity > worst)
+			    (int)set->slots[i].rule->severity > worst &&
+			    !eval_hidden(set, set->slots[i].rule, pr, 0))
 				worst = set->slots[i].rule->severity;
 		}
 	}
@@ -309,14 +367,259 @@ eval_event(struct alarm_set *set, enum alarm_event_kind kind,
 		set->events = xreallocarray(set->events, set->nevalloc,
 		    sizeof *set->events);
 	}
+	if (kind == EV_FIRED)
+		eval_entry_fired(set, r, pr, now);
+	else
+		eval_entry_resolved(set, pr, now);
 	ev = &set->events[set->nevents++];
+	memset(ev, 0, sizeof *ev);
 	ev->kind = kind;
+	ev->id = pr->entry;
 	ev->rule = r;
 	ev->pid = pr->pid;
 	ev->start = pr->start;
 	ev->time = now;
 	ev->value = pr->value;
 	snprintf(ev->what, sizeof ev->what, "%s", pr->what);
+}
+
+/* --- The alarm list ------------------------------------------------ */
+
+static struct alarm_entry *
+eval_entry(const struct alarm_set *set, unsigned long id)
+{
+	size_t	i;
+
+	for (i = set->nentries; i > 0; i--) {
+		if (set->entries[i - 1].id == id)
+			return (&set->entries[i - 1]);
+	}
+	return (NULL);
+}
+
+static void
+eval_entry_fired(struct alarm_set *set, const struct alarm_rule *r,
+    struct alarm_pair *pr, double now)
+{
+	struct alarm_entry	*e;
+
+	set->entries = xreallocarray(set->entries, set->nentries + 1,
+	    sizeof *set->entries);
+	e = &set->entries[set->nentries++];
+	memset(e, 0, sizeof *e);
+	e->id = ++set->next_id;
+	e->rule = r;
+	e->pid = pr->pid;
+	e->start = pr->start;
+	e->since = r->metric == AM_LOG ? now : pr->since;
+	e->resolved = -1;
+	e->value = pr->value;
+	snprintf(e->what, sizeof e->what, "%s", pr->what);
+	pr->entry = e->id;
+}
+
+/* Resolved; then only the ALARM_RECENT newest resolved entries stay. */
+static void
+eval_entry_resolved(struct alarm_set *set, struct alarm_pair *pr, double now)
+{
+	struct alarm_entry	*e;
+	size_t			 i, nresolved = 0;
+
+	if ((e = eval_entry(set, pr->entry)) != NULL) {
+		e->resolved = now;
+		e->value = pr->value;
+	}
+	pr->entry = 0;
+	for (i = 0; i < set->nentries; i++)
+		nresolved += set->entries[i].resolved >= 0;
+	for (i = 0; i < set->nentries && nresolved > ALARM_RECENT; ) {
+		if (set->entries[i].resolved < 0) {
+			i++;
+			continue;
+		}
+		memmove(&set->entries[i], &set->entries[i + 1],
+		    (set->nentries - i - 1) * sizeof *set->entries);
+		set->nentries--;
+		nresolved--;
+	}
+}
+
+static struct alarm_silence *
+eval_silence(const struct alarm_set *set, const struct alarm_rule *r,
+    int pid, unsigned long long start)
+{
+	size_t	i;
+
+	for (i = 0; i < set->nsilences; i++) {
+		if (set->silences[i].rule == r && set->silences[i].pid == pid &&
+		    set->silences[i].start == start)
+			return (&set->silences[i]);
+	}
+	return (NULL);
+}
+
+/* Silenced (and, for the banner, acknowledged) pairs are not shown. */
+static int
+eval_hidden(const struct alarm_set *set, const struct alarm_rule *r,
+    const struct alarm_pair *pr, int acked_too)
+{
+	const struct alarm_entry	*e;
+
+	if (alarm_silenced(set, r, pr->pid, pr->start))
+		return (1);
+	return (acked_too && (e = eval_entry(set, pr->entry)) != NULL &&
+	    e->acked);
+}
+
+int
+alarm_silenced(const struct alarm_set *set, const struct alarm_rule *r,
+    int pid, unsigned long long start)
+{
+	const struct alarm_silence	*si;
+
+	si = eval_silence(set, r, pid, start);
+	return (si != NULL && si->until > set->now);
+}
+
+/* An event that the list's user made: acknowledged or silenced. */
+static void
+eval_user_event(struct alarm_set *set, enum alarm_event_kind kind,
+    const struct alarm_entry *e, double now, double until)
+{
+	struct alarm_event	*ev;
+
+	if (set->nevents == set->nevalloc) {
+		set->nevalloc = set->nevalloc != 0 ? set->nevalloc * 2 : 16;
+		set->events = xreallocarray(set->events, set->nevalloc,
+		    sizeof *set->events);
+	}
+	ev = &set->events[set->nevents++];
+	memset(ev, 0, sizeof *ev);
+	ev->kind = kind;
+	ev->id = e->id;
+	ev->rule = e->rule;
+	ev->pid = e->pid;
+	ev->start = e->start;
+	ev->time = now;
+	ev->value = e->value;
+	ev->until = until;
+	snprintf(ev->what, sizeof ev->what, "%s", e->what);
+}
+
+/* Acknowledge alarm id: it stays listed, and leaves the banner. */
+int
+alarm_ack(struct alarm_set *set, unsigned long id, double now)
+{
+	struct alarm_entry	*e;
+
+	if ((e = eval_entry(set, id)) == NULL)
+		return (-1);
+	if (e->acked)
+		return (0);
+	e->acked = 1;
+	eval_user_event(set, EV_ACKED, e, now, 0);
+	return (0);
+}
+
+/*
+ * Silence alarm id's rule and process for secs from now: neither banner
+ * nor row mark until then, even if it resolves and fires again.
+ */
+int
+alarm_silence(struct alarm_set *set, unsigned long id, double secs,
+    double now)
+{
+	struct alarm_entry	*e;
+	struct alarm_silence	*si;
+
+	if ((e = eval_entry(set, id)) == NULL || secs <= 0)
+		return (-1);
+	if ((si = eval_silence(set, e->rule, e->pid, e->start)) == NULL) {
+		set->silences = xreallocarray(set->silences,
+		    set->nsilences + 1, sizeof *set->silences);
+		si = &set->silences[set->nsilences++];
+		si->rule = e->rule;
+		si->pid = e->pid;
+		si->start = e->start;
+	}
+	si->until = now + secs;
+	if (set->now < now)
+		set->now = now;
+	eval_user_event(set, EV_SILENCED, e, now, si->until);
+	return (0);
+}
+
+static int
+eval_item_cmp(const void *va, const void *vb)
+{
+	const struct alarm_item	*a = va, *b = vb;
+	int			 fa = a->resolved < 0, fb = b->resolved < 0;
+
+	if (fa != fb)
+		return (fa ? -1 : 1);
+	if (a->since != b->since)
+		return (a->since > b->since ? -1 : 1);
+	return (a->id > b->id ? -1 : a->id < b->id);
+}
+
+/*
+ * The list: firing alarms, then resolved ones, newest first in each; at
+ * most max of them; returns how many there are. The pointers stay valid
+ * until the next alarm_eval(), alarm_ack() or alarm_silence().
+ */
+size_t
+alarm_list(const struct alarm_set *set, struct alarm_item *out, size_t max)
+{
+	const struct alarm_entry	*e;
+	const struct alarm_silence	*si;
+	struct alarm_item		*all;
+	size_t				 i, n = set->nentries;
+
+	if (n == 0)
+		return (0);
+	all = xreallocarray(NULL, n, sizeof *all);
+	for (i = 0; i < n; i++) {
+		e = &set->entries[i];
+		all[i].id = e->id;
+		all[i].rule = e->rule;
+		all[i].pid = e->pid;
+		all[i].start = e->start;
+		all[i].since = e->since;
+		all[i].resolved = e->resolved;
+		all[i].value = e->value;
+		all[i].acked = e->acked;
+		si = eval_silence(set, e->rule, e->pid, e->start);
+		all[i].silenced = si != NULL && si->until > set->now ?
+		    si->until : 0;
+		all[i].what = e->what;
+	}
+	qsort(all, n, sizeof *all, eval_item_cmp);
+	if (max > 0)
+		memcpy(out, all, (n < max ? n : max) * sizeof *out);
+	free(all);
+	return (n);
+}
+
+const char *
+alarm_event_name(enum alarm_event_kind kind)
+{
+	switch (kind) {
+	case EV_FIRED:
+		return ("fired");
+	case EV_RESOLVED:
+		return ("resolved");
+	case EV_ACKED:
+		return ("acknowledged");
+	case EV_SILENCED:
+		return ("silenced");
+	}
+	return ("?");
+}
+
+const char *
+alarm_severity_name(enum alarm_severity s)
+{
+	return (s == SEV_CRIT ? "crit" : s == SEV_WARN ? "warn" : "info");
 }
 
 /*
@@ -329,6 +632,7 @@ eval_step(struct alarm_set *set, struct alarm_slot *s, struct alarm_pair *pr,
     int holds, int clear, double value, double now)
 {
 	const struct alarm_rule	*r = s->rule;
+	struct alarm_entry	*e;
 	double			 hold;
 
 	pr->value = value;
@@ -354,6 +658,8 @@ eval_step(struct alarm_set *set, struct alarm_slot *s, struct alarm_pair *pr,
 		}
 		break;
 	case AL_FIRING:
+		if ((e = eval_entry(set, pr->entry)) != NULL)
+			e->value = value;
 		if (!clear) {
 			pr->clear_since = -1;
 			break;
@@ -485,8 +791,12 @@ eval_proc_value(const struct alarm_set *set, const struct alarm_rule *r,
 	case AM_PROC_STATE:
 		*v = p->state;
 		return (0);
+	case AM_PROC_FDS:
+		if (p->nfds < 0)
+			return (-1);
+		*v = p->nfds;
+		return (0);
 	default:
-		/* proc.fds: not sampled yet. */
 		return (-1);
 	}
 }
@@ -621,9 +931,12 @@ eval_log(struct alarm_set *set, struct alarm_slot *s, double now)
 {
 	struct alarm_pair	*pr;
 
+	double			 quiet;
+
 	if ((pr = eval_pair(s, 0, 0, 0)) == NULL || pr->state != AL_FIRING)
 		return;
-	if (now - pr->last + ALARM_EPS >= ALARM_LOG_QUIET) {
+	quiet = s->rule->quiet > 0 ? s->rule->quiet : ALARM_LOG_QUIET;
+	if (now - pr->last + ALARM_EPS >= quiet) {
 		pr->value = pr->count;
 		eval_event(set, EV_RESOLVED, s->rule, pr, now);
 		eval_drop(s, pr);
@@ -638,6 +951,14 @@ alarm_eval(struct alarm_set *set, const struct model *m, double now)
 
 	set->gen++;
 	set->tick = m->ticks_seen > 1 ? m->now - m->prev : 0;
+	set->now = now;
+	for (i = set->nsilences; i > 0; i--) {
+		if (set->silences[i - 1].until <= now) {
+			memmove(&set->silences[i - 1], &set->silences[i],
+			    (set->nsilences - i) * sizeof *set->silences);
+			set->nsilences--;
+		}
+	}
 	for (i = 0; i < set->nslots; i++) {
 		s = &set->slots[i];
 		switch (s->rule->metric) {
@@ -671,6 +992,7 @@ alarm_log_line(struct alarm_set *set, const char *path, const char *line,
 {
 	struct alarm_slot	*s;
 	struct alarm_pair	*pr;
+	struct alarm_entry	*e;
 	size_t			 i;
 
 	for (i = 0; i < set->nslots; i++) {
@@ -685,8 +1007,26 @@ alarm_log_line(struct alarm_set *set, const char *path, const char *line,
 		pr->value = pr->count;
 		if (pr->state != AL_FIRING) {
 			pr->state = AL_FIRING;
+			pr->since = now;
 			snprintf(pr->what, sizeof pr->what, "%s", path);
 			eval_event(set, EV_FIRED, s->rule, pr, now);
-		}
+		} else if ((e = eval_entry(set, pr->entry)) != NULL)
+			e->value = pr->value;
 	}
+}
+
+/* Whether some proc.fds rule's filters pass this process. */
+int
+alarm_wants_fds(const struct alarm_set *set, const struct proc *p)
+{
+	size_t	i;
+
+	if (set->nfds_rules == 0 || p->thread)
+		return (0);
+	for (i = 0; i < set->nslots; i++) {
+		if (set->slots[i].rule->metric == AM_PROC_FDS &&
+		    eval_filters(set->slots[i].rule, p))
+			return (1);
+	}
+	return (0);
 }

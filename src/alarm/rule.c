@@ -7,6 +7,7 @@
  *	rule	  = NAME ':' condition [ 'for' DURATION ]
  *		    [ 'where' filter { 'and' filter } ]
  *		    [ 'severity' ( 'info' | 'warn' | 'crit' ) ]
+ *		    [ 'quiet' DURATION ]			(log rules)
  *	condition = METRIC OP VALUE
  *		  | 'log' '~' REGEX 'in' PATH
  *		  | 'proc.missing'
@@ -28,19 +29,17 @@
  *	proc.rss	2G, 512M, 100K, 1T, 4096	bytes (K = 1024)
  *	proc.rss_growth	50M/min, 1M/s, 1G/h		bytes per time
  *	proc.threads	64				count
- *	proc.fds	1000				never fires (*)
+ *	proc.fds	1000				open files, count
  *	sys.cpu		80%				busy % of all CPUs
  *	sys.mem		90%				used (total - available)
  *	sys.swap	50%				used swap
  *	sys.load1	4, or 2x cpus			1-minute load average
  *	sys.psi.cpu, sys.psi.memory, sys.psi.io	10%	"some" avg10
  *
- * (*) proc.fds parses so that configurations can carry it, but the
- * sampler does not read fd counts yet: such a rule never fires.
- *
  * 'where' applies to proc.* rules only; proc.missing needs one. 'for' does
- * not apply to log rules (a matching line fires at once). The severity is
- * warn unless given. Examples:
+ * not apply to log rules (a matching line fires at once); 'quiet' applies
+ * only to them: the alarm resolves once no line has matched for that long
+ * (60 s unless given). The severity is warn unless given. Examples:
  *
  *	hot-cpu: proc.cpu > 90% for 10s
  *	leak:    proc.rss_growth > 50M/min for 2m where comm ~ /^java$/
@@ -103,7 +102,8 @@ static int		 rule_state(struct rule_parse *);
 static int		 rule_log(struct rule_parse *);
 static int		 rule_regex(struct rule_parse *, struct rx **);
 static int		 rule_tail(struct rule_parse *);
-static int		 rule_duration(struct rule_parse *);
+static int		 rule_duration(struct rule_parse *, const char *,
+			     double *);
 static int		 rule_filters(struct rule_parse *);
 static int		 rule_severity(struct rule_parse *);
 
@@ -566,7 +566,8 @@ static int
 rule_tail(struct rule_parse *ps)
 {
 	struct rule_tok	t;
-	int		seen_for = 0, seen_where = 0, seen_sev = 0, *seen;
+	int		seen_for = 0, seen_where = 0, seen_sev = 0,
+			seen_quiet = 0, *seen;
 
 	for (;;) {
 		t = rule_word(ps);
@@ -578,6 +579,8 @@ rule_tail(struct rule_parse *ps)
 			seen = &seen_where;
 		else if (rule_tok_is(t, "severity"))
 			seen = &seen_sev;
+		else if (rule_tok_is(t, "quiet"))
+			seen = &seen_quiet;
 		else
 			return (rule_error(ps, t.s,
 			    _("unexpected %s; expected 'for', 'where' or "
@@ -590,7 +593,13 @@ rule_tail(struct rule_parse *ps)
 			if (ps->r->metric == AM_LOG)
 				return (rule_error(ps, t.s,
 				    _("'for' does not apply to log rules")));
-			if (rule_duration(ps) != 0)
+			if (rule_duration(ps, "for", &ps->r->dur) != 0)
+				return (-1);
+		} else if (seen == &seen_quiet) {
+			if (ps->r->metric != AM_LOG)
+				return (rule_error(ps, t.s,
+				    _("'quiet' applies only to log rules")));
+			if (rule_duration(ps, "quiet", &ps->r->quiet) != 0)
 				return (-1);
 		} else if (seen == &seen_where) {
 			if (ps->r->metric >= AM_SYS_CPU)
@@ -608,7 +617,7 @@ rule_tail(struct rule_parse *ps)
 }
 
 static int
-rule_duration(struct rule_parse *ps)
+rule_duration(struct rule_parse *ps, const char *word, double *out)
 {
 	struct rule_tok	 u;
 	const char	*at;
@@ -621,19 +630,19 @@ rule_duration(struct rule_parse *ps)
 	u = rule_blank_tok(ps->p);
 	ps->p += u.len;
 	if (rule_tok_is(u, "s"))
-		ps->r->dur = v;
+		*out = v;
 	else if (rule_tok_is(u, "m") || rule_tok_is(u, "min"))
-		ps->r->dur = v * 60;
+		*out = v * 60;
 	else if (rule_tok_is(u, "h"))
-		ps->r->dur = v * 3600;
+		*out = v * 3600;
 	else
 		goto bad;
 	return (0);
 
 bad:
 	return (rule_error(ps, at,
-	    _("expected a duration after 'for' (10s, 2m, 1h), got %s"),
-	    rule_got(ps, at)));
+	    _("expected a duration after '%s' (10s, 2m, 1h), got %s"),
+	    word, rule_got(ps, at)));
 }
 
 static int

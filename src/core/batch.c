@@ -15,6 +15,7 @@
 #include "alarm.h"
 #include "batch.h"
 #include "buf.h"
+#include "configfile.h"
 #include "fmt.h"
 #include "json.h"
 #include "loop.h"
@@ -128,12 +129,6 @@ batch_text_row(struct buf *b, const struct model *m, const struct view_row *v,
 	buf_addc(b, '\n');
 }
 
-static const char *
-batch_severity(enum alarm_severity s)
-{
-	return (s == SEV_CRIT ? "crit" : s == SEV_WARN ? "warn" : "info");
-}
-
 /* The alarm events since the last snapshot, one line each. */
 static void
 batch_text_alarms(struct buf *b, const struct alarm_set *a, int flags)
@@ -146,8 +141,8 @@ batch_text_alarms(struct buf *b, const struct alarm_set *a, int flags)
 	ev = alarm_events(a, &n);
 	for (i = 0; i < n; i++) {
 		buf_printf(b, "ALARM %-8s [%s] %s: ",
-		    ev[i].kind == EV_FIRED ? _("fired") : _("resolved"),
-		    batch_severity(alarm_rule_severity(ev[i].rule)),
+		    alarm_event_name(ev[i].kind),
+		    alarm_severity_name(alarm_rule_severity(ev[i].rule)),
 		    alarm_rule_name(ev[i].rule));
 		sanitize(b, ev[i].what, strlen(ev[i].what),
 		    (flags & BATCH_ASCII) ? SAN_ASCII : 0);
@@ -361,11 +356,11 @@ batch_json_alarms(struct json *j, struct model *m, const struct alarm_set *a)
 	for (i = 0; i < n; i++) {
 		json_object_begin(j);
 		json_key(j, "event");
-		json_string(j, ev[i].kind == EV_FIRED ? "fired" : "resolved");
+		json_string(j, alarm_event_name(ev[i].kind));
 		json_key(j, "rule");
 		json_string(j, alarm_rule_name(ev[i].rule));
 		json_key(j, "severity");
-		json_string(j, batch_severity(alarm_rule_severity(ev[i].rule)));
+		json_string(j, alarm_severity_name(alarm_rule_severity(ev[i].rule)));
 		json_key(j, "pid");
 		json_int(j, ev[i].pid);
 		json_key(j, "what");
@@ -489,9 +484,21 @@ int
 batch_run(struct options *o)
 {
 	struct batch	 bt;
+	struct config	 cfg;
 	const char	*cs = nl_langinfo(CODESET);
 	double		 delay = o->delay / 10.0;
+	size_t		 i;
 	int		 status;
+
+	/*
+	 * The file's alarm rules and logs apply; its screen settings do not
+	 * (scripts get the same output wherever they run). A bad line is
+	 * told and skipped.
+	 */
+	config_load(&cfg, o, 0, NULL);
+	for (i = 0; i < cfg.nerrors; i++)
+		fprintf(stderr, "vigil: %s\n", cfg.errors[i]);
+	config_free(&cfg);
 
 	memset(&bt, 0, sizeof bt);
 	bt.o = o;

@@ -56,6 +56,7 @@ options_init(struct options *o)
 	o->sort = COL_CPU;
 	o->descending = 1;
 	o->history_size = MODEL_HISTORY_DEFAULT;
+	o->log_lines = OPTIONS_LOG_LINES_DEFAULT;
 }
 
 static void
@@ -100,7 +101,7 @@ options_error(char *err, size_t errlen, const char *fmt, ...)
 	return (-1);
 }
 
-static int
+int
 options_number(const char *s, long min, long max, long *out)
 {
 	char	*end;
@@ -156,11 +157,12 @@ options_user(struct options *o, const char *arg)
 }
 
 /*
- * -s COLUMN, with an optional :asc or :desc; else the column's own way.
- * Returns 0, -1 for an unknown column, -2 for an unknown direction.
+ * COLUMN, with an optional :asc or :desc; else the column's own way (-s,
+ * and "sort =" in the configuration file). Returns 0, -1 for an unknown
+ * column, -2 for an unknown direction.
  */
-static int
-options_sort(struct options *o, const char *arg)
+int
+options_sort_parse(const char *arg, enum model_col *colp, int *descending)
 {
 	char		*copy, *dir;
 	enum model_col	 col;
@@ -172,16 +174,30 @@ options_sort(struct options *o, const char *arg)
 	if (model_col_parse(copy, &col) != 0)
 		rc = -1;
 	else {
-		o->sort = col;
-		o->descending = model_col_descending(col);
+		*colp = col;
+		*descending = model_col_descending(col);
 		if (dir != NULL && strcmp(dir, "asc") == 0)
-			o->descending = 0;
+			*descending = 0;
 		else if (dir != NULL && strcmp(dir, "desc") == 0)
-			o->descending = 1;
+			*descending = 1;
 		else if (dir != NULL)
 			rc = -2;
 	}
 	free(copy);
+	return (rc);
+}
+
+static int
+options_sort(struct options *o, const char *arg)
+{
+	enum model_col	col;
+	int		desc, rc;
+
+	if ((rc = options_sort_parse(arg, &col, &desc)) == 0) {
+		o->sort = col;
+		o->descending = desc;
+		o->sort_given = 1;
+	}
 	return (rc);
 }
 
@@ -218,6 +234,7 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 				return (options_error(err, errlen,
 				    _("-d: '%s' is not a delay in tenths of a second (1 to %d)"),
 				    optarg, OPTIONS_DELAY_MAX));
+			o->delay_given = 1;
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "text") == 0)
@@ -257,6 +274,7 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 			break;
 		case 't':
 			o->tree = 1;
+			o->tree_given = 1;
 			break;
 		case OPT_HISTORY:
 			o->history = 1;
@@ -356,9 +374,10 @@ options_usage(void)
 "      --kernel-threads     list kernel threads too\n"
 "      --io                 read per-process I/O (read/write bytes)\n"
 "      --readonly           disable every action on processes\n"
-"      --alarm=RULE         raise an alarm when RULE holds (repeatable; the\n"
-"                           grammar is in vigil(1)); batch output reports\n"
-"                           alarms fired and resolved\n"
+"      --alarm=RULE         raise an alarm when RULE holds (repeatable, and\n"
+"                           added to the config file's; the grammar is in\n"
+"                           vigil(1)); batch output reports alarms fired\n"
+"                           and resolved\n"
 "      --log=FILE           follow FILE like tail -F (repeatable); lines\n"
 "                           are matched by log alarms\n"
 "  -C, --no-color, --no-colour\n"

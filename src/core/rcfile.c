@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "file.h"
 #include "rcfile.h"
 #include "xalloc.h"
 
@@ -44,6 +45,105 @@ rcfile_trim(char *s)
 }
 
 /*
+ * The key and value of one trimmed line: "key = value", or "alarm RULE"
+ * (an alarm rule reads best without '=', and a rule may itself hold one:
+ * "proc.state = D"). Returns -1 if the line is neither.
+ */
+static int
+rcfile_split(char *line, char **key, char **value)
+{
+	char	*eq;
+	size_t	 n = strlen(RCFILE_ALARM);
+
+	if (strncmp(line, RCFILE_ALARM, n) == 0 &&
+	    (line[n] == ' ' || line[n] == '\t') &&
+	    line[n + strspn(line + n, " \t")] != '=') {
+		line[n] = '\0';
+		*key = line;
+		*value = rcfile_trim(line + n + 1);
+		return (0);
+	}
+	if ((eq = strchr(line, '=')) == NULL)
+		return (-1);
+	*eq = '\0';
+	*value = rcfile_trim(eq + 1);
+	*key = rcfile_trim(line);
+	return (0);
+}
+
+/*
+ * Read path, calling cb for each setting and report (if not NULL) with
+ * "FILE:LINE: message" for each line that is wrong. Returns 0 when every
+ * line was good (a missing file is good), else -1; the good lines were
+ * still applied. A file that cannot be read is reported as "FILE: reason".
+ */
+int
+rcfile_load_report(const char *path, rcfile_cb cb, rcfile_report_cb report,
+    void *arg)
+{
+	FILE	*f;
+	char	*line = NULL, *key, *value, msg[300], where[4400];
+	size_t	 cap = 0;
+	int	 lineno = 0, rc = 0;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return (0);
+		if (report != NULL) {
+			snprintf(where, sizeof where, "%s: %s", path,
+			    strerror(errno));
+			report(where, arg);
+		}
+		return (-1);
+	}
+	while (getline(&line, &cap, f) != -1) {
+		lineno++;
+		key = rcfile_trim(line);
+		if (*key == '\0' || *key == '#')
+			continue;
+		if (rcfile_split(key, &key, &value) != 0)
+			snprintf(msg, sizeof msg, _("expected 'key = value'"));
+		else if (cb(key, value, arg, msg, sizeof msg) == 0)
+			continue;
+		if (report != NULL) {
+			snprintf(where, sizeof where, "%s:%d: %s", path, lineno,
+			    msg);
+			report(where, arg);
+		}
+		rc = -1;
+	}
+	free(line);
+	fclose(f);
+	return (rc);
+}
+
+struct rcfile_first {
+	rcfile_cb	 cb;
+	void		*arg;
+	char		*err;
+	size_t		 errlen;
+	int		 seen;
+};
+
+static int
+rcfile_first_cb(const char *key, const char *value, void *arg, char *err,
+    size_t errlen)
+{
+	struct rcfile_first	*fi = arg;
+
+	return (fi->cb(key, value, fi->arg, err, errlen));
+}
+
+static void
+rcfile_first_report(const char *msg, void *arg)
+{
+	struct rcfile_first	*fi = arg;
+
+	if (fi->seen++ == 0)
+		snprintf(fi->err, fi->errlen, "%s", msg);
+}
+
+/*
  * Read path, calling cb for each "key = value". Returns 0 when every line
  * was good (a missing file is good), else -1 with the first problem as
  * "FILE:LINE: message" in err; the good lines were still applied.
@@ -52,56 +152,10 @@ int
 rcfile_load(const char *path, rcfile_cb cb, void *arg, char *err,
     size_t errlen)
 {
-	FILE	*f;
-	char	*line = NULL, *key, *value, *eq, msg[200];
-	size_t	 cap = 0;
-	int	 lineno = 0, rc = 0;
+	struct rcfile_first	fi = { cb, arg, err, errlen, 0 };
 
-	if ((f = fopen(path, "r")) == NULL) {
-		if (errno == ENOENT)
-			return (0);
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return (-1);
-	}
-	while (getline(&line, &cap, f) != -1) {
-		lineno++;
-		key = rcfile_trim(line);
-		if (*key == '\0' || *key == '#')
-			continue;
-		if ((eq = strchr(key, '=')) == NULL) {
-			snprintf(msg, sizeof msg, _("expected 'key = value'"));
-			goto bad;
-		}
-		*eq = '\0';
-		value = rcfile_trim(eq + 1);
-		key = rcfile_trim(key);
-		if (cb(key, value, arg, msg, sizeof msg) == 0)
-			continue;
-	bad:
-		if (rc == 0)
-			snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);
-		rc = -1;
-	}
-	free(line);
-	fclose(f);
-	return (rc);
-}
-
-static int
-rcfile_mkdirs(const char *path)
-{
-	char	*dir = xstrdup(path), *p;
-
-	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-			free(dir);
-			return (-1);
-		}
-		*p = '/';
-	}
-	free(dir);
-	return (0);
+	return (rcfile_load_report(path, rcfile_first_cb, rcfile_first_report,
+	    &fi));
 }
 
 /* Set key to value in path, keeping every other line as it was. */
@@ -137,7 +191,7 @@ rcfile_set(const char *path, const char *key, const char *value, char *err,
 	if (!done)
 		buf_printf(&out, "%s = %s\n", key, value);
 
-	if (rcfile_mkdirs(path) != 0) {
+	if (file_mkdirs(path) != 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		buf_free(&out);
 		return (-1);

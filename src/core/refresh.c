@@ -152,7 +152,7 @@ struct logs *
 refresh_logs(struct refresh *r)
 {
 	if (r->logs == NULL)
-		r->logs = logs_new(LOGS_RING_DEFAULT);
+		r->logs = logs_new(r->o->log_lines);
 	return (r->logs);
 }
 
@@ -206,6 +206,20 @@ refresh_cmdline(int pid, const char *cmdline, const char *comm, void *arg)
 	model_set_cmdline(arg, pid, cmdline, comm);
 }
 
+/* Open-file counts, only for the processes a proc.fds rule selects. */
+static void
+refresh_fds(struct refresh *r)
+{
+	struct proc	*p;
+	size_t		 i;
+
+	for (i = 0; i < r->model->nrows; i++) {
+		p = r->model->rows[i];
+		if (alarm_wants_fds(r->alarms, p))
+			p->nfds = sample_fd_count(p->pid);
+	}
+}
+
 void
 refresh_tick(struct refresh *r)
 {
@@ -219,6 +233,7 @@ refresh_tick(struct refresh *r)
 	sampler_read_cmdlines(r->sampler, r->model->pending,
 	    r->model->npending, refresh_cmdline, r->model);
 	r->model->npending = 0;
+	refresh_fds(r);
 	alarm_eval(r->alarms, r->model, r->model->now);
 	refresh_view(r);
 }

@@ -270,6 +270,7 @@ ptable_set(struct model *m, struct proc *p, const struct sample_proc *s,
 	p->prio = s->prio;
 	p->nice = s->nice;
 	p->nlwp = s->nlwp;
+	p->nfds = -1;		/* read after the update, if a rule asks */
 	p->ticks = s->ticks;
 	p->minflt = s->minflt;
 	p->majflt = s->majflt;

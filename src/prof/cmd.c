@@ -448,7 +448,9 @@ prof_cmd_profile(int argc, char **argv)
 	if (c.duration > 0)
 		stop = t0 + (uint64_t)(c.duration * 1e9);
 	for (;;) {
-		if (prof_sampler_sample(s, prof_cmd_add, &r, &end) != 0)
+		/* Paused (SIGUSR1), no thread is stopped; snapshots go on. */
+		if (!prof_signals_paused() &&
+		    prof_sampler_sample(s, prof_cmd_add, &r, &end) != 0)
 			break;
 		nthreads = prof_sampler_nthreads(s);
 		now = prof_now(CLOCK_MONOTONIC);

@@ -20,8 +20,6 @@ struct prof_line {
 static int	prof_line_cmp(const void *, const void *);
 static void	prof_folded_frame(const char *, size_t, struct prof_frame *,
 		    struct buf *);
-static int	prof_folded_line(struct prof *, size_t, char *, size_t,
-		    char *, size_t);
 
 static int
 prof_line_cmp(const void *a, const void *b)
@@ -172,7 +170,7 @@ prof_folded_frame(const char *s, size_t len, struct prof_frame *f,
 }
 
 /* One line, without its newline, added to thread t. */
-static int
+int
 prof_folded_line(struct prof *p, size_t t, char *line, size_t lineno,
     char *err, size_t errlen)
 {

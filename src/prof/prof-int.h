@@ -58,6 +58,9 @@ void	prof_tree_add(struct prof_tree *, int, const struct prof *,
 	    const size_t *);
 void	prof_tree_sort(struct prof_tree *, const struct prof_names *);
 
+int	prof_folded_line(struct prof *, size_t, char *, size_t, char *,
+	    size_t);
+
 void	prof_xml_escape(struct buf *, const char *);
 int	prof_write_buf(FILE *, struct buf *, char *, size_t);
 int	prof_write_done(FILE *, char *, size_t);

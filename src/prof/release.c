@@ -27,6 +27,7 @@ struct prof_reg	prof_reg[PROF_REG_MAX];
 volatile sig_atomic_t prof_reg_n;
 
 static volatile sig_atomic_t prof_sig;
+static volatile sig_atomic_t prof_paused;
 static struct sigaction prof_old[NSIG];
 static int	prof_installed;
 
@@ -38,6 +39,7 @@ static const int prof_crash_signals[] = {
 static void	prof_on_stop(int);
 static void	prof_on_crash(int);
 static void	prof_on_alarm(int);
+static void	prof_on_pause(int);
 
 /* A free slot for tid, or -1 when the table is full. */
 int
@@ -149,6 +151,20 @@ prof_on_alarm(__unused int sig)
 	/* Only interrupts a wait that took too long. */
 }
 
+/* SIGUSR1: the monitor's pause key; sampling stops, the target runs free. */
+static void
+prof_on_pause(__unused int sig)
+{
+	prof_paused = !prof_paused;
+}
+
+/* Whether SIGUSR1 has paused the sampling. */
+int
+prof_signals_paused(void)
+{
+	return (prof_paused);
+}
+
 static void
 prof_on_crash(int sig)
 {
@@ -174,6 +190,8 @@ prof_signals_install(void)
 		sigaction(prof_stop_signals[i], &sa, &prof_old[prof_stop_signals[i]]);
 	sa.sa_handler = prof_on_alarm;
 	sigaction(SIGALRM, &sa, &prof_old[SIGALRM]);
+	sa.sa_handler = prof_on_pause;
+	sigaction(SIGUSR1, &sa, &prof_old[SIGUSR1]);
 	sa.sa_handler = prof_on_crash;
 	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
 	for (i = 0; i < nitems(prof_crash_signals); i++)
@@ -200,6 +218,7 @@ prof_signals_restore(void)
 		sigaction(prof_stop_signals[i], &prof_old[prof_stop_signals[i]],
 		    NULL);
 	sigaction(SIGALRM, &prof_old[SIGALRM], NULL);
+	sigaction(SIGUSR1, &prof_old[SIGUSR1], NULL);
 	for (i = 0; i < nitems(prof_crash_signals); i++)
 		sigaction(prof_crash_signals[i],
 		    &prof_old[prof_crash_signals[i]], NULL);

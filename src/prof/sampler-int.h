@@ -76,6 +76,7 @@ void	prof_reg_del(int);
 void	prof_release(void);
 void	prof_signals_install(void);
 int	prof_signals_pending(void);
+int	prof_signals_paused(void);
 void	prof_signals_restore(void);
 
 /* --- sampler.c: ptrace and unwinding -------------------------------- */

@@ -2,6 +2,7 @@
 
 #include "vigil.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,6 +285,30 @@ sample_start_time(int pid, unsigned long long *start)
 		return (-1);
 	*start = strtoull(p + 1, NULL, 10);
 	return (0);
+}
+
+/*
+ * The number of open files of a process: the entries of /proc/PID/fd
+ * (readable for the user's own processes, or with CAP_SYS_PTRACE); -1 if
+ * it cannot be read. Called only for processes a proc.fds rule selects.
+ */
+int
+sample_fd_count(int pid)
+{
+	char		 path[64];
+	DIR		*d;
+	struct dirent	*de;
+	int		 n = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/fd", pid);
+	if ((d = opendir(path)) == NULL)
+		return (-1);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] != '.')
+			n++;
+	}
+	closedir(d);
+	return (n);
 }
 
 long

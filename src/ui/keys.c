@@ -57,7 +57,10 @@ static void	key_kill(struct tui *);
 static void	key_setup(struct tui *);
 static void	key_redraw(struct tui *);
 static void	key_logs(struct tui *);
+static void	key_profile(struct tui *);
 static void	key_logs_focus(struct tui *);
+static void	key_alarms(struct tui *);
+static void	key_delay(struct tui *);
 
 static const struct tui_key tui_keys[] = {
 	{ { KEY_UP, 0 }, N_("Up"), N_("select the process above"), key_up },
@@ -102,6 +105,9 @@ static const struct tui_key tui_keys[] = {
 	    N_("details of the selected process"), key_detail },
 	{ { 'k', KEY_F(9), 0 }, N_("k F9"),
 	    N_("send a signal to the selected or tagged processes"), key_kill },
+	{ { 'f', 0 }, N_("f"),
+	    N_("profile the selected process: live hot functions and call tree"),
+	    key_profile },
 	{ { 'S', KEY_F(2), 0 }, N_("S F2"),
 	    N_("choose the columns (saved in the config file)"), key_setup },
 	{ { 'l', 0 }, N_("l"),
@@ -110,6 +116,12 @@ static const struct tui_key tui_keys[] = {
 	{ { '\t', 0 }, N_("Tab"),
 	    N_("move between the process table and the log pane"),
 	    key_logs_focus },
+	{ { 'd', 0 }, N_("d"),
+	    N_("set the refresh delay in seconds (saved in the config file)"),
+	    key_delay },
+	{ { '!', 0 }, N_("!"),
+	    N_("alarm list: a acknowledges, s silences the selected alarm"),
+	    key_alarms },
 	{ { 'h', '?', KEY_F(1) }, N_("h ? F1"), N_("this help"), key_help },
 	{ { 12, 0 }, N_("Ctrl-L"), N_("redraw the screen"), key_redraw },
 	{ { 'q', KEY_F(10), 0 }, N_("q F10"), N_("quit"), key_quit },
@@ -469,6 +481,12 @@ key_setup(struct tui *t)
 }
 
 static void
+key_profile(struct tui *t)
+{
+	tui_profile_open(t);
+}
+
+static void
 key_logs(struct tui *t)
 {
 	tui_logpane_toggle(t);
@@ -484,6 +502,18 @@ key_logs_focus(struct tui *t)
 	t->lp.focus = !t->lp.focus;
 	if (!t->lp.focus)
 		t->lp.full = 0;
+}
+
+static void
+key_alarms(struct tui *t)
+{
+	tui_alarms_open(t);
+}
+
+static void
+key_delay(struct tui *t)
+{
+	tui_delay_start(t);
 }
 
 static void
@@ -523,6 +553,8 @@ key_find(const struct tui_key *tab, size_t n, struct tui *t, int c)
 void
 tui_key(struct tui *t, int c)
 {
+	size_t	page;
+
 	switch (t->mode) {
 	case MODE_SEARCH:
 	case MODE_FILTER:
@@ -544,12 +576,23 @@ tui_key(struct tui *t, int c)
 	case MODE_DETAIL:
 		tui_detail_key(t, c);
 		return;
+	case MODE_PROFILE:
+		tui_profile_key(t, c);
+		return;
+	case MODE_ALARMS:
+		tui_alarms_key(t, c);
+		return;
+	case MODE_DELAY:
+		tui_delay_key(t, c);
+		return;
 	case MODE_HELP:
+		/* A page is the key lines the help screen has room for. */
+		page = t->rows > 5 ? (size_t)t->rows - 4 : 1;
 		if (c == KEY_DOWN || c == KEY_NPAGE)
-			t->help_scroll += c == KEY_DOWN ? 1 : 10;
+			t->help_scroll += c == KEY_DOWN ? 1 : page;
 		else if (c == KEY_UP || c == KEY_PPAGE)
 			t->help_scroll -= t->help_scroll < (c == KEY_UP ? 1U :
-			    10U) ? t->help_scroll : (c == KEY_UP ? 1 : 10);
+			    page) ? t->help_scroll : (c == KEY_UP ? 1 : page);
 		else
 			t->mode = MODE_NORMAL;
 		return;
@@ -612,6 +655,10 @@ tui_help_draw(struct tui *t)
 	    _("vigil %s - keys (any other key returns; Up/Down scroll)"),
 	    PACKAGE_VERSION);
 	tui_cstr(t, 0, 0, t->cols, line, tui_attr(t, C_HEADER));
+	/* Where it shows whatever the scroll and the size. */
+	if (t->o->readonly)
+		tui_cstr(t, 1, 1, t->cols - 1,
+		    _("Read-only mode: actions are disabled."), A_BOLD);
 	for (i = 0; i < nitems(tui_key_tables); i++) {
 		if (tui_key_tables[i].heading != NULL &&
 		    n++ >= t->help_scroll && y + 1 < t->rows) {
@@ -630,10 +677,8 @@ tui_help_draw(struct tui *t)
 			y++;
 		}
 	}
-	if (y < t->rows - 1) {
-		snprintf(line, sizeof line, "%s%s", t->o->readonly ?
-		    _("Read-only mode: actions are disabled. ") : "",
-		    _("Tagged processes are shown in yellow; actions apply to them when any are tagged."));
-		tui_cstr(t, y + 1, 1, t->cols - 1, line, A_NORMAL);
-	}
+	if (y < t->rows - 1)
+		tui_cstr(t, y + 1, 1, t->cols - 1,
+		    _("Tagged processes are shown in yellow; actions apply to them when any are tagged."),
+		    A_NORMAL);
 }

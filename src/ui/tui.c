@@ -117,7 +117,7 @@ tui_layout(struct tui *t)
 	getmaxyx(stdscr, t->rows, t->cols);
 	h = tui_header_height(t);
 	/* A line for the alarm banner while any alarm fires. */
-	if (alarm_firing(refresh_alarms(t->r)) > 0 && t->rows >= 8) {
+	if (alarm_active(refresh_alarms(t->r), NULL, 0) > 0 && t->rows >= 8) {
 		t->banner_y = h;
 		h++;
 	} else
@@ -255,6 +255,7 @@ tui_bottom(struct tui *t)
 	int			 y = t->rows - 1, x = 0, w;
 
 	if (t->mode == MODE_SEARCH || t->mode == MODE_FILTER ||
+	    t->mode == MODE_DELAY ||
 	    t->mode == MODE_LOG_SEARCH || t->mode == MODE_LOG_FILTER) {
 		tui_prompt_draw(t);
 		return;
@@ -300,6 +301,16 @@ tui_draw(struct tui *t)
 	case MODE_DETAIL:
 		tui_detail_draw(t);
 		break;
+	case MODE_PROFILE:
+		tui_profile_draw(t);
+		if (t->status[0] != '\0' && tui_clock() < t->status_until)
+			tui_bottom(t);
+		else
+			tui_profile_bottom(t);
+		break;
+	case MODE_ALARMS:
+		tui_alarms_draw(t);
+		break;
 	default:
 		tui_logpane_follow(t, 0);
 		if (t->lp.shown && t->lp.full) {
@@ -323,29 +334,6 @@ tui_draw(struct tui *t)
 		break;
 	}
 	refresh();
-}
-
-/*
- * Until the alarm banner exists, an alarm that fires is told in the status
- * line; the events are then cleared, as batch mode clears them.
- */
-static void
-tui_alarms(struct tui *t)
-{
-	struct alarm_set		*a = refresh_alarms(t->r);
-	const struct alarm_event	*ev;
-	size_t				 n, i;
-
-	ev = alarm_events(a, &n);
-	for (i = n; i > 0; i--) {
-		if (ev[i - 1].kind != EV_FIRED)
-			continue;
-		tui_status(t, 1, _("alarm %s: %s (%zu firing)"),
-		    alarm_rule_name(ev[i - 1].rule), ev[i - 1].what,
-		    alarm_firing(a));
-		break;
-	}
-	alarm_events_clear(a);
 }
 
 static void
@@ -392,7 +380,7 @@ tui_tick(void *arg)
 
 	refresh_set_statm(t->r, t->vo->sort == COL_SHR);
 	refresh_tick(t->r);
-	tui_alarms(t);
+	tui_alarm_events(t);
 	tui_apply_view(t);
 	tui_logpane_follow(t, 1);	/* files opened since */
 	tui_draw(t);
@@ -416,6 +404,7 @@ tui_input(int fd, short revents, void *arg)
 			return;
 		}
 	}
+	tui_settings_sync(t);
 	tui_draw(t);
 }
 
@@ -443,16 +432,24 @@ tui_run(struct options *o)
 {
 	struct tui	 t;
 	SCREEN		*screen;
-	double		 delay = o->delay / 10.0;
+	double		 delay;
 	int		 status;
 
 	memset(&t, 0, sizeof t);
 	t.o = o;
+	/* The file's rules, logs and settings join the command line's. */
+	tui_config_read(&t);
+	delay = o->delay / 10.0;
 	/* Bad -F patterns and --alarm rules are usage errors, terminal or not. */
-	if ((t.r = refresh_new(o)) == NULL)
+	if ((t.r = refresh_new(o)) == NULL) {
+		config_free(&t.cfg);
+		tui_alarms_close(&t);
 		return (2);
+	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, _("vigil: the monitor needs a terminal; use --batch for snapshots\n"));
+		config_free(&t.cfg);
+		tui_alarms_close(&t);
 		refresh_free(t.r);
 		return (1);
 	}
@@ -471,6 +468,7 @@ tui_run(struct options *o)
 	if ((screen = newterm(NULL, stdout, stdin)) == NULL) {
 		fprintf(stderr, _("vigil: cannot use terminal type '%s'\n"),
 		    getenv("TERM") != NULL ? getenv("TERM") : "");
+		tui_alarms_close(&t);
 		refresh_free(t.r);
 		return (1);
 	}
@@ -522,6 +520,7 @@ tui_run(struct options *o)
 
 	endwin();
 	delscreen(screen);
+	tui_profile_close(&t);		/* uses the loop */
 	loop_free(t.loop);
 	tui_detail_close(&t);
 	tui_logpane_free(&t);
@@ -532,6 +531,7 @@ tui_run(struct options *o)
 	buf_free(&t.input);
 	buf_free(&t.saved_filter);
 	buf_free(&t.scratch);
+	tui_alarms_close(&t);
 	refresh_free(t.r);
 	return (status);
 }

@@ -7,10 +7,12 @@
 
 #include "action.h"
 #include "buf.h"
+#include "configfile.h"
 #include "detail.h"
 #include "model.h"
 
 struct logline;
+struct alarm_history;
 struct loop;
 struct options;
 struct refresh;
@@ -29,7 +31,8 @@ enum tui_color {
 enum tui_mode {
 	MODE_NORMAL, MODE_SEARCH, MODE_FILTER, MODE_SIGNAL, MODE_CONFIRM,
 	MODE_HELP, MODE_DETAIL, MODE_SORT, MODE_USER, MODE_SETUP,
-	MODE_LOG_SEARCH, MODE_LOG_FILTER
+	MODE_LOG_SEARCH, MODE_LOG_FILTER, MODE_PROFILE,
+	MODE_ALARMS, MODE_DELAY
 };
 
 /* A process-table column as the screen draws it. */
@@ -74,6 +77,30 @@ struct tui_logpane {
 	const struct logline	**shown_lines;
 	int			*shown_ids;
 	size_t			 nshown_cap;
+};
+
+/* The live profile view (profview.c): a sampler child and what it sent. */
+#define PROF_LIVE_RATE	99
+
+struct prof_func;
+struct prof_live;
+
+struct tui_profview {
+	int			 pid;		/* the target */
+	unsigned long long	 start;
+	char			 comm[64];
+	int			 child;		/* vigil profile --stream */
+	int			 fd;
+	int			 paused;
+	int			 saving;	/* the next key picks a format */
+	struct prof_live	*live;
+	int			 tree;		/* call tree, else top functions */
+	struct prof_func	*topf;
+	size_t			 ntop;
+	size_t			 sel;
+	size_t			 top;
+	int			 h;
+	char			 saved[512];
 };
 
 #define TUI_MAX_COLUMNS	24
@@ -136,8 +163,23 @@ struct tui {
 	size_t			 help_scroll;
 
 	struct tui_logpane	 lp;
+	struct tui_profview	 pv;
 	int			 log_timer;	/* redraw for new lines */
 	int			 log_pending;
+
+	/* Configuration, as read at start; the settings last saved. */
+	struct config		 cfg;
+	enum model_col		 saved_sort;
+	int			 saved_descending;
+	int			 saved_tree;
+	long			 saved_delay;
+
+	/* Alarm list (alarms.c) and the history file. */
+	struct alarm_history	*history;
+	unsigned long		 alarm_sel;	/* the selected alarm's id */
+	size_t			 alarm_top;
+	int			 silence_open;	/* the duration picker */
+	size_t			 silence_pick;
 
 	struct buf		 scratch;
 };
@@ -227,8 +269,26 @@ void	tui_logpane_shrink(struct tui *);
 void	tui_logpane_grow(struct tui *);
 void	tui_logpane_unfocus(struct tui *);
 
+/* profview.c */
+void	tui_profile_open(struct tui *);
+void	tui_profile_close(struct tui *);
+void	tui_profile_key(struct tui *, int);
+void	tui_profile_draw(struct tui *);
+void	tui_profile_bottom(struct tui *);
+
 /* settings.c */
+void	tui_config_read(struct tui *);
 void	tui_config_load(struct tui *);
 int	tui_config_save(struct tui *, char *, size_t);
+void	tui_settings_sync(struct tui *);
+void	tui_delay_start(struct tui *);
+void	tui_delay_key(struct tui *, int);
+
+/* alarms.c */
+void	tui_alarm_events(struct tui *);
+void	tui_alarms_open(struct tui *);
+void	tui_alarms_close(struct tui *);
+void	tui_alarms_key(struct tui *, int);
+void	tui_alarms_draw(struct tui *);
 
 #endif

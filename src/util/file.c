@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "file.h"
@@ -101,4 +103,22 @@ ssize_t
 file_read_all(const char *path, char **out)
 {
 	return (file_read_all_at(AT_FDCWD, path, out));
+}
+
+/* Make the directories above path (mode 0700) that do not exist yet. */
+int
+file_mkdirs(const char *path)
+{
+	char	*dir = xstrdup(path), *p;
+
+	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+			free(dir);
+			return (-1);
+		}
+		*p = '/';
+	}
+	free(dir);
+	return (0);
 }

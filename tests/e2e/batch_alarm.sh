@@ -10,13 +10,13 @@ err=$TMP/err
 log=$TMP/app.log
 : > "$log"
 
-start_fixture burn "$FIXTURES/burn"
+start_fixture burn "$FIXTURES/burn" t$$
 start_fixture svc bash -c "exec -a alarmsvc$$ sleep 1000"
 wait_for 5 exec_done "$svc" "alarmsvc$$"
 
 # Rules whose patterns do not match vigil's own command line: [b]urn.
 "$VIGIL" --batch -d 5 -n 40 --format json -p "$burn" \
-    --alarm "hot: proc.cpu > 50% where cmdline ~ /[b]urn/ severity crit" \
+    --alarm "hot: proc.cpu > 50% where cmdline ~ /[b]urn t$$/ severity crit" \
     --alarm "panic: log ~ /FATAL|Traceback/ in $log" \
     --alarm "gone: proc.missing where cmdline ~ /[a]larmsvc$$/" \
     > "$out" 2> "$err" &

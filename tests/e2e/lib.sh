@@ -13,6 +13,9 @@ TAP_FAILED=0
 FIXTURE_PIDS=""
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/vigil-e2e.XXXXXX")
 
+# No test reads the user's configuration or writes the user's state.
+export XDG_CONFIG_HOME="$TMP/config" XDG_STATE_HOME="$TMP/state"
+
 ok()
 {
 	TAP_N=$((TAP_N + 1))

@@ -5,9 +5,9 @@
 . "$SRCDIR/tests/e2e/lib.sh"
 . "$SRCDIR/tests/e2e/tui_lib.sh"
 
-start_fixture burn "$FIXTURES/burn"
+start_fixture burn "$FIXTURES/burn" t$$
 tui_start 120 30 -- -d 5 \
-    --alarm "hot: proc.cpu > 50% where cmdline ~ /[b]urn/ severity crit"
+    --alarm "hot: proc.cpu > 50% where cmdline ~ /[b]urn t$$/ severity crit"
 check_screen "the banner names the alarm and its process" \
     wait_screen 15 "^\[crit\] hot: burn \($burn\)"
 check_screen "the banner sits between the header and the title row" \

@@ -124,7 +124,7 @@ check_screen "80x24: the help's first page lists the key table's first 22 keys" 
     help_shows 1 22
 check_screen "80x24: the help hides the process table" \
     screen_lacks "$TUI_TITLE_RX"
-tui_keys PageDown PageDown
+tui_keys PageDown
 check_screen "80x24: PgDn scrolls the help to the last keys" \
     wait_for 10 help_shows "$((nkeys - 5))" "$nkeys"
 tui_keys Escape

@@ -16,6 +16,8 @@ for term in xterm-256color screen tmux-256color linux vt100; do
 			fi
 			continue
 		fi
+		# t saves the tree setting: each run starts from none.
+		rm -f "$XDG_CONFIG_HOME/vigil/vigilrc"
 		if [ -n "$mono" ]; then
 			tui_start 100 30 TERM="$term" -- -d 5 -C
 		else

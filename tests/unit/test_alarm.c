@@ -7,9 +7,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "alarm.h"
+#include "buf.h"
 #include "model.h"
 #include "rx.h"
 
@@ -322,6 +326,25 @@ static const struct {
 	{ "a: proc.state = DZ", "'=' takes one state letter, got 'DZ'", 17 },
 	{ "a: proc.state ~ DQ", "unknown process state 'Q'", 18 },
 	{ "a: proc.state =", "expected process state letters after '='", 16 },
+	{ "a: proc.cpu > 90% quiet 10s", "'quiet' applies only to log rules",
+	    19 },
+	{ "a: log ~ /x/ in /f quiet", "expected a duration after 'quiet' "
+	    "(10s, 2m, 1h), got the end of the rule", 25 },
+	{ "a: log ~ /x/ in /f quiet 5s quiet 5s", "'quiet' given twice", 29 },
+	{ "a: log ~ /x/ in /f quiet 5 s", "expected a duration after 'quiet'",
+	    26 },
+	{ "a: proc.fds > lots", "expected a number after the comparison, "
+	    "got 'lots'", 15 },
+	{ "a: proc.fds > 10%", "unit '%' does not fit proc.fds", 17 },
+	{ "hot cpu: proc.cpu > 1", "missing ':' after the rule name", 5 },
+	{ "a: sys.load1 > 2x cores", "expected 'cpus' after '2x', got 'cores'",
+	    19 },
+	{ "a: proc.rss_growth > 5M/day", "unknown time unit 'day'", 25 },
+	{ "a: proc.cpu > -5", "expected a number after the comparison, "
+	    "got '-5'", 15 },
+	{ "a: proc.threads > 10 for", "expected a duration after 'for'", 25 },
+	{ "a: proc.threads > 10 severity loud",
+	    "unknown severity 'loud' (use info, warn or crit)", 31 },
 };
 
 /* Every bad rule is checked; each wrong message is printed, then counted. */
@@ -888,19 +911,216 @@ test_where_filters(void **state)
 	model_free(m);
 }
 
+/* proc.fds compares the count the caller read; unread counts never hold. */
 static void
-test_fds_never_fires(void **state)
+test_fds_from_count(void **state)
 {
 	struct model		*m = model_new(300, HZ);
-	struct alarm_set	*set = set_of("fds: proc.fds >= 0");
-	struct sample_proc	 s = sp(10, 5, "x", "root");
+	struct alarm_set	*set = set_of("fds: proc.fds > 100 where comm ~ /^db$/");
+	struct alarm_set	*none = set_of("hot: proc.cpu > 90%");
+	struct sample_proc	 s[3];
+	struct proc		*p;
 	int			 i;
 
-	for (i = 0; i < 10; i++)
-		tick(m, set, &s, 1, T0 + i);
-	assert_int_equal(count(set, EV_FIRED), 0);
+	s[0] = sp(10, 5, "db", "root");
+	s[1] = sp(11, 5, "web", "root");
+	s[2] = sp(12, 5, "db", "root");
+	s[2].tgid = 10;				/* a thread of 10 */
+	for (i = 0; i < 3; i++) {
+		model_update(m, s, 3, T0 + i);
+		p = model_find(m, 10);
+		assert_int_equal(p->nfds, -1);	/* reset by each update */
+		assert_true(alarm_wants_fds(set, p));
+		assert_false(alarm_wants_fds(set, model_find(m, 11)));
+		assert_false(alarm_wants_fds(set, model_find(m, 12)));
+		assert_false(alarm_wants_fds(none, p));
+		if (i == 1)
+			p->nfds = 300;
+		model_find(m, 11)->nfds = 500;	/* filtered out */
+		alarm_eval(set, m, T0 + i);
+		assert_int_equal(count(set, EV_FIRED), i >= 1);
+	}
+	assert_int_equal(last_event(set)->pid, 10);
+	assert_float_equal(last_event(set)->value, 300, 1e-9);
+	alarm_set_free(none);
 	alarm_set_free(set);
 	model_free(m);
+}
+
+/* A firing pair on one process, and its list entry's id. */
+static unsigned long
+fire_rss(struct model *m, struct alarm_set *set, struct sample_proc *s,
+    double now)
+{
+	struct alarm_item	it[4];
+
+	s->rss_kb = 4096;
+	tick(m, set, s, 1, now);
+	assert_int_equal(alarm_list(set, it, 4), 1);
+	assert_true(it[0].resolved < 0);
+	return (it[0].id);
+}
+
+static void
+test_ack(void **state)
+{
+	struct model		*m = model_new(300, HZ);
+	struct alarm_set	*set = set_of("big: proc.rss > 1M severity crit");
+	struct sample_proc	 s = sp(10, 5, "app", "root");
+	struct alarm_active	 act[2];
+	struct alarm_item	 it[4];
+	unsigned long		 id;
+	int			 i;
+
+	id = fire_rss(m, set, &s, T0);
+	assert_int_equal(alarm_active(set, act, 2), 1);
+	assert_int_equal(alarm_ack(set, id + 100, T0 + 1), -1);
+	alarm_events_clear(set);
+	assert_int_equal(alarm_ack(set, id, T0 + 1), 0);
+	assert_int_equal(count(set, EV_ACKED), 1);
+	assert_int_equal(last_event(set)->id, id);
+	assert_float_equal(last_event(set)->time, T0 + 1, 1e-9);
+	assert_int_equal(last_event(set)->pid, 10);
+	assert_int_equal(alarm_ack(set, id, T0 + 2), 0);	/* once */
+	assert_int_equal(count(set, EV_ACKED), 1);
+
+	/* Off the banner, still firing, still marking its row, listed. */
+	assert_int_equal(alarm_active(set, act, 2), 0);
+	assert_int_equal(alarm_active(set, NULL, 0), 0);
+	assert_int_equal(alarm_firing(set), 1);
+	assert_int_equal(alarm_proc_severity(set, 10, 5), SEV_CRIT);
+	assert_int_equal(alarm_list(set, it, 4), 1);
+	assert_true(it[0].acked);
+	assert_float_equal(it[0].silenced, 0, 1e-9);
+
+	/* Resolved: listed as such; firing again is a new, unacked alarm. */
+	s.rss_kb = 100;
+	for (i = 1; i <= 6; i++)
+		tick(m, set, &s, 1, T0 + 2 + i);
+	assert_int_equal(alarm_firing(set), 0);
+	assert_int_equal(alarm_list(set, it, 4), 1);
+	assert_true(it[0].resolved > 0);
+	assert_true(it[0].acked);
+	s.rss_kb = 4096;
+	tick(m, set, &s, 1, T0 + 20);
+	assert_int_equal(alarm_active(set, act, 2), 1);
+	assert_int_equal(alarm_list(set, it, 4), 2);
+	assert_true(it[0].resolved < 0);		/* firing first */
+	assert_false(it[0].acked);
+	assert_true(it[1].acked);
+	alarm_set_free(set);
+	model_free(m);
+}
+
+static void
+test_silence_expiry(void **state)
+{
+	struct model		*m = model_new(300, HZ);
+	struct alarm_set	*set = set_of("big: proc.rss > 1M");
+	struct sample_proc	 s = sp(10, 5, "app", "root");
+	struct sample_proc	 other = sp(11, 5, "app", "root");
+	struct alarm_active	 act[2];
+	struct alarm_item	 it[4];
+	unsigned long		 id;
+	double			 t;
+
+	id = fire_rss(m, set, &s, T0);
+	alarm_events_clear(set);
+	assert_int_equal(alarm_silence(set, id, 0, T0 + 1), -1);
+	assert_int_equal(alarm_silence(set, id, 900, T0 + 1), 0);
+	assert_int_equal(count(set, EV_SILENCED), 1);
+	assert_float_equal(last_event(set)->until, T0 + 901, 1e-9);
+	assert_true(alarm_silenced(set, last_event(set)->rule, 10, 5));
+	assert_int_equal(alarm_active(set, act, 2), 0);
+	assert_int_equal(alarm_proc_severity(set, 10, 5), -1);
+	assert_int_equal(alarm_firing(set), 1);	/* still evaluated */
+	assert_int_equal(alarm_list(set, it, 4), 1);
+	assert_float_equal(it[0].silenced, T0 + 901, 1e-9);
+
+	/* Resolving and firing again within the silence: still hidden. */
+	s.rss_kb = 100;
+	for (t = T0 + 2; t <= T0 + 10; t++)
+		tick(m, set, &s, 1, t);
+	assert_int_equal(alarm_firing(set), 0);
+	s.rss_kb = 4096;
+	tick(m, set, &s, 1, T0 + 11);
+	assert_int_equal(alarm_firing(set), 1);
+	assert_int_equal(alarm_active(set, act, 2), 0);
+
+	/* Another process of the same rule is not silenced. */
+	{
+		struct sample_proc	both[2] = { s, other };
+
+		both[1].rss_kb = 4096;
+		tick(m, set, both, 2, T0 + 12);
+		assert_int_equal(alarm_active(set, act, 2), 1);
+		assert_int_equal(act[0].pid, 11);
+		assert_int_equal(alarm_proc_severity(set, 11, 5), SEV_WARN);
+		tick(m, set, &s, 1, T0 + 13);	/* 11 exits */
+	}
+
+	/* Until it expires, then shown again. */
+	tick(m, set, &s, 1, T0 + 900.5);
+	assert_int_equal(alarm_active(set, act, 2), 0);
+	tick(m, set, &s, 1, T0 + 901);
+	assert_false(alarm_silenced(set, act[0].rule, 10, 5));
+	assert_int_equal(alarm_active(set, act, 2), 1);
+	assert_int_equal(act[0].pid, 10);
+	assert_int_equal(alarm_proc_severity(set, 10, 5), SEV_WARN);
+	alarm_set_free(set);
+	model_free(m);
+}
+
+/* Firing first, then resolved, newest first; ALARM_RECENT resolved kept. */
+static void
+test_list_recent(void **state)
+{
+	struct alarm_set	*set = alarm_set_new();
+	struct model		*m = model_new(300, HZ);
+	struct sample_proc	 s = sp(1, 0, "init", "root");
+	struct alarm_item	 it[ALARM_RECENT + 10];
+	char			 err[256];
+	size_t			 n;
+	int			 i;
+
+	alarm_set_add(set, alarm_parse("a: log ~ /x/ in /a quiet 5s", err,
+	    sizeof err));
+	alarm_set_add(set, alarm_parse("b: log ~ /y/ in /b", err,
+	    sizeof err));
+	alarm_log_line(set, "/b", "y", 1, T0);		/* stays firing */
+	for (i = 0; i < ALARM_RECENT + 5; i++) {
+		alarm_log_line(set, "/a", "x", 1, T0 + i * 10);
+		alarm_log_line(set, "/b", "y", 1, T0 + i * 10);
+		tick(m, set, &s, 1, T0 + i * 10 + 4);
+		tick(m, set, &s, 1, T0 + i * 10 + 5);	/* quiet 5 s */
+	}
+	n = alarm_list(set, it, nitems(it));
+	assert_int_equal(n, ALARM_RECENT + 1);
+	assert_string_equal(alarm_rule_name(it[0].rule), "b");
+	assert_true(it[0].resolved < 0);
+	assert_float_equal(it[1].since, T0 + (ALARM_RECENT + 4) * 10, 1e-9);
+	assert_float_equal(it[1].resolved, T0 + (ALARM_RECENT + 4) * 10 + 5,
+	    1e-9);
+	assert_float_equal(it[n - 1].since, T0 + 5 * 10, 1e-9);
+	for (i = 2; i < (int)n; i++)
+		assert_true(it[i].since < it[i - 1].since);
+	assert_int_equal(alarm_list(set, NULL, 0), n);
+	alarm_set_free(set);
+	model_free(m);
+}
+
+static void
+test_quiet_clause(void **state)
+{
+	struct alarm_rule	*r;
+
+	r = parse("panic: log ~ /x/ in /f quiet 2m severity crit");
+	assert_float_equal(r->quiet, 120, 1e-9);
+	assert_int_equal(r->severity, SEV_CRIT);
+	alarm_rule_free(r);
+	r = parse("panic: log ~ /x/ in /f");
+	assert_float_equal(r->quiet, 0, 1e-9);
+	alarm_rule_free(r);
 }
 
 static void
@@ -953,6 +1173,102 @@ test_active_list(void **state)
 	alarm_set_free(set);
 }
 
+/* History: one JSON line per event, wall-clock times from the alarm clock. */
+static void
+test_history_line(void **state)
+{
+	struct alarm_rule	*r = parse("hot: proc.cpu > 90% severity crit");
+	struct alarm_event	 ev;
+	struct buf		 b = BUF_INITIALIZER;
+
+	memset(&ev, 0, sizeof ev);
+	ev.kind = EV_FIRED;
+	ev.rule = r;
+	ev.pid = 42;
+	ev.start = 1234;
+	ev.time = 100.0;
+	ev.value = 97.5;
+	snprintf(ev.what, sizeof ev.what, "ja\"va\x1b (42)");
+	/* Now is 110 on the alarm clock and 1700000010.5 on the wall. */
+	alarm_history_line(&b, &ev, 110.0, 1700000010.5);
+	assert_string_equal(buf_str(&b),
+	    "{\"time\":\"2023-11-14T22:13:20.500Z\",\"epoch\":1700000000.500,"
+	    "\"event\":\"fired\",\"rule\":\"hot\",\"severity\":\"crit\","
+	    "\"what\":\"ja\\\"va\\u001b (42)\",\"pid\":42,\"start\":1234,"
+	    "\"value\":97.50}\n");
+	buf_reset(&b);
+
+	/* A silence says until when; a system alarm has no PID. */
+	ev.kind = EV_SILENCED;
+	ev.pid = 0;
+	ev.until = 100.0 + 900;
+	snprintf(ev.what, sizeof ev.what, "hot");
+	alarm_history_line(&b, &ev, 110.0, 1700000010.5);
+	assert_non_null(strstr(buf_str(&b), "\"event\":\"silenced\""));
+	assert_null(strstr(buf_str(&b), "\"pid\""));
+	assert_non_null(strstr(buf_str(&b),
+	    "\"until\":\"2023-11-14T22:28:20.500Z\",\"until_epoch\":1700000900.500}"));
+	buf_free(&b);
+	alarm_rule_free(r);
+}
+
+static void
+test_history_write(void **state)
+{
+	struct alarm_rule	*r = parse("hot: proc.cpu > 90%");
+	struct alarm_history	*h;
+	struct alarm_event	 ev[2];
+	struct stat		 st;
+	char			 dir[] = "/tmp/vigil-hist.XXXXXX", path[256],
+				 err[300] = "", line[1024];
+	FILE			*f;
+	int			 n = 0;
+
+	assert_non_null(mkdtemp(dir));
+	memset(ev, 0, sizeof ev);
+	ev[0].kind = EV_FIRED;
+	ev[1].kind = EV_RESOLVED;
+	ev[0].rule = ev[1].rule = r;
+	snprintf(path, sizeof path, "%s/state/vigil/alarms.jsonl", dir);
+	h = alarm_history_new(path);
+	assert_int_equal(alarm_history_write(h, ev, 2, 10, err, sizeof err), 0);
+	assert_int_equal(alarm_history_write(h, ev, 1, 10, err, sizeof err), 0);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof line, f) != NULL)
+		n++;
+	fclose(f);
+	assert_int_equal(n, 3);			/* appended */
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	snprintf(line, sizeof line, "%s/state/vigil", dir);
+	assert_int_equal(stat(line, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	unlink(path);
+	rmdir(line);
+	snprintf(line, sizeof line, "%s/state", dir);
+	rmdir(line);
+	alarm_history_free(h);
+
+	/* A failure is told once, never again. */
+	snprintf(path, sizeof path, "%s/file", dir);
+	f = fopen(path, "w");
+	fclose(f);
+	snprintf(line, sizeof line, "%s/file/vigil/alarms.jsonl", dir);
+	h = alarm_history_new(line);
+	assert_int_equal(alarm_history_write(h, ev, 1, 10, err, sizeof err),
+	    -1);
+	assert_non_null(strstr(err, "Not a directory"));
+	assert_non_null(strstr(err, line));
+	err[0] = '\0';
+	assert_int_equal(alarm_history_write(h, ev, 1, 10, err, sizeof err), 0);
+	assert_string_equal(err, "");
+	alarm_history_free(h);
+	unlink(path);
+	rmdir(dir);
+	alarm_rule_free(r);
+}
+
 int
 main(void)
 {
@@ -978,7 +1294,13 @@ main(void)
 		cmocka_unit_test(test_state_d_for_duration),
 		cmocka_unit_test(test_log_match_and_quiet),
 		cmocka_unit_test(test_where_filters),
-		cmocka_unit_test(test_fds_never_fires),
+		cmocka_unit_test(test_fds_from_count),
+		cmocka_unit_test(test_ack),
+		cmocka_unit_test(test_silence_expiry),
+		cmocka_unit_test(test_list_recent),
+		cmocka_unit_test(test_quiet_clause),
+		cmocka_unit_test(test_history_line),
+		cmocka_unit_test(test_history_write),
 		cmocka_unit_test(test_threads_skipped_and_clear),
 		cmocka_unit_test(test_active_list),
 	};
