@@ -80,7 +80,13 @@ int	htrack_write_pprof(const struct htrack_snap *,
 int	htrack_write_folded(const struct htrack_snap *,
 	    const struct htrack_sym *, FILE *, char *, size_t);
 
-/* `vigil heaptrack`: argv from the command's name on; the exit status. */
+/*
+ * `vigil heaptrack`: argv from the command's name on; the exit status.
+ * htrack_preload_env() sets this process's environment so that programs
+ * it starts are tracked (full: every allocation; rate: NULL or a size
+ * like "64k"); 0, or -1 with err set when the library is not found.
+ */
 int	htrack_cmd(int, char **);
+int	htrack_preload_env(int, const char *, char *, size_t);
 
 #endif

@@ -96,18 +96,22 @@ htrack_lib(char *path, size_t len)
 	return (access(path, R_OK) == 0 ? 0 : -1);
 }
 
-/* Become the command, with the tracker preloaded. */
-static int
-htrack_run(const struct htrack_opts *o, char **argv)
+/*
+ * This process's environment made to start programs tracked: the library
+ * first in LD_PRELOAD, the mode and rate (NULL: the default) set. Also
+ * what `vigil run --heap` calls before it spawns its command.
+ */
+int
+htrack_preload_env(int full, const char *rate, char *err, size_t errlen)
 {
 	struct buf	 pre = BUF_INITIALIZER;
 	const char	*old = getenv("LD_PRELOAD");
 	char		 lib[PATH_MAX];
 
 	if (htrack_lib(lib, sizeof lib) != 0) {
-		fprintf(stderr, _("vigil heaptrack: cannot find %s (set "
-		    "VIGIL_HEAP_LIB to its path)\n"), HTRACK_LIB);
-		return (1);
+		snprintf(err, errlen, _("cannot find %s (set VIGIL_HEAP_LIB to "
+		    "its path)"), HTRACK_LIB);
+		return (-1);
 	}
 	buf_adds(&pre, lib);
 	if (old != NULL && *old != '\0') {
@@ -116,9 +120,22 @@ htrack_run(const struct htrack_opts *o, char **argv)
 	}
 	setenv("LD_PRELOAD", buf_str(&pre), 1);
 	buf_free(&pre);
-	setenv("VIGIL_HEAP_MODE", o->full ? "full" : "sampled", 1);
-	if (o->rate != NULL)
-		setenv("VIGIL_HEAP_RATE", o->rate, 1);
+	setenv("VIGIL_HEAP_MODE", full ? "full" : "sampled", 1);
+	if (rate != NULL)
+		setenv("VIGIL_HEAP_RATE", rate, 1);
+	return (0);
+}
+
+/* Become the command, with the tracker preloaded. */
+static int
+htrack_run(const struct htrack_opts *o, char **argv)
+{
+	char	err[PATH_MAX + 128];
+
+	if (htrack_preload_env(o->full, o->rate, err, sizeof err) != 0) {
+		fprintf(stderr, "vigil heaptrack: %s\n", err);
+		return (1);
+	}
 	fprintf(stderr, _("vigil heaptrack: tracking process %d; see its "
 	    "call sites with: vigil heaptrack %d\n"), (int)getpid(),
 	    (int)getpid());
