@@ -350,6 +350,11 @@ calloc(size_t n, size_t size)
 			return (NULL);
 		return (ht_boot_alloc(n * size));
 	}
+	if (ht_left > (int64_t)(n * size) && (size == 0 || n <= SIZE_MAX /
+	    size)) {
+		ht_left -= (int64_t)(n * size);	/* as in malloc() */
+		return (real.calloc(n, size));
+	}
 	HT_ALLOC(real.calloc(n, size), n * size);
 }
 
