@@ -324,17 +324,18 @@ static void
 ht_out_site(const struct ht_stack *st, void *arg)
 {
 	struct ht_out	*o = arg;
-	int64_t		 lo, co;
+	int64_t		 fb, fo, cb, co;
 	uint32_t	 d;
 
-	lo = atomic_load_explicit(&st->live_objs, memory_order_relaxed);
-	co = atomic_load_explicit(&st->cum_objs, memory_order_relaxed);
+	/* Freed first (see struct ht_stack): live within [0, allocated]. */
+	fb = atomic_load_explicit(&st->freed_bytes, memory_order_acquire);
+	fo = atomic_load_explicit(&st->freed_objs, memory_order_acquire);
+	cb = atomic_load_explicit(&st->cum_bytes, memory_order_acquire);
+	co = atomic_load_explicit(&st->cum_objs, memory_order_acquire);
 	ht_out_printf(o, "site %s %" PRId64 " %" PRId64 " %" PRId64 " %"
-	    PRId64 " %u", st->kind == HT_MMAP ? "mmap" : "heap",
-	    atomic_load_explicit(&st->live_bytes, memory_order_relaxed),
-	    (lo + HT_ONE / 2) / HT_ONE,
-	    atomic_load_explicit(&st->cum_bytes, memory_order_relaxed),
-	    (co + HT_ONE / 2) / HT_ONE, st->depth);
+	    PRId64 " %u", st->kind == HT_MMAP ? "mmap" : "heap", cb - fb,
+	    (co - fo + HT_ONE / 2) / HT_ONE, cb, (co + HT_ONE / 2) / HT_ONE,
+	    st->depth);
 	for (d = 0; d < st->depth; d++)
 		ht_out_printf(o, " %" PRIxPTR, st->ips[d]);
 	ht_out_printf(o, "\n");

@@ -31,15 +31,21 @@ enum ht_kind {
 	HT_MMAP			/* anonymous mmap */
 };
 
-/* One distinct call stack (leaf first), its counters, in the arena. */
+/*
+ * One distinct call stack (leaf first), its counters, in the arena.
+ * Allocated and freed are counted apart (two atomic adds an allocation,
+ * two a free); live is their difference. A reader takes freed first:
+ * every free it sees had its allocation counted before, so live is never
+ * negative and never more than allocated.
+ */
 struct ht_stack {
 	uint64_t		 hash;
 	uint32_t		 depth;
 	uint32_t		 kind;
-	_Atomic int64_t		 live_bytes;
-	_Atomic int64_t		 live_objs;	/* in 1/HT_ONE */
 	_Atomic int64_t		 cum_bytes;
 	_Atomic int64_t		 cum_objs;	/* in 1/HT_ONE */
+	_Atomic int64_t		 freed_bytes;
+	_Atomic int64_t		 freed_objs;	/* in 1/HT_ONE */
 	uintptr_t		 ips[];
 };
 

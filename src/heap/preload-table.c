@@ -205,18 +205,19 @@ ht_stack_add(struct ht_stack *st, uint64_t size, int sign)
 
 	if (st->kind == HT_HEAP && ht_config.sampled)
 		ht_weigh(size, &b, &o);
-	if (sign < 0) {
+	if (sign == 1) {
+		atomic_fetch_add_explicit(&st->cum_bytes, b,
+		    memory_order_release);
+		atomic_fetch_add_explicit(&st->cum_objs, o,
+		    memory_order_release);
+		return;
+	}
+	if (sign == 2) {		/* the free did not happen */
 		b = -b;
 		o = -o;
 	}
-	atomic_fetch_add_explicit(&st->live_bytes, b, memory_order_relaxed);
-	atomic_fetch_add_explicit(&st->live_objs, o, memory_order_relaxed);
-	if (sign == 1) {
-		atomic_fetch_add_explicit(&st->cum_bytes, b,
-		    memory_order_relaxed);
-		atomic_fetch_add_explicit(&st->cum_objs, o,
-		    memory_order_relaxed);
-	}
+	atomic_fetch_add_explicit(&st->freed_bytes, b, memory_order_release);
+	atomic_fetch_add_explicit(&st->freed_objs, o, memory_order_release);
 }
 
 static struct ht_ent *
