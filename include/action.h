@@ -28,6 +28,7 @@ struct action {
 
 extern const struct action	 action_kill;
 extern const struct action	 action_profile;
+extern const struct action	 action_restart;
 extern const struct action	*action_table[];
 
 const struct action	*action_find(int);

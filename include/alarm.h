@@ -83,6 +83,7 @@ struct alarm_rule {
 struct alarm_rule	*alarm_parse(const char *, char *, size_t);
 void			 alarm_rule_free(struct alarm_rule *);
 const char		*alarm_rule_name(const struct alarm_rule *);
+const char		*alarm_metric_name(enum alarm_metric);
 enum alarm_severity	 alarm_rule_severity(const struct alarm_rule *);
 
 struct alarm_set	*alarm_set_new(void);

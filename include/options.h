@@ -34,6 +34,7 @@ struct options {
 	int			 kthreads;
 	int			 io;
 	int			 readonly;
+	long			 restart_timeout;	/* seconds */
 	int			 no_color;
 	int			 no_mouse;
 	char			**alarms;	/* --alarm RULE */
@@ -52,6 +53,7 @@ struct options {
 #define OPTIONS_DELAY_MAX	36000
 #define OPTIONS_LOG_LINES_DEFAULT 5000
 #define OPTIONS_LOG_LINES_MAX	1000000
+#define OPTIONS_RESTART_TIMEOUT_DEFAULT	5
 
 void	options_init(struct options *);
 void	options_free(struct options *);

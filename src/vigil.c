@@ -11,6 +11,7 @@
 #include "htrack.h"
 #include "options.h"
 #include "profcmd.h"
+#include "sup.h"
 #include "tui.h"
 
 int
@@ -31,6 +32,9 @@ main(int argc, char **argv)
 		return (prof_cmd_dump(argc - 1, argv + 1));
 	if (argc > 1 && strcmp(argv[1], "heaptrack") == 0)
 		return (htrack_cmd(argc - 1, argv + 1));
+	/* vigil run: its own options too. */
+	if (argc > 1 && strcmp(argv[1], "run") == 0)
+		return (sup_main(argc - 1, argv + 1));
 
 	options_init(&o);
 	if (options_parse(&o, argc, argv, err, sizeof err) != 0) {

@@ -7,6 +7,7 @@
 const struct action *action_table[] = {
 	&action_kill,
 	&action_profile,
+	&action_restart,
 	NULL
 };
 

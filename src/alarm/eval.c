@@ -49,9 +49,9 @@
  * the same pair firing again within it stays hidden. Expired silences are
  * dropped at the next alarm_eval().
  *
- * An event's 'what' is "comm (PID)" for a process, the path for a log rule
- * and the rule's name for sys.* and proc.missing rules, raw: the screen
- * sanitises it.
+ * An event's 'what' is "comm (PID)" for a process, the path for a log
+ * rule, the metric ("sys.load1") for a system rule and "no matching
+ * process" for proc.missing, raw: the screen sanitises it.
  *
  * Event values are in the metric's base unit: % for percentages, bytes for
  * proc.rss, bytes per second for proc.rss_growth, a count for threads,
@@ -862,7 +862,8 @@ eval_missing(struct alarm_set *set, struct alarm_slot *s,
 	if ((pr = eval_pair(s, 0, 0, n == 0)) == NULL)
 		return;
 	if (pr->state == AL_OK)
-		snprintf(pr->what, sizeof pr->what, "%s", r->name);
+		snprintf(pr->what, sizeof pr->what, "%s",
+		    _("no matching process"));
 	eval_step(set, s, pr, n == 0, n != 0, n, now);
 }
 
@@ -922,7 +923,8 @@ eval_sys(struct alarm_set *set, struct alarm_slot *s, const struct model *m,
 	if ((pr = eval_pair(s, 0, 0, holds)) == NULL)
 		return;
 	if (pr->state == AL_OK)
-		snprintf(pr->what, sizeof pr->what, "%s", r->name);
+		snprintf(pr->what, sizeof pr->what, "%s",
+		    alarm_metric_name(r->metric));
 	eval_step(set, s, pr, holds, eval_clear(r->op, v, thr), v, now);
 }
 

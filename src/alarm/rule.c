@@ -287,6 +287,19 @@ alarm_rule_free(struct alarm_rule *r)
 	free(r);
 }
 
+/* The metric as rules spell it: "sys.load1". */
+const char *
+alarm_metric_name(enum alarm_metric metric)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(rule_metrics); i++) {
+		if (rule_metrics[i].metric == metric)
+			return (rule_metrics[i].name);
+	}
+	return ("?");
+}
+
 const char *
 alarm_rule_name(const struct alarm_rule *r)
 {

@@ -69,7 +69,8 @@ loop_free(struct loop *l)
 	if (l == NULL)
 		return;
 	for (i = 0; i < l->nfds; i++) {
-		if (l->fds[i].cb == loop_timer_fire) {
+		/* A timer deleted since the last sweep is closed and freed. */
+		if (l->fds[i].cb == loop_timer_fire && !l->fds[i].dead) {
 			close(l->fds[i].fd);
 			free(l->fds[i].arg);
 		}

@@ -17,7 +17,8 @@
 
 enum {
 	OPT_FORMAT = 256, OPT_HISTORY, OPT_HISTORY_SIZE, OPT_THREADS,
-	OPT_KTHREADS, OPT_IO, OPT_READONLY, OPT_KEYS, OPT_ALARM, OPT_LOG
+	OPT_KTHREADS, OPT_IO, OPT_READONLY, OPT_KEYS, OPT_ALARM, OPT_LOG,
+	OPT_RESTART_TIMEOUT
 };
 
 static const struct option options_long[] = {
@@ -36,6 +37,7 @@ static const struct option options_long[] = {
 	{ "kernel-threads",	no_argument,		NULL, OPT_KTHREADS },
 	{ "io",			no_argument,		NULL, OPT_IO },
 	{ "readonly",		no_argument,		NULL, OPT_READONLY },
+	{ "restart-timeout",	required_argument,	NULL, OPT_RESTART_TIMEOUT },
 	{ "alarm",		required_argument,	NULL, OPT_ALARM },
 	{ "log",		required_argument,	NULL, OPT_LOG },
 	{ "no-color",		no_argument,		NULL, 'C' },
@@ -57,6 +59,7 @@ options_init(struct options *o)
 	o->descending = 1;
 	o->history_size = MODEL_HISTORY_DEFAULT;
 	o->log_lines = OPTIONS_LOG_LINES_DEFAULT;
+	o->restart_timeout = OPTIONS_RESTART_TIMEOUT_DEFAULT;
 }
 
 static void
@@ -286,6 +289,13 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 				    _("--history-size: '%s' is not a number of samples (2 to 100000)"),
 				    optarg));
 			break;
+		case OPT_RESTART_TIMEOUT:
+			if (options_number(optarg, 1, 3600,
+			    &o->restart_timeout) != 0)
+				return (options_error(err, errlen,
+				    _("--restart-timeout: '%s' is not a number of seconds (1 to 3600)"),
+				    optarg));
+			break;
 		case OPT_THREADS:
 			o->threads = 1;
 			break;
@@ -374,6 +384,9 @@ options_usage(void)
 "      --kernel-threads     list kernel threads too\n"
 "      --io                 read per-process I/O (read/write bytes)\n"
 "      --readonly           disable every action on processes\n"
+"      --restart-timeout=SECS\n"
+"                           restart (R): seconds from SIGTERM until SIGKILL\n"
+"                           is offered (default 5)\n"
 "      --alarm=RULE         raise an alarm when RULE holds (repeatable, and\n"
 "                           added to the config file's; the grammar is in\n"
 "                           vigil(1)); batch output reports alarms fired\n"
@@ -405,6 +418,11 @@ options_usage(void)
 "  vigil profile --diff OLD.folded NEW.folded [-o FILE]\n"
 "                           a differential flame graph (SVG)\n"
 "  vigil dump PID           print every thread's stack once\n"
+"\n"
+"Supervision (SUPERVISION in vigil(1)):\n"
+"  vigil run [OPTION]... -- COMMAND [ARG]...\n"
+"                           run COMMAND under a supervisor that captures its\n"
+"                           output and restarts it (vigil run --help)\n"
 "\n"
 "Allocation tracking (ALLOCATION TRACKING in vigil(1)):\n"
 "  vigil heaptrack --run [--full] [--rate=BYTES] -- COMMAND [ARG]...\n"

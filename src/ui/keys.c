@@ -54,6 +54,7 @@ static void	key_threads(struct tui *);
 static void	key_kthreads(struct tui *);
 static void	key_detail(struct tui *);
 static void	key_kill(struct tui *);
+static void	key_restart(struct tui *);
 static void	key_setup(struct tui *);
 static void	key_redraw(struct tui *);
 static void	key_logs(struct tui *);
@@ -108,6 +109,9 @@ static const struct tui_key tui_keys[] = {
 	{ { 'f', 0 }, N_("f"),
 	    N_("profile the selected process: live hot functions and call tree"),
 	    key_profile },
+	{ { 'R', 0 }, N_("R"),
+	    N_("restart the selected process (its vigil run supervisor, systemd, or in place)"),
+	    key_restart },
 	{ { 'S', KEY_F(2), 0 }, N_("S F2"),
 	    N_("choose the columns (saved in the config file)"), key_setup },
 	{ { 'l', 0 }, N_("l"),
@@ -475,6 +479,12 @@ key_kill(struct tui *t)
 }
 
 static void
+key_restart(struct tui *t)
+{
+	tui_restart_start(t);
+}
+
+static void
 key_setup(struct tui *t)
 {
 	tui_setup_start(t);
@@ -568,6 +578,9 @@ tui_key(struct tui *t, int c)
 	case MODE_CONFIRM:
 		tui_confirm_key(t, c);
 		return;
+	case MODE_RESTART:
+		tui_restart_key(t, c);
+		return;
 	case MODE_SORT:
 	case MODE_USER:
 	case MODE_SETUP:
@@ -604,6 +617,8 @@ tui_key(struct tui *t, int c)
 		return;
 	}
 	if (c == KEY_RESIZE)
+		return;
+	if (tui_restart_pending_key(t, c))
 		return;
 	/* The pane's keys first while it has focus, then the table's. */
 	if (t->lp.shown && t->lp.focus &&

@@ -153,6 +153,7 @@ tui_logpane_follow(struct tui *t, int rescan)
 	struct logs		*logs = refresh_logs(t->r);
 	struct proc		*p = tui_selected(t);
 	char			**paths;
+	const char		*suplog;
 	size_t			 n, i;
 
 	if (!lp->shown || lp->pinned || p == NULL || logs == NULL)
@@ -182,6 +183,16 @@ tui_logpane_follow(struct tui *t, int rescan)
 		lp->ids[lp->nids++] = logs_add(logs, paths[i], paths[i]);
 	}
 	logs_discover_free(paths, n);
+	/*
+	 * A child of vigil run writes into its supervisor's pipe, not to a
+	 * file: follow the log the supervisor writes for it (restart.c).
+	 */
+	if ((suplog = tui_sup_log(t, p->pid)) != NULL &&
+	    logs_find(logs, suplog) == -1) {
+		lp->ids = xreallocarray(lp->ids, lp->nids + 1,
+		    sizeof *lp->ids);
+		lp->ids[lp->nids++] = logs_add(logs, suplog, suplog);
+	}
 }
 
 void

@@ -12,6 +12,7 @@
 #include "alarm.h"
 #include "model.h"
 #include "refresh.h"
+#include "sup.h"
 #include "ui-int.h"
 
 enum {
@@ -225,6 +226,7 @@ table_command(struct tui *t, int y, int x, int w, const struct view_row *v,
 	const struct proc	*p = v->p;
 	const char		*cmd = model_proc_cmdline(p);
 	size_t			 len = strlen(cmd), arg0, base;
+	char			 mark[SUP_NAME_MAX + 32];
 	int			 used;
 
 	if (t->vo->tree && v->depth > 0) {
@@ -244,6 +246,15 @@ table_command(struct tui *t, int y, int x, int w, const struct view_row *v,
 	}
 	if (w <= 0)
 		return;
+	/* A command vigil run supervises: its name and restarts first. */
+	if (tui_sup_mark(t, p, mark, sizeof mark)) {
+		used = tui_textp(t, y, x, w, mark, strlen(mark),
+		    selected ? attr : tui_attr(t, C_LABEL), 0);
+		x += used;
+		w -= used;
+		if (w <= 0)
+			return;
+	}
 	if (p->kthread || p->cmdline == NULL || p->cmdline[0] == '\0' ||
 	    selected) {
 		tui_text(t, y, x, w, cmd, len, p->kthread && !selected ?

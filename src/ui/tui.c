@@ -174,7 +174,7 @@ tui_apply_view(struct tui *t)
 
 	/* The detail pane and the kill dialogs stay on their process. */
 	keep = t->follow || t->mode == MODE_DETAIL || t->mode == MODE_SIGNAL ||
-	    t->mode == MODE_CONFIRM;
+	    t->mode == MODE_CONFIRM || t->mode == MODE_RESTART;
 	refresh_view(t->r);
 	if (keep) {
 		for (i = 0; i < t->m->nview; i++) {
@@ -327,6 +327,8 @@ tui_draw(struct tui *t)
 		tui_logpane_draw(t);
 		if (t->mode == MODE_SIGNAL)
 			tui_signal_draw(t);
+		else if (t->mode == MODE_RESTART)
+			tui_restart_draw(t);
 		else if (t->mode == MODE_SORT || t->mode == MODE_USER ||
 		    t->mode == MODE_SETUP)
 			tui_pick_draw(t);
@@ -399,12 +401,12 @@ tui_input(int fd, short revents, void *arg)
 	}
 	while ((c = getch()) != ERR) {
 		tui_key(t, c);
+		tui_settings_sync(t);	/* what the key changed is saved */
 		if (t->quit) {
 			loop_exit(t->loop, 0);
 			return;
 		}
 	}
-	tui_settings_sync(t);
 	tui_draw(t);
 }
 
@@ -524,6 +526,7 @@ tui_run(struct options *o)
 	loop_free(t.loop);
 	tui_detail_close(&t);
 	tui_logpane_free(&t);
+	tui_restart_free(&t);
 	tui_users_free(&t);
 	rx_free(t.search);
 	rx_free(t.filter);

@@ -17,6 +17,7 @@ struct loop;
 struct options;
 struct refresh;
 struct rx;
+struct tui_restart;
 
 /* Colour pairs and their monochrome stand-ins. */
 enum tui_color {
@@ -32,7 +33,7 @@ enum tui_mode {
 	MODE_NORMAL, MODE_SEARCH, MODE_FILTER, MODE_SIGNAL, MODE_CONFIRM,
 	MODE_HELP, MODE_DETAIL, MODE_SORT, MODE_USER, MODE_SETUP,
 	MODE_LOG_SEARCH, MODE_LOG_FILTER, MODE_PROFILE,
-	MODE_ALARMS, MODE_DELAY
+	MODE_ALARMS, MODE_DELAY, MODE_RESTART
 };
 
 /* A process-table column as the screen draws it. */
@@ -162,6 +163,9 @@ struct tui {
 	/* Help. */
 	size_t			 help_scroll;
 
+	/* Restart (restart.c): the plan shown, the wait, supervisors. */
+	struct tui_restart	*restart;
+
 	struct tui_logpane	 lp;
 	struct tui_profview	 pv;
 	int			 log_timer;	/* redraw for new lines */
@@ -275,6 +279,15 @@ void	tui_profile_close(struct tui *);
 void	tui_profile_key(struct tui *, int);
 void	tui_profile_draw(struct tui *);
 void	tui_profile_bottom(struct tui *);
+
+/* restart.c */
+void	tui_restart_start(struct tui *);
+void	tui_restart_key(struct tui *, int);
+int	tui_restart_pending_key(struct tui *, int);
+void	tui_restart_draw(struct tui *);
+void	tui_restart_free(struct tui *);
+int	tui_sup_mark(struct tui *, const struct proc *, char *, size_t);
+const char *tui_sup_log(struct tui *, int);
 
 /* settings.c */
 void	tui_config_read(struct tui *);

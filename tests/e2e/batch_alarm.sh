@@ -16,7 +16,7 @@ wait_for 5 exec_done "$svc" "alarmsvc$$"
 
 # Rules whose patterns do not match vigil's own command line: [b]urn.
 "$VIGIL" --batch -d 5 -n 40 --format json -p "$burn" \
-    --alarm "hot: proc.cpu > 50% where cmdline ~ /[b]urn t$$/ severity crit" \
+    --alarm "hot: proc.cpu > 25% where cmdline ~ /[b]urn t$$/ severity crit" \
     --alarm "panic: log ~ /FATAL|Traceback/ in $log" \
     --alarm "gone: proc.missing where cmdline ~ /[a]larmsvc$$/" \
     > "$out" 2> "$err" &

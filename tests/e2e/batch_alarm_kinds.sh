@@ -37,10 +37,11 @@ memhalf=$(json_q "$TMP/sys" "round(s['mem']['used_kb'] * 50.0 / s['mem']['total_
 psi=$(json_q "$TMP/sys" "'yes' if s['psi'] else 'no'")
 diag "half of the memory in use: $memhalf%; PSI: $psi"
 
-# [a]larmer: the patterns do not match vigil's own command line.
+# [a]larmer: the patterns do not match vigil's own command line. The CPU
+# threshold is low enough for a busy machine (an idle process shows 0%).
 cat > "$rc" <<RC
 # every kind, one per line
-alarm cpu:     proc.cpu > 50% where cmdline ~ /[a]larmer cpu 0 $T\$/
+alarm cpu:     proc.cpu > 25% where cmdline ~ /[a]larmer cpu 0 $T\$/
 alarm rss:     proc.rss > 64M where cmdline ~ /[a]larmer rss 96 $T\$/ severity crit
 alarm grow:    proc.rss_growth > 8M/s where cmdline ~ /[a]larmer grow 4 $T\$/
 alarm threads: proc.threads > 20 where cmdline ~ /[a]larmer threads 40 $T\$/
@@ -98,9 +99,15 @@ start_fixture svc "$A" idle 1 $T
 for r in cpu rss grow threads fds stopped gone panic; do
 	check "$r resolves after its condition ends" wait_for 40 resolved "$r"
 done
-for r in cpu rss grow threads fds stopped gone panic; do
+for r in rss grow threads fds stopped gone panic; do
 	check "$r: one fired, one resolved" [ "$(events "$r")" = "['fired', 'resolved']" ]
 done
+# A burner's share of a machine under heavy load can fall and stay below
+# the band for longer than the hold time: then the alarm resolves and
+# fires again, rightly. It must still alternate and end resolved.
+check "cpu: fired and resolved in turn, ending resolved" json_q "$out" \
+    "(lambda e: len(e) >= 2 and len(e) % 2 == 0 and all(x == ('fired', 'resolved')[i % 2] for i, x in enumerate(e)))([a['event'] for x in snaps for a in x['alarms'] if a['rule'] == 'cpu'])"
+diag "cpu events: $(events cpu)"
 check "the fixtures are still alive" kill -0 "$cpu" "$rss" "$grow" "$thr" "$fds" "$idle" "$svc"
 kill "$vpid" 2>/dev/null
 wait "$vpid" 2>/dev/null

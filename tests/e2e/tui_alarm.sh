@@ -7,7 +7,7 @@
 
 start_fixture burn "$FIXTURES/burn" t$$
 tui_start 120 30 -- -d 5 \
-    --alarm "hot: proc.cpu > 50% where cmdline ~ /[b]urn t$$/ severity crit"
+    --alarm "hot: proc.cpu > 25% where cmdline ~ /[b]urn t$$/ severity crit"
 check_screen "the banner names the alarm and its process" \
     wait_screen 15 "^\[crit\] hot: burn \($burn\)"
 check_screen "the banner sits between the header and the title row" \

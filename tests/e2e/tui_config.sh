@@ -1,7 +1,8 @@
 #!/bin/bash
 # The configuration file: a bad line is reported with file and line while
 # the good lines apply; the column chooser saves through a rename, keeping
-# the other lines; a file with a bad line is never overwritten.
+# the other lines; a file with a bad line is never overwritten; a bad alarm
+# rule is reported while the good ones fire.
 . "$SRCDIR/tests/e2e/lib.sh"
 . "$SRCDIR/tests/e2e/tui_lib.sh"
 
@@ -47,6 +48,22 @@ check "q quits with status 0" tui_quit_ok
 tui_start 120 30 -- -d 5
 check_screen "the saved columns apply at the next start" \
     screen_has '^ *PID +PPID USER +CPU% Command'
+check "q quits with status 0" tui_quit_ok
+
+# Alarm rules in the file: a bad one is told with its line, the good one
+# fires, and the monitor runs.
+# "log =" is a source of the log pane, and "log_lines =" its ring size.
+printf 'alarm busy: sys.load1 >= 0 severity info\nalarm broken: sys.load1 >> 1\nlog = %s\nlog_lines = 3\n' "$TMP/cfg.log" > "$rc"
+for i in 1 2 3 4 5 6 7 8 9 10; do echo "cfgline $i"; done > "$TMP/cfg.log"
+tui_start 120 40 -- -d 5
+check "a bad alarm rule is reported with its file and line" \
+    wait_for 10 tui_raw_has "vigilrc:2: expected a number after the comparison, got '>' (column 20)"
+check_screen "the good rule fires" wait_screen 15 '^\[info\] busy: busy'
+tui_keys l
+check_screen "the file's log is in the log pane" \
+    wait_screen 10 '^\[cfg\.log\] cfgline 10 *$'
+check_screen "log_lines = 3 keeps three lines of it" \
+    sh -c "tmux -L '$TUI_SOCKET' capture-pane -p -t '$TUI_T' | grep -c '^\[cfg\.log\] cfgline' | grep -qx 3"
 check "q quits with status 0" tui_quit_ok
 
 done_testing

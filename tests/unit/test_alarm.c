@@ -616,7 +616,7 @@ test_missing(void **state)
 	assert_int_equal(count(set, EV_FIRED), 0);
 	tick(m, set, s, 1, T0 + 1);			/* nginx died */
 	assert_int_equal(count(set, EV_FIRED), 1);
-	assert_string_equal(last_event(set)->what, "gone");
+	assert_string_equal(last_event(set)->what, "no matching process");
 	assert_int_equal(last_event(set)->pid, 0);
 	assert_int_equal(alarm_firing(set), 1);
 	tick(m, set, s, 1, T0 + 2);
@@ -727,7 +727,7 @@ test_sys_swap(void **state)
 	sys_tick(m, set, &s, T0 + 1);
 	assert_int_equal(count(set, EV_FIRED), 1);
 	assert_float_equal(last_event(set)->value, 60, 1e-9);
-	assert_string_equal(last_event(set)->what, "swap");
+	assert_string_equal(last_event(set)->what, "sys.swap");
 	/* 48% is inside the band (47.5%): stays firing. */
 	s.swap_free = 520;
 	for (i = 2; i <= 20; i++)
