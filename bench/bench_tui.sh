@@ -120,22 +120,6 @@ die()
 
 # --- figures ----------------------------------------------------------------
 
-# "ticks ns": utime+stime of PID from /proc/PID/stat, and the on-CPU
-# nanoseconds of all its threads from schedstat.
-cpu_of()
-{
-	local pid=$1 ticks ns=0 f v rest
-
-	# Fields after "pid (comm) ": utime and stime are the 12th and 13th.
-	ticks=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null |
-	    awk '{ print $12 + $13 }') || ticks=
-	for f in /proc/"$pid"/task/*/schedstat; do
-		read -r v rest <"$f" 2>/dev/null || continue
-		ns=$((ns + v))
-	done
-	echo "${ticks:-0} $ns"
-}
-
 now()
 {
 	date +%s.%N

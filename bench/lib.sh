@@ -1,4 +1,4 @@
-# Shared by bench.sh and bench_tui.sh: idle processes made by spawn_idle
+# Shared by bench.sh, bench_tui.sh and bench_logs.sh: idle processes made by spawn_idle
 # (built by the caller into $tmp/spawn_idle), started and stopped around a
 # measurement, and counted. The caller defines $tmp, $spawner and die().
 
@@ -49,4 +49,20 @@ count_procs()
 		n=$((n + 1))
 	done
 	echo "$n"
+}
+
+# "ticks ns": utime+stime of PID from /proc/PID/stat, and the on-CPU
+# nanoseconds of all its threads from schedstat.
+cpu_of()
+{
+	local pid=$1 ticks ns=0 f v rest
+
+	# Fields after "pid (comm) ": utime and stime are the 12th and 13th.
+	ticks=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null |
+	    awk '{ print $12 + $13 }') || ticks=
+	for f in /proc/"$pid"/task/*/schedstat; do
+		read -r v rest <"$f" 2>/dev/null || continue
+		ns=$((ns + v))
+	done
+	echo "${ticks:-0} $ns"
 }

@@ -167,13 +167,15 @@ int		 prof_write_pprof_values(const struct prof *,
 
 /*
  * Symbols of a live process's addresses with libdw (src/prof/symbols.c):
- * prof_syms_frame() gives the frame (an index into the profile's frames)
- * of an address; leaf 0 means a return address, looked up one byte back.
- * The executable mappings go into the profile when the symboliser is made.
+ * prof_syms_new(pid, mpid, p), the maps read through thread mpid (the pid
+ * itself unless its leader is gone); prof_syms_frame() gives the frame
+ * (an index into the profile's frames) of an address; leaf 0 means a
+ * return address, looked up one byte back. The executable mappings go
+ * into the profile when the symboliser is made.
  */
 struct prof_syms;
 
-struct prof_syms *prof_syms_new(int, struct prof *);
+struct prof_syms *prof_syms_new(int, int, struct prof *);
 size_t		 prof_syms_frame(struct prof_syms *, uint64_t, int);
 void		 prof_syms_free(struct prof_syms *);
 int		 prof_write_speedscope(const struct prof *, FILE *, char *,

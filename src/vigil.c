@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "heap.h"
 #include "htrack.h"
 #include "options.h"
 #include "profcmd.h"
@@ -35,6 +36,9 @@ main(int argc, char **argv)
 	/* vigil run: its own options too. */
 	if (argc > 1 && strcmp(argv[1], "run") == 0)
 		return (sup_main(argc - 1, argv + 1));
+	/* vigil heap: snapshots of a process's memory. */
+	if (argc > 1 && strcmp(argv[1], "heap") == 0)
+		return (heap_main(argc - 1, argv + 1));
 
 	options_init(&o);
 	if (options_parse(&o, argc, argv, err, sizeof err) != 0) {

@@ -35,7 +35,7 @@ htrack_symbolise(const struct htrack_snap *s, struct htrack_sym *sy)
 	sy->n = s->nsites;
 	sy->frames = xcalloc(s->nsites + 1, sizeof *sy->frames);
 	sy->depth = xcalloc(s->nsites + 1, sizeof *sy->depth);
-	syms = prof_syms_new(s->pid, sy->p);
+	syms = prof_syms_new(s->pid, s->pid, sy->p);
 	for (i = 0; i < s->nsites; i++) {
 		site = &s->sites[i];
 		sy->frames[i] = xcalloc(site->depth + 2,

@@ -19,6 +19,7 @@
 static const char *prof_check_status(const char *, const char *, char *,
 		    size_t);
 static const char *prof_user_name(uid_t, char *, size_t);
+static long	prof_check_threads(int);
 
 /* The value of "Key:" in a /proc status text, or NULL. */
 static const char *
@@ -54,6 +55,20 @@ prof_user_name(uid_t uid, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%u", (unsigned)uid);
 	return (buf);
+}
+
+/* Threads of the process; a leader that called pthread_exit() is a
+ * zombie while the others run. */
+static long
+prof_check_threads(int pid)
+{
+	char	path[64], status[4096], v[64];
+
+	snprintf(path, sizeof path, "/proc/%d/status", pid);
+	if (file_read(path, status, sizeof status) < 0 ||
+	    prof_check_status(status, "Threads", v, sizeof v) == NULL)
+		return (0);
+	return (strtol(v, NULL, 10));
 }
 
 /*
@@ -95,7 +110,7 @@ prof_check_target(int pid, char *err, size_t errlen)
 		    "stack to sample"), pid);
 		return (-1);
 	}
-	if (state == 'Z' || state == 'X') {
+	if ((state == 'Z' || state == 'X') && prof_check_threads(pid) <= 1) {
 		snprintf(err, errlen,
 		    _("process %d has exited (it is a zombie)"), pid);
 		return (-1);

@@ -19,6 +19,7 @@
 #include "prof.h"
 #include "options.h"
 #include "profcmd.h"
+#include "python-int.h"
 #include "sampler-int.h"
 #include "sanitize.h"
 #include "xalloc.h"
@@ -29,7 +30,7 @@
 
 enum {
 	OPT_DURATION = 256, OPT_RATE, OPT_THREADS, OPT_FORMAT, OPT_DIFF,
-	OPT_STREAM
+	OPT_STREAM, OPT_PYTHON, OPT_NATIVE, OPT_MIXED
 };
 
 static const struct option prof_cmd_long[] = {
@@ -40,6 +41,9 @@ static const struct option prof_cmd_long[] = {
 	{ "output",	required_argument,	NULL, 'o' },
 	{ "diff",	no_argument,		NULL, OPT_DIFF },
 	{ "stream",	no_argument,		NULL, OPT_STREAM },
+	{ "python",	no_argument,		NULL, OPT_PYTHON },
+	{ "native",	no_argument,		NULL, OPT_NATIVE },
+	{ "mixed",	no_argument,		NULL, OPT_MIXED },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 }
 };
@@ -55,6 +59,7 @@ struct prof_cmd {
 	const char	*output;
 	int		 diff;
 	int		 stream;
+	enum prof_py_mode mode;
 	char		*args[2];
 	int		 nargs;
 };
@@ -63,7 +68,10 @@ struct prof_cmd {
 struct prof_run {
 	struct prof		*p;
 	struct prof_syms	*syms;
-	size_t			 frames[PROF_MAX_DEPTH];
+	struct prof_py		*py;		/* NULL: native stacks */
+	enum prof_py_mode	 mode;
+	size_t			 leaf[PROF_PY_MAX_DEPTH];
+	size_t			 frames[PROF_PY_MAX_DEPTH];
 };
 
 static int	prof_cmd_usage_error(const char *, const char *, ...)
@@ -152,7 +160,8 @@ prof_cmd_parse(struct prof_cmd *c, int argc, char **argv)
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, shortopts, prof_cmd_long,
 	    NULL)) != -1) {
-		if (dump && ch != 'h' && ch != ':' && ch != '?')
+		if (dump && ch != 'h' && ch != ':' && ch != '?' &&
+		    ch != OPT_PYTHON && ch != OPT_NATIVE && ch != OPT_MIXED)
 			ch = '?';
 		switch (ch) {
 		case OPT_DURATION:
@@ -194,6 +203,15 @@ prof_cmd_parse(struct prof_cmd *c, int argc, char **argv)
 			break;
 		case OPT_STREAM:
 			c->stream = 1;
+			break;
+		case OPT_PYTHON:
+			c->mode = PROF_PY_PYTHON;
+			break;
+		case OPT_NATIVE:
+			c->mode = PROF_PY_NATIVE;
+			break;
+		case OPT_MIXED:
+			c->mode = PROF_PY_MIXED;
 			break;
 		case 'h':
 			options_usage();
@@ -247,18 +265,63 @@ prof_now(clockid_t clock)
 	return ((uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec);
 }
 
+/*
+ * CPython or not, and so which stacks: the mode decided, a note on
+ * standard error when what was asked for cannot be had.
+ */
+static struct prof_py *
+prof_cmd_python(const struct prof_cmd *c, int live, struct prof *p,
+    enum prof_py_mode *mode)
+{
+	struct prof_py	*py;
+	char		 note[256];
+
+	*mode = c->mode;
+	if (c->mode == PROF_PY_NATIVE)
+		return (NULL);
+	/* A live thread's ID: a leader that exited has no memory to read. */
+	if ((py = prof_py_open(live, p, note, sizeof note)) == NULL) {
+		if (note[0] != '\0')
+			fprintf(stderr, _("vigil %s: %s: native stacks only\n"),
+			    c->name, note);
+		else if (c->mode != PROF_PY_AUTO)
+			fprintf(stderr, _("vigil %s: process %d is not running "
+			    "CPython: native stacks only\n"), c->name, c->pid);
+		*mode = PROF_PY_NATIVE;
+		return (NULL);
+	}
+	if (*mode == PROF_PY_AUTO)
+		*mode = PROF_PY_PYTHON;
+	return (py);
+}
+
+/* The sampler's hook: a thread's Python stack read while it is stopped. */
+static void
+prof_cmd_stopped(int tid, void *arg)
+{
+	struct prof_py	**py = arg;
+
+	if (*py != NULL)
+		prof_py_read(*py, tid);
+}
+
 /* One thread's stack into the profile, root first, named off the stop. */
 static void
 prof_cmd_add(const struct prof_tstack *ts, void *arg)
 {
 	struct prof_run	*r = arg;
-	size_t		 d, thread;
+	size_t		 d, n, thread;
 
+	if (ts->depth == 0)
+		return;
+	n = prof_py_build(r->py, r->mode, r->syms, r->p, ts, r->leaf,
+	    nitems(r->leaf));
+	if (n == 0)
+		return;		/* no Python in this thread */
 	thread = prof_thread_intern(r->p, ts->tid, ts->name);
-	for (d = 0; d < ts->depth; d++)
-		r->frames[ts->depth - 1 - d] = prof_syms_frame(r->syms,
-		    ts->ips[d], d == 0);
-	prof_add(r->p, thread, r->frames, ts->depth, 1);
+	for (d = 0; d < n; d++)
+		r->frames[n - 1 - d] = r->leaf[d];
+	prof_add(r->p, thread, r->frames, n, 1);
 }
 
 /* One snapshot of the stream (see include/profcmd.h). */
@@ -427,9 +490,13 @@ prof_cmd_profile(int argc, char **argv)
 	}
 
 	prof_signals_install();
+	memset(&so, 0, sizeof so);
 	so.pid = c.pid;
 	so.tids = c.tids;
 	so.ntids = c.ntids;
+	r.py = NULL;
+	so.stopped = prof_cmd_stopped;
+	so.stopped_arg = &r.py;
 	if ((s = prof_sampler_new(&so, err, sizeof err)) == NULL) {
 		prof_signals_restore();
 		fprintf(stderr, "vigil profile: %s\n", err);
@@ -440,7 +507,8 @@ prof_cmd_profile(int argc, char **argv)
 	r.p = prof_new(c.pid, comm, c.rate);
 	free(comm);
 	r.p->start_ns = prof_now(CLOCK_REALTIME);
-	r.syms = prof_syms_new(c.pid, r.p);
+	r.syms = prof_syms_new(c.pid, prof_sampler_live_tid(s), r.p);
+	r.py = prof_cmd_python(&c, prof_sampler_live_tid(s), r.p, &r.mode);
 
 	period = (uint64_t)(1e9 / c.rate);
 	t0 = next = prof_now(CLOCK_MONOTONIC);
@@ -497,6 +565,7 @@ prof_cmd_profile(int argc, char **argv)
 			    (unsigned long long)r.p->total);
 		rc = prof_cmd_export(&c, r.p);
 	}
+	prof_py_free(r.py);
 	prof_syms_free(r.syms);
 	prof_free(r.p);
 	free(c.tids);
@@ -510,11 +579,16 @@ struct prof_dump_thread {
 	char		*name;
 	size_t		*frames;	/* leaf first */
 	size_t		 depth;
+	size_t		 native;	/* depth of the native stack */
+	int		 gil;		/* holds the GIL: 1, 0, -1 unknown */
 };
 
 struct prof_dump {
 	struct prof		*p;
 	struct prof_syms	*syms;
+	struct prof_py		*py;
+	enum prof_py_mode	 mode;
+	size_t			 leaf[PROF_PY_MAX_DEPTH];
 	struct prof_dump_thread	*t;
 	size_t			 n;
 };
@@ -530,10 +604,13 @@ prof_dump_add(const struct prof_tstack *ts, void *arg)
 	t = &d->t[d->n++];
 	t->tid = ts->tid;
 	t->name = xstrdup(ts->name != NULL ? ts->name : "?");
-	t->depth = ts->depth;
-	t->frames = xreallocarray(NULL, ts->depth, sizeof *t->frames);
-	for (i = 0; i < ts->depth; i++)
-		t->frames[i] = prof_syms_frame(d->syms, ts->ips[i], i == 0);
+	t->native = ts->depth;
+	t->depth = ts->depth == 0 ? 0 : prof_py_build(d->py, d->mode, d->syms,
+	    d->p, ts, d->leaf, nitems(d->leaf));
+	t->frames = xreallocarray(NULL, t->depth + 1, sizeof *t->frames);
+	for (i = 0; i < t->depth; i++)
+		t->frames[i] = d->leaf[i];
+	t->gil = d->py != NULL ? prof_py_holds_gil(d->py, ts->tid) : -1;
 }
 
 static int
@@ -542,6 +619,24 @@ prof_dump_cmp(const void *a, const void *b)
 	const struct prof_dump_thread	*x = a, *y = b;
 
 	return (x->tid < y->tid ? -1 : x->tid > y->tid);
+}
+
+/* A Python frame in full: qualname (/path/to/file.py:LINE). */
+static void
+prof_cmd_dump_python(const struct prof_frame *f, struct buf *b)
+{
+	struct buf	raw = BUF_INITIALIZER;
+
+	buf_adds(&raw, f->func != NULL ? f->func : "[unknown]");
+	if (f->file != NULL) {
+		buf_printf(&raw, " (%s", f->file);
+		if (f->line > 0)
+			buf_printf(&raw, ":%d", f->line);
+		buf_addc(&raw, ')');
+	}
+	buf_reset(b);
+	sanitize(b, buf_str(&raw), strlen(buf_str(&raw)), 0);
+	buf_free(&raw);
 }
 
 static void
@@ -556,10 +651,21 @@ prof_dump_print(struct prof_dump *d, FILE *out)
 	for (i = 0; i < d->n; i++) {
 		buf_reset(&b);
 		sanitize(&b, d->t[i].name, strlen(d->t[i].name), 0);
-		fprintf(out, "%sThread %d (%s):\n", i > 0 ? "\n" : "",
-		    d->t[i].tid, buf_str(&b));
+		fprintf(out, "%sThread %d (%s)%s:\n", i > 0 ? "\n" : "",
+		    d->t[i].tid, buf_str(&b), d->t[i].gil == 1 ?
+		    _(" [holds the GIL]") : "");
+		if (d->t[i].native == 0)
+			fprintf(out, "%s\n", _("(no stack: the thread did not "
+			    "stop in time, or could not be unwound)"));
+		else if (d->t[i].depth == 0 && d->mode == PROF_PY_PYTHON)
+			fprintf(out, "%s\n", _("(no Python frames)"));
 		for (k = 0; k < d->t[i].depth; k++) {
 			f = &d->p->frames[d->t[i].frames[k]];
+			if (f->kind == PF_PYTHON) {
+				prof_cmd_dump_python(f, &b);
+				fprintf(out, "#%-2zu %s\n", k, buf_str(&b));
+				continue;
+			}
 			prof_frame_label(f, label, sizeof label);
 			fprintf(out, "#%-2zu %s", k, label);
 			if (f->file != NULL) {
@@ -600,20 +706,25 @@ prof_cmd_dump(int argc, char **argv)
 		return (rc == -1 ? 0 : rc);
 	prof_signals_install();
 	memset(&so, 0, sizeof so);
+	memset(&d, 0, sizeof d);
 	so.pid = c.pid;
+	so.stopped = prof_cmd_stopped;
+	so.stopped_arg = &d.py;
 	if ((s = prof_sampler_new(&so, err, sizeof err)) == NULL) {
 		prof_signals_restore();
 		fprintf(stderr, "vigil dump: %s\n", err);
 		return (1);
 	}
-	memset(&d, 0, sizeof d);
 	d.p = prof_new(c.pid, NULL, 0);
-	d.syms = prof_syms_new(c.pid, d.p);
+	d.syms = prof_syms_new(c.pid, prof_sampler_live_tid(s), d.p);
+	d.py = prof_cmd_python(&c, prof_sampler_live_tid(s), d.p, &d.mode);
 	prof_sampler_sample(s, prof_dump_add, &d, &end);
 	prof_sampler_free(s);
 	prof_signals_restore();
 	rc = 0;
-	if (d.n == 0) {
+	for (i = 0; i < d.n && d.t[i].native == 0; i++)
+		;
+	if (i == d.n) {
 		fprintf(stderr, _("vigil dump: no stack could be read from "
 		    "process %d\n"), c.pid);
 		rc = 1;
@@ -626,6 +737,7 @@ prof_cmd_dump(int argc, char **argv)
 		free(d.t[i].frames);
 	}
 	free(d.t);
+	prof_py_free(d.py);
 	prof_syms_free(d.syms);
 	prof_free(d.p);
 	return (rc);

@@ -28,6 +28,7 @@ volatile sig_atomic_t prof_reg_n;
 
 static volatile sig_atomic_t prof_sig;
 static volatile sig_atomic_t prof_paused;
+static volatile sig_atomic_t prof_alarm;
 static struct sigaction prof_old[NSIG];
 static int	prof_installed;
 
@@ -40,6 +41,7 @@ static void	prof_on_stop(int);
 static void	prof_on_crash(int);
 static void	prof_on_alarm(int);
 static void	prof_on_pause(int);
+static void	prof_on_child(int);
 
 /* A free slot for tid, or -1 when the table is full. */
 int
@@ -148,7 +150,13 @@ prof_on_stop(int sig)
 static void
 prof_on_alarm(__unused int sig)
 {
-	/* Only interrupts a wait that took too long. */
+	prof_alarm = 1;		/* a wait took too long */
+}
+
+static void
+prof_on_child(__unused int sig)
+{
+	/* Only wakes the sampler's sleep: a traced thread has news. */
 }
 
 /* SIGUSR1: the monitor's pause key; sampling stops, the target runs free. */
@@ -175,7 +183,9 @@ prof_on_crash(int sig)
 
 /*
  * Handlers for the whole session. No SA_RESTART: a signal interrupts the
- * sampler's waits, so it stops within one sample.
+ * sampler's waits, so it stops within one sample, and SIGCHLD (a traced
+ * thread stopped) wakes it between samples to pass the target's signals
+ * on at once.
  */
 void
 prof_signals_install(void)
@@ -192,6 +202,8 @@ prof_signals_install(void)
 	sigaction(SIGALRM, &sa, &prof_old[SIGALRM]);
 	sa.sa_handler = prof_on_pause;
 	sigaction(SIGUSR1, &sa, &prof_old[SIGUSR1]);
+	sa.sa_handler = prof_on_child;
+	sigaction(SIGCHLD, &sa, &prof_old[SIGCHLD]);
 	sa.sa_handler = prof_on_crash;
 	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
 	for (i = 0; i < nitems(prof_crash_signals); i++)
@@ -207,6 +219,19 @@ prof_signals_pending(void)
 	return (prof_sig);
 }
 
+/*
+ * Whether the wait limit's SIGALRM came since the last call (which clears
+ * it).
+ */
+int
+prof_signals_alarm(void)
+{
+	int	fired = prof_alarm;
+
+	prof_alarm = 0;
+	return (fired);
+}
+
 void
 prof_signals_restore(void)
 {
@@ -219,6 +244,7 @@ prof_signals_restore(void)
 		    NULL);
 	sigaction(SIGALRM, &prof_old[SIGALRM], NULL);
 	sigaction(SIGUSR1, &prof_old[SIGUSR1], NULL);
+	sigaction(SIGCHLD, &prof_old[SIGCHLD], NULL);
 	for (i = 0; i < nitems(prof_crash_signals); i++)
 		sigaction(prof_crash_signals[i],
 		    &prof_old[prof_crash_signals[i]], NULL);

@@ -77,6 +77,7 @@ void	prof_release(void);
 void	prof_signals_install(void);
 int	prof_signals_pending(void);
 int	prof_signals_paused(void);
+int	prof_signals_alarm(void);
 void	prof_signals_restore(void);
 
 /* --- sampler.c: ptrace and unwinding -------------------------------- */
@@ -89,6 +90,9 @@ struct prof_sampler_opts {
 	int		 pid;
 	int		*tids;		/* only these threads; NULL: all */
 	size_t		 ntids;
+	/* Called with a thread's TID while it is stopped, after its unwind. */
+	void		(*stopped)(int, void *);
+	void		*stopped_arg;
 };
 
 enum prof_end {
@@ -103,7 +107,7 @@ struct prof_tstack {
 	int		 tid;
 	const char	*name;		/* owned by the sampler */
 	const uint64_t	*ips;
-	size_t		 depth;
+	size_t		 depth;		/* 0: no stack (yet) */
 	int		 fresh;		/* unwound now, not repeated */
 };
 
@@ -115,6 +119,7 @@ int	prof_sampler_sample(struct prof_sampler *, prof_sample_cb, void *,
 	    enum prof_end *);
 int	prof_sampler_drain(struct prof_sampler *, enum prof_end *);
 size_t	prof_sampler_nthreads(const struct prof_sampler *);
+int	prof_sampler_live_tid(const struct prof_sampler *);
 uint64_t prof_sampler_unwound(const struct prof_sampler *);
 void	prof_sampler_free(struct prof_sampler *);
 

@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gelf.h>
 #include <inttypes.h>
 #include <libunwind-ptrace.h>
 #include <signal.h>
@@ -66,6 +67,20 @@ struct prof_page {
 	unsigned char	 data[PAGE];
 };
 
+/* The unwind table of an executable mapping whose file was deleted. */
+struct prof_ehtab {
+	uint64_t	 start, end;
+	unw_dyn_info_t	 di;
+};
+
+/*
+ * Exported by libunwind, not declared by its headers: the search of a
+ * binary-search .eh_frame_hdr table that _UPT_find_proc_info() itself
+ * ends in.
+ */
+extern int	_Ux86_64_dwarf_search_unwind_table(unw_addr_space_t,
+		    unw_word_t, unw_dyn_info_t *, unw_proc_info_t *, int, void *);
+
 struct prof_sampler {
 	int			 pid;
 	int			*only;
@@ -79,8 +94,15 @@ struct prof_sampler {
 	uint64_t		 unwound;
 	enum prof_end		 end;
 	DIR			*taskdir;
+	struct prof_ehtab	*eh;		/* deleted files' tables */
+	size_t			 neh;
+	int			 zombie_leader;	/* not traceable, skipped */
+	void			(*stopped)(int, void *);
+	void			*stopped_arg;
 };
 
+static int	prof_u_find_proc_info(unw_addr_space_t, unw_word_t,
+		    unw_proc_info_t *, int, void *);
 static int	prof_u_access_mem(unw_addr_space_t, unw_word_t,
 		    unw_word_t *, int, void *);
 static int	prof_u_access_reg(unw_addr_space_t, unw_regnum_t,
@@ -94,6 +116,7 @@ static void	prof_sampler_event(struct prof_sampler *, int, int);
 static void	prof_sampler_unwind(struct prof_sampler *,
 		    struct prof_sthread *);
 static int	prof_oncpu(struct prof_sthread *, uint64_t *);
+static int	prof_sampler_zombie(struct prof_sampler *, int);
 static void	prof_sampler_name(struct prof_sampler *,
 		    struct prof_sthread *);
 
@@ -106,6 +129,30 @@ static void	prof_sampler_name(struct prof_sampler *,
  */
 
 static struct prof_uarg *prof_cur;
+
+/*
+ * _UPT's, and where it finds nothing, the tables of the mappings it cannot
+ * open by their names in /proc/PID/maps: deleted files and the [vdso].
+ */
+static int
+prof_u_find_proc_info(unw_addr_space_t as, unw_word_t ip,
+    unw_proc_info_t *pi, int need, void *arg)
+{
+	struct prof_sampler	*s;
+	size_t			 i;
+	int			 rc;
+
+	rc = _UPT_find_proc_info(as, ip, pi, need, arg);
+	if (rc == 0 || prof_cur == NULL)
+		return (rc);
+	s = prof_cur->s;
+	for (i = 0; i < s->neh; i++) {
+		if (ip >= s->eh[i].start && ip < s->eh[i].end)
+			return (_Ux86_64_dwarf_search_unwind_table(as, ip,
+			    &s->eh[i].di, pi, need, arg));
+	}
+	return (rc);
+}
 
 /*
  * Memory in whole pages with process_vm_readv(2): a stack walk reads a few
@@ -182,6 +229,132 @@ prof_u_access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val,
 	return (0);
 }
 
+/*
+ * The .eh_frame_hdr of an executable mapping, from its ELF image, as
+ * libunwind would read it from the file: its binary-search table, in the
+ * target's memory. Returns 0 with t filled, or -1.
+ */
+static int
+prof_sampler_ehtab_elf(Elf *elf, const struct prof_map *m,
+    struct prof_ehtab *t)
+{
+	GElf_Phdr	 ph, load, eh;
+	const unsigned char *hdr;
+	const char	*raw;
+	uint32_t	 count;
+	size_t		 n, i, size;
+	uint64_t	 bias, segbase;
+	int		 have_load = 0, have_eh = 0;
+
+	memset(&load, 0, sizeof load);
+	memset(&eh, 0, sizeof eh);
+	if (elf_getphdrnum(elf, &n) != 0 ||
+	    (raw = elf_rawfile(elf, &size)) == NULL)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if (gelf_getphdr(elf, i, &ph) == NULL)
+			continue;
+		if (ph.p_type == PT_LOAD && m->offset >= ph.p_offset &&
+		    m->offset < ph.p_offset + ph.p_filesz + 4096) {
+			load = ph;
+			have_load = 1;
+		}
+		if (ph.p_type == PT_GNU_EH_FRAME) {
+			eh = ph;
+			have_eh = 1;
+		}
+	}
+	if (!have_load || !have_eh || eh.p_offset > size ||
+	    size - eh.p_offset < 12)
+		return (-1);
+	hdr = (const unsigned char *)raw + eh.p_offset;
+	/*
+	 * Version 1; the FDE count a udata4 and the table datarel sdata4
+	 * pairs: the layout libunwind searches (Gfind_unwind_table.c).
+	 */
+	if (hdr[0] != 1 || hdr[2] != 0x03 || hdr[3] != 0x3b)
+		return (-1);
+	memcpy(&count, hdr + 8, sizeof count);
+	bias = m->start - (load.p_vaddr - load.p_offset + m->offset);
+	segbase = bias + eh.p_vaddr;
+	memset(t, 0, sizeof *t);
+	t->start = m->start;
+	t->end = m->end;
+	t->di.start_ip = m->start;
+	t->di.end_ip = m->end;
+	t->di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
+	t->di.u.rti.segbase = segbase;
+	t->di.u.rti.table_data = segbase + 12;
+	t->di.u.rti.table_len = (uint64_t)count * 8 / sizeof (unw_word_t);
+	return (0);
+}
+
+/*
+ * The table of a mapping _UPT cannot open by the name /proc/PID/maps
+ * gives: a deleted file, through the copy the kernel keeps in map_files;
+ * the [vdso], from the target's memory.
+ */
+static int
+prof_sampler_ehtab(struct prof_sampler *s, const struct prof_map *m,
+    struct prof_ehtab *t)
+{
+	struct iovec	 local, remote;
+	Elf		*elf = NULL;
+	char		 path[128], *image = NULL;
+	size_t		 size = m->end - m->start;
+	int		 fd = -1, rc = -1;
+
+	elf_version(EV_CURRENT);
+	if (m->deleted) {
+		snprintf(path, sizeof path, "/proc/%d/map_files/%" PRIx64
+		    "-%" PRIx64, prof_sampler_live_tid(s), m->start, m->end);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			return (-1);
+		elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	} else if (size <= 64 * PAGE) {
+		image = xmalloc(size);
+		local.iov_base = image;
+		local.iov_len = size;
+		remote.iov_base = (void *)(uintptr_t)m->start;
+		remote.iov_len = size;
+		if (process_vm_readv(prof_sampler_live_tid(s), &local, 1,
+		    &remote, 1, 0) == (ssize_t)size)
+			elf = elf_memory(image, size);
+	}
+	if (elf != NULL) {
+		rc = prof_sampler_ehtab_elf(elf, m, t);
+		elf_end(elf);
+	}
+	if (fd != -1)
+		close(fd);
+	free(image);
+	return (rc);
+}
+
+/* Tables for the executable mappings of deleted files and the [vdso]. */
+static void
+prof_sampler_deleted(struct prof_sampler *s)
+{
+	struct prof_maps	 maps = { NULL, 0 };
+	struct prof_ehtab	 t;
+	const struct prof_map	*m;
+	size_t			 i;
+
+	if (prof_maps_read(&maps, prof_sampler_live_tid(s)) != 0)
+		return;
+	for (i = 0; i < maps.n; i++) {
+		m = &maps.v[i];
+		if (!m->exec || m->path == NULL || (!m->deleted &&
+		    strcmp(m->path, "[vdso]") != 0))
+			continue;
+		if (prof_sampler_ehtab(s, m, &t) != 0)
+			continue;
+		s->eh = xreallocarray(s->eh, s->neh + 1, sizeof *s->eh);
+		s->eh[s->neh++] = t;
+	}
+	prof_maps_free(&maps);
+}
+
 /* --- threads ------------------------------------------------------------ */
 
 static struct prof_sthread *
@@ -210,6 +383,19 @@ prof_oncpu(struct prof_sthread *t, uint64_t *ns)
 	buf[n] = '\0';
 	*ns = strtoull(buf, NULL, 10);
 	return (0);
+}
+
+/* Whether a thread has exited and waits to be reaped. */
+static int
+prof_sampler_zombie(struct prof_sampler *s, int tid)
+{
+	char	path[96], stat[512], *p;
+
+	snprintf(path, sizeof path, "/proc/%d/task/%d/stat", s->pid, tid);
+	if (file_read(path, stat, sizeof stat) < 0 ||
+	    (p = strrchr(stat, ')')) == NULL)
+		return (0);
+	return (p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
 }
 
 /* The thread's name; read again later, as a new thread names itself. */
@@ -246,6 +432,12 @@ prof_sampler_seize(struct prof_sampler *s, int tid, char *err, size_t errlen)
 		prof_reg_del(slot);
 		if (errno == ESRCH)
 			return (1);
+		if (errno == EPERM && prof_sampler_zombie(s, tid)) {
+			/* A leader gone by pthread_exit(); its threads run. */
+			if (tid == s->pid)
+				s->zombie_leader = 1;
+			return (1);
+		}
 		if (errno == EPERM)
 			prof_explain_eperm(s->pid, err, errlen);
 		else
@@ -316,7 +508,8 @@ prof_sampler_scan(struct prof_sampler *s, char *err, size_t errlen)
 		tid = strtol(de->d_name, &end, 10);
 		if (de->d_name[0] == '.' || *end != '\0' || tid <= 0)
 			continue;
-		if (!prof_sampler_wanted(s, tid))
+		if (!prof_sampler_wanted(s, tid) ||
+		    (tid == s->pid && s->zombie_leader))
 			continue;
 		if (prof_sampler_find(s, tid) != NULL) {
 			prof_sampler_find(s, tid)->seen = 1;
@@ -373,6 +566,8 @@ prof_sampler_unwind(struct prof_sampler *s, struct prof_sthread *t)
 		t->depth = d;
 		t->fresh = 1;
 		s->unwound++;
+		if (s->stopped != NULL)
+			s->stopped(t->tid, s->stopped_arg);
 	}
 }
 
@@ -467,12 +662,15 @@ prof_sampler_new(const struct prof_sampler_opts *o, char *err, size_t errlen)
 		return (NULL);
 	s = xcalloc(1, sizeof *s);
 	s->pid = o->pid;
+	s->stopped = o->stopped;
+	s->stopped_arg = o->stopped_arg;
 	if (o->tids != NULL) {
 		s->only = xreallocarray(NULL, o->ntids, sizeof *s->only);
 		memcpy(s->only, o->tids, o->ntids * sizeof *s->only);
 		s->nonly = o->ntids;
 	}
 	s->acc = _UPT_accessors;
+	s->acc.find_proc_info = prof_u_find_proc_info;
 	s->acc.access_mem = prof_u_access_mem;
 	s->acc.access_reg = prof_u_access_reg;
 	s->as = unw_create_addr_space(&s->acc, 0);
@@ -486,16 +684,12 @@ prof_sampler_new(const struct prof_sampler_opts *o, char *err, size_t errlen)
 		rc = prof_sampler_seize(s, s->pid, err, errlen);
 	else
 		rc = 0;
-	if (rc == 1)
+	if (rc == 1 && s->zombie_leader)
+		rc = 0;
+	else if (rc == 1)
 		snprintf(err, errlen, _("no process with PID %d"), s->pid);
 	if (rc == 0 && (rc = prof_sampler_scan(s, err, errlen)) == 1)
 		snprintf(err, errlen, _("process %d exited"), s->pid);
-	if (rc == 0 && s->n == 0) {
-		snprintf(err, errlen, s->only != NULL ?
-		    _("none of the threads asked for is a thread of process %d") :
-		    _("process %d has no thread left to sample"), s->pid);
-		rc = -1;
-	}
 	if (rc == 0 && s->only != NULL) {
 		for (i = 0; i < s->nonly; i++) {
 			if (prof_sampler_find(s, s->only[i]) == NULL) {
@@ -507,17 +701,24 @@ prof_sampler_new(const struct prof_sampler_opts *o, char *err, size_t errlen)
 			}
 		}
 	}
+	if (rc == 0 && s->n == 0) {
+		snprintf(err, errlen,
+		    _("process %d has no thread left to sample"), s->pid);
+		rc = -1;
+	}
 	if (rc != 0) {
 		prof_sampler_free(s);
 		return (NULL);
 	}
+	prof_sampler_deleted(s);
 	return (s);
 }
 
 /*
  * One sample: every thread that ran since it was last looked at is
  * interrupted, unwound as its stop arrives, and resumed at once; the others
- * keep their last stack. cb gets each thread's stack. Returns 0, or -1 when
+ * keep their last stack. cb gets each thread's stack (depth 0: none yet,
+ * as it did not stop in time or could not be unwound). Returns 0, or -1 when
  * the session is over (*end says why; what was sampled is kept).
  */
 int
@@ -555,13 +756,18 @@ prof_sampler_sample(struct prof_sampler *s, prof_sample_cb cb, void *arg,
 	if (waiting > 0) {
 		memset(&itv, 0, sizeof itv);
 		itv.it_value.tv_usec = WAIT_LIMIT_US;
+		prof_signals_alarm();
 		setitimer(ITIMER_REAL, &itv, NULL);
 		armed = 1;
 	}
 	while (waiting > 0) {
 		tid = waitpid(-1, &status, __WALL);
-		if (tid == -1 && errno == EINTR)
-			break;	/* a stop signal, or too slow a thread */
+		if (tid == -1 && errno == EINTR) {
+			/* A stop signal, or too slow a thread; else SIGCHLD. */
+			if (prof_signals_pending() || prof_signals_alarm())
+				break;
+			continue;
+		}
 		if (tid == -1)
 			break;
 		t = prof_sampler_find(s, tid);
@@ -582,7 +788,7 @@ prof_sampler_sample(struct prof_sampler *s, prof_sample_cb cb, void *arg,
 	for (i = 0; i < s->n; i++) {
 		t = s->t[i];
 		t->unwind = 0;
-		if (t->depth == 0 || t->dead)
+		if (t->dead)
 			continue;
 		if (t->fresh && (++t->nfresh == 2 || t->nfresh % 128 == 0))
 			prof_sampler_name(s, t);
@@ -614,6 +820,15 @@ prof_sampler_nthreads(const struct prof_sampler *s)
 	return (s->n);
 }
 
+/* A thread whose /proc entries show the process's memory map. */
+int
+prof_sampler_live_tid(const struct prof_sampler *s)
+{
+	if (s->zombie_leader && s->n > 0)
+		return (s->t[0]->tid);
+	return (s->pid);
+}
+
 uint64_t
 prof_sampler_unwound(const struct prof_sampler *s)
 {
@@ -637,6 +852,7 @@ prof_sampler_free(struct prof_sampler *s)
 	if (s->taskdir != NULL)
 		closedir(s->taskdir);
 	free(s->pages);
+	free(s->eh);
 	free(s->only);
 	free(s);
 }

@@ -29,7 +29,8 @@
 #define REPORT_EVERY	1	/* seconds between rereading the maps */
 
 struct prof_syms {
-	int			 pid;
+	int			 pid;		/* for /tmp/perf-PID.map */
+	int			 mpid;		/* a live thread, for maps */
 	struct prof		*p;
 	Dwfl			*dwfl;
 	Dwfl_Callbacks		 cb;
@@ -85,7 +86,7 @@ prof_syms_find_elf(Dwfl_Module *mod, void **ud, const char *name,
 		    strcmp(sy->maps.v[i].path, want) != 0)
 			continue;
 		snprintf(path, sizeof path, "/proc/%d/map_files/%" PRIx64
-		    "-%" PRIx64, sy->pid, sy->maps.v[i].start,
+		    "-%" PRIx64, sy->mpid, sy->maps.v[i].start,
 		    sy->maps.v[i].end);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	}
@@ -103,9 +104,9 @@ prof_syms_find_elf(Dwfl_Module *mod, void **ud, const char *name,
 static void
 prof_syms_report(struct prof_syms *sy)
 {
-	prof_maps_read(&sy->maps, sy->pid);
+	prof_maps_read(&sy->maps, sy->mpid);
 	dwfl_report_begin(sy->dwfl);
-	dwfl_linux_proc_report(sy->dwfl, sy->pid);
+	dwfl_linux_proc_report(sy->dwfl, sy->mpid);
 	dwfl_report_end(sy->dwfl, NULL, NULL);
 	sy->reported = time(NULL);
 }
@@ -145,13 +146,18 @@ prof_syms_mappings(struct prof_syms *sy)
 	}
 }
 
+/*
+ * Symbols of process pid, whose maps are read through the thread mpid (the
+ * pid itself, unless its leader is gone and only its threads run).
+ */
 struct prof_syms *
-prof_syms_new(int pid, struct prof *p)
+prof_syms_new(int pid, int mpid, struct prof *p)
 {
 	struct prof_syms	*sy;
 
 	sy = xcalloc(1, sizeof *sy);
 	sy->pid = pid;
+	sy->mpid = mpid;
 	sy->p = p;
 	sy->cb.find_elf = prof_syms_find_elf;
 	sy->cb.find_debuginfo = dwfl_standard_find_debuginfo;
@@ -161,7 +167,7 @@ prof_syms_new(int pid, struct prof *p)
 	if (sy->dwfl != NULL)
 		prof_syms_report(sy);
 	else
-		prof_maps_read(&sy->maps, pid);
+		prof_maps_read(&sy->maps, mpid);
 	if (sy->dwfl != NULL)
 		prof_syms_mappings(sy);
 	sy->cap = 1024;
@@ -257,6 +263,20 @@ prof_syms_resolve(struct prof_syms *sy, uint64_t addr)
 
 	memset(&f, 0, sizeof f);
 	f.kind = PF_NATIVE;
+	/*
+	 * Anonymous memory (or memory mapped since the maps were read) is
+	 * the JIT's first: a module's range as libdwfl sees it may run past
+	 * its files into the anonymous pages next to it.
+	 */
+	m = prof_maps_find(&sy->maps, addr);
+	if (m == NULL || m->path == NULL) {
+		prof_syms_jit(sy);
+		if ((js = prof_jitmap_find(&sy->jit, addr)) != NULL) {
+			f.func = js->name;
+			f.offset = addr - js->start;
+			return (prof_frame_intern(sy->p, &f));
+		}
+	}
 	if (sy->dwfl != NULL) {
 		mod = dwfl_addrmodule(sy->dwfl, addr);
 		if (mod == NULL && time(NULL) - sy->reported >= REPORT_EVERY) {
@@ -297,11 +317,7 @@ prof_syms_resolve(struct prof_syms *sy, uint64_t addr)
 		    &start) == 0)
 			f.offset = start;
 	} else {
-		prof_syms_jit(sy);
-		if ((js = prof_jitmap_find(&sy->jit, addr)) != NULL) {
-			f.func = js->name;
-			f.offset = addr - js->start;
-		} else if ((m = prof_maps_find(&sy->maps, addr)) != NULL &&
+		if ((m = prof_maps_find(&sy->maps, addr)) != NULL &&
 		    m->path != NULL) {
 			f.module = m->path;
 			f.offset = addr - m->start + m->offset;

@@ -55,6 +55,7 @@ static void	key_kthreads(struct tui *);
 static void	key_detail(struct tui *);
 static void	key_kill(struct tui *);
 static void	key_restart(struct tui *);
+static void	key_heap(struct tui *);
 static void	key_setup(struct tui *);
 static void	key_redraw(struct tui *);
 static void	key_logs(struct tui *);
@@ -112,6 +113,9 @@ static const struct tui_key tui_keys[] = {
 	{ { 'R', 0 }, N_("R"),
 	    N_("restart the selected process (its vigil run supervisor, systemd, or in place)"),
 	    key_restart },
+	{ { 'm', 0 }, N_("m"),
+	    N_("heap snapshot of the selected process, and its growth since the last"),
+	    key_heap },
 	{ { 'S', KEY_F(2), 0 }, N_("S F2"),
 	    N_("choose the columns (saved in the config file)"), key_setup },
 	{ { 'l', 0 }, N_("l"),
@@ -485,6 +489,12 @@ key_restart(struct tui *t)
 }
 
 static void
+key_heap(struct tui *t)
+{
+	tui_heap_open(t);
+}
+
+static void
 key_setup(struct tui *t)
 {
 	tui_setup_start(t);
@@ -588,6 +598,9 @@ tui_key(struct tui *t, int c)
 		return;
 	case MODE_DETAIL:
 		tui_detail_key(t, c);
+		return;
+	case MODE_HEAP:
+		tui_heap_key(t, c);
 		return;
 	case MODE_PROFILE:
 		tui_profile_key(t, c);

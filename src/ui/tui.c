@@ -174,7 +174,8 @@ tui_apply_view(struct tui *t)
 
 	/* The detail pane and the kill dialogs stay on their process. */
 	keep = t->follow || t->mode == MODE_DETAIL || t->mode == MODE_SIGNAL ||
-	    t->mode == MODE_CONFIRM || t->mode == MODE_RESTART;
+	    t->mode == MODE_CONFIRM || t->mode == MODE_RESTART ||
+	    t->mode == MODE_HEAP;
 	refresh_view(t->r);
 	if (keep) {
 		for (i = 0; i < t->m->nview; i++) {
@@ -185,7 +186,7 @@ tui_apply_view(struct tui *t)
 			}
 		}
 		t->follow = 0;	/* it is gone */
-		if (t->mode == MODE_DETAIL)
+		if (t->mode == MODE_DETAIL || t->mode == MODE_HEAP)
 			return;	/* the pane says it has exited */
 	}
 	tui_select_index(t, t->sel);
@@ -300,6 +301,9 @@ tui_draw(struct tui *t)
 		break;
 	case MODE_DETAIL:
 		tui_detail_draw(t);
+		break;
+	case MODE_HEAP:
+		tui_heap_draw(t);
 		break;
 	case MODE_PROFILE:
 		tui_profile_draw(t);
@@ -522,6 +526,7 @@ tui_run(struct options *o)
 
 	endwin();
 	delscreen(screen);
+	tui_heap_free(&t);	/* before the loop: it ends a child's fd */
 	tui_profile_close(&t);		/* uses the loop */
 	loop_free(t.loop);
 	tui_detail_close(&t);

@@ -18,6 +18,7 @@ struct options;
 struct refresh;
 struct rx;
 struct tui_restart;
+struct tui_heap;
 
 /* Colour pairs and their monochrome stand-ins. */
 enum tui_color {
@@ -33,7 +34,7 @@ enum tui_mode {
 	MODE_NORMAL, MODE_SEARCH, MODE_FILTER, MODE_SIGNAL, MODE_CONFIRM,
 	MODE_HELP, MODE_DETAIL, MODE_SORT, MODE_USER, MODE_SETUP,
 	MODE_LOG_SEARCH, MODE_LOG_FILTER, MODE_PROFILE,
-	MODE_ALARMS, MODE_DELAY, MODE_RESTART
+	MODE_ALARMS, MODE_DELAY, MODE_RESTART, MODE_HEAP
 };
 
 /* A process-table column as the screen draws it. */
@@ -165,6 +166,7 @@ struct tui {
 
 	/* Restart (restart.c): the plan shown, the wait, supervisors. */
 	struct tui_restart	*restart;
+	struct tui_heap		*heap;		/* heapview.c */
 
 	struct tui_logpane	 lp;
 	struct tui_profview	 pv;
@@ -248,6 +250,13 @@ void	tui_detail_open(struct tui *);
 void	tui_detail_close(struct tui *);
 void	tui_detail_key(struct tui *, int);
 void	tui_detail_draw(struct tui *);
+
+/* heapview.c */
+void	tui_heap_open(struct tui *);
+void	tui_heap_close(struct tui *);
+void	tui_heap_key(struct tui *, int);
+void	tui_heap_draw(struct tui *);
+void	tui_heap_free(struct tui *);
 
 /* logpane.c */
 void	tui_logpane_toggle(struct tui *);

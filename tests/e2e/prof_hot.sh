@@ -70,6 +70,56 @@ check "stripped leaves have the shares 60/30/10 +-10" \
 check "stripped: libc's frames still have names" \
     grep -q '__libc_start_call_main' "$TMP/strip.folded"
 
+# --- an executable deleted since it started -----------------------------
+cp "$FIXTURES/hot3" "$TMP/hot3-deleted"
+start_fixture D "$TMP/hot3-deleted"
+wait_for 5 exec_done "$D" hot3-deleted
+rm -f "$TMP/hot3-deleted"
+"$VIGIL" profile "$D" --duration 2 --format folded -o "$TMP/del.folded" \
+    2>"$TMP/err"
+leaf_shares "$TMP/del.folded" >"$TMP/del.shares"
+check "a deleted executable is still named (through map_files)" \
+    sh -c "grep -q '^a ' '$TMP/del.shares' && grep -q '^b ' '$TMP/del.shares'"
+check "... and unwound through (its unwind table from map_files)" \
+    grep -q ';main;a ' "$TMP/del.folded"
+
+# --- the [vdso] -------------------------------------------------------------
+start_fixture V "$FIXTURES/vdso"
+wait_for 5 exec_done "$V" vdso
+"$VIGIL" profile "$V" --duration 2 --format folded -o "$TMP/vdso.folded" \
+    2>"$TMP/err"
+diag "$(sort -k 2 -n -r "$TMP/vdso.folded" | head -3)"
+check "the [vdso]'s functions are named" \
+    grep -q '__vdso_clock_gettime' "$TMP/vdso.folded"
+check "stacks unwind through the [vdso] to main" python3 - \
+    "$TMP/vdso.folded" <<'PY'
+import sys
+n = good = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    stack, c = line.rstrip("\n").rsplit(" ", 1)
+    if "__vdso_clock_gettime" in stack:
+        n += int(c)
+        if ";main;tick;" in stack:
+            good += int(c)
+sys.exit(0 if n > 0 and good >= 0.9 * n else 1)
+PY
+
+# --- JIT code named from /tmp/perf-PID.map ---------------------------------
+start_fixture J "$FIXTURES/jit"
+if wait_for 5 test -s "/tmp/perf-$J.map"; then
+	"$VIGIL" profile "$J" --duration 1 --format folded \
+	    -o "$TMP/jit.folded" 2>"$TMP/err"
+	leaf_shares "$TMP/jit.folded" >"$TMP/jit.shares"
+	diag "$(head -3 "$TMP/jit.shares")"
+	check "code in an anonymous mapping is named from /tmp/perf-PID.map" \
+	    awk 'NR == 1 { exit !($1 == "jit_spin") }' "$TMP/jit.shares"
+	kill -TERM "$J"		# it removes its map file
+	wait_for 5 test ! -e "/tmp/perf-$J.map"
+	rm -f "/tmp/perf-$J.map"
+else
+	skip "the jit fixture cannot make executable memory here"
+fi
+
 # --- errors ------------------------------------------------------------------
 "$VIGIL" profile "$P" --bogus >"$TMP/out" 2>"$TMP/err"
 rc=$?

@@ -13,6 +13,13 @@ traced_threads()
 	return 0
 }
 
+# Some thread of PID is in a tracing stop now (one quick look at all).
+any_traced()
+{
+	awk '{ sub(/.*\) /, ""); if ($1 == "t") t = 1 } END { exit !t }' \
+	    /proc/"$1"/task/*/stat 2>/dev/null
+}
+
 # No thread of PID is traced: none in 't', TracerPid 0 everywhere.
 released()
 {
@@ -83,7 +90,11 @@ share_near()
 {
 	local got
 	got=$(leaf_shares "$1" | awk -v l="$2" '$1 == l { print $2 }')
-	[ -n "$got" ] || { diag "$2: not a leaf in $1"; return 1; }
+	[ -n "$got" ] || {
+		diag "$2: not a leaf in $1; its leaves:" \
+		    "$(leaf_shares "$1" | head -5)"
+		return 1
+	}
 	awk -v g="$got" -v w="$3" 'BEGIN { exit !(g >= w - 10 && g <= w + 10) }' ||
 	    { diag "$2: $got% of samples, expected $3 +-10"; return 1; }
 }

@@ -62,6 +62,34 @@ done
 check "SIGKILL x10: no thread is ever left in tracing stop" test "$bad" = 0
 check "SIGKILL: the target runs on" runs_on "$P"
 
+# --- SIGKILL while threads are certainly in an interrupt stop ----------------
+# With 35 spinning threads a sample stops each in turn, so some thread is
+# in tracing stop most of the time: kill vigil the moment one is seen.
+start_fixture M "$FIXTURES/threads" many
+wait_for 5 test "$(ls /proc/"$M"/task | wc -l)" -ge 35
+bad=0
+seen=0
+for i in 1 2 3 4 5; do
+	"$VIGIL" profile "$M" --rate 999 -o /dev/null 2>/dev/null &
+	V=$!
+	if wait_for 10 any_traced "$M"; then
+		kill -KILL "$V"
+		seen=$((seen + 1))
+	else
+		kill -KILL "$V"
+	fi
+	wait "$V" 2>/dev/null
+	if ! wait_for 5 released "$M"; then
+		bad=$((bad + 1))
+		diag "after SIGKILL $i: threads in 't': $(traced_threads "$M")"
+	fi
+done
+check "SIGKILL with threads in interrupt stop (seen $seen of 5 times)" \
+    test "$seen" -gt 0
+check "... no thread is left in tracing stop" test "$bad" = 0
+check "... every thread runs on" runs_on "$M"
+kill -KILL "$M"
+
 # --- the stream's reader goes away -------------------------------------------
 "$VIGIL" profile --stream "$P" 2>"$TMP/err" | head -n 1 >"$TMP/stream"
 check "--stream: vigil ends when its reader closes the pipe" \

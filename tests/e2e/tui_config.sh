@@ -58,7 +58,7 @@ for i in 1 2 3 4 5 6 7 8 9 10; do echo "cfgline $i"; done > "$TMP/cfg.log"
 tui_start 120 40 -- -d 5
 check "a bad alarm rule is reported with its file and line" \
     wait_for 10 tui_raw_has "vigilrc:2: expected a number after the comparison, got '>' (column 20)"
-check_screen "the good rule fires" wait_screen 15 '^\[info\] busy: busy'
+check_screen "the good rule fires" wait_screen 15 '^\[info\] busy: sys\.load1'
 tui_keys l
 check_screen "the file's log is in the log pane" \
     wait_screen 10 '^\[cfg\.log\] cfgline 10 *$'

@@ -1,0 +1,874 @@
+/*
+ * CPython from outside: find the interpreter, then read thread states and
+ * frames with process_vm_readv(2), code objects cached by address.
+ */
+
+#include "vigil.h"
+
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "python-int.h"
+#include "sampler-int.h"
+#include "xalloc.h"
+
+#define PY_MAX_INTERPS	64
+#define PY_MAX_TSTATES	4096
+#define PY_MAX_WALK	1024		/* frames and shims, one thread */
+#define PY_MAX_STR	1024		/* characters of a name kept */
+#define PY_MAX_TABLE	(1 << 20)	/* bytes of a location table */
+#define PY_CODE_SLOTS	4096		/* code objects cached, direct-mapped */
+#define PY_HDR		256		/* bytes read of a code object */
+#define PY_OWNED_BY_CSTACK 3		/* 3.12+: the entry shim of an eval */
+
+/*
+ * Where the fields are. 3.11 and 3.12 from their internal headers (checked
+ * against Debian's python3.11 and builds of 3.12); 3.13 from the
+ * _Py_DebugOffsets the runtime starts with. -1: not there.
+ */
+struct prof_py_layout {
+	int64_t		 rt_interp_head;	/* runtime */
+	int64_t		 rt_tstate_current;	/* 3.11: the GIL holder */
+	int64_t		 is_next;		/* interpreter */
+	int64_t		 is_threads_head;
+	int64_t		 is_gil;		/* 3.12+: pointer to the GIL */
+	int64_t		 gil_locked;		/* in the GIL's state */
+	int64_t		 gil_holder;
+	int64_t		 ts_next;		/* thread state */
+	int64_t		 ts_interp;
+	int64_t		 ts_native_tid;
+	int64_t		 ts_cframe;		/* 3.11, 3.12 */
+	int64_t		 ts_current_frame;	/* in cframe, or in tstate */
+	int64_t		 fr_code;		/* interpreter frame */
+	int64_t		 fr_previous;
+	int64_t		 fr_instr;
+	int64_t		 fr_owner;
+	int64_t		 fr_is_entry;		/* 3.11 */
+	int64_t		 ob_type;		/* objects */
+	int64_t		 co_filename;		/* code */
+	int64_t		 co_qualname;
+	int64_t		 co_linetable;
+	int64_t		 co_firstlineno;
+	int64_t		 co_code;
+	int64_t		 str_state;		/* str */
+	int64_t		 str_length;
+	int64_t		 str_ascii;		/* sizeof PyASCIIObject */
+	int64_t		 str_compact;		/* sizeof PyCompactUnicode... */
+	int64_t		 bytes_size;		/* bytes */
+	int64_t		 bytes_sval;
+};
+
+static const struct prof_py_layout prof_py_311 = {
+	.rt_interp_head = 40, .rt_tstate_current = 576,
+	.is_next = 0, .is_threads_head = 16, .is_gil = -1,
+	.gil_locked = -1, .gil_holder = -1,
+	.ts_next = 8, .ts_interp = 16, .ts_native_tid = 160, .ts_cframe = 56,
+	.ts_current_frame = 8,
+	.fr_code = 32, .fr_previous = 48, .fr_instr = 56, .fr_owner = 69,
+	.fr_is_entry = 68,
+	.ob_type = 8,
+	.co_filename = 112, .co_qualname = 128, .co_linetable = 136,
+	.co_firstlineno = 72, .co_code = 184,
+	.str_state = 32, .str_length = 16, .str_ascii = 48, .str_compact = 72,
+	.bytes_size = 16, .bytes_sval = 32
+};
+
+static const struct prof_py_layout prof_py_312 = {
+	.rt_interp_head = 40, .rt_tstate_current = -1,
+	.is_next = 0, .is_threads_head = 72, .is_gil = 384,
+	.gil_locked = 16, .gil_holder = 8,
+	.ts_next = 8, .ts_interp = 16, .ts_native_tid = 144, .ts_cframe = 56,
+	.ts_current_frame = 0,
+	.fr_code = 0, .fr_previous = 8, .fr_instr = 56, .fr_owner = 70,
+	.fr_is_entry = -1,
+	.ob_type = 8,
+	.co_filename = 112, .co_qualname = 128, .co_linetable = 136,
+	.co_firstlineno = 68, .co_code = 192,
+	.str_state = 32, .str_length = 16, .str_ascii = 40, .str_compact = 56,
+	.bytes_size = 16, .bytes_sval = 32
+};
+
+/*
+ * _Py_DebugOffsets of 3.13, as 64-bit words: the cookie, the version, the
+ * free-threaded flag, then one section per structure, each starting with
+ * the structure's size. The indices of the words used.
+ */
+enum {
+	DO_VERSION = 1, DO_FREE_THREADED = 2,
+	DO_RT_INTERP_HEAD = 5,
+	DO_IS_NEXT = 8, DO_IS_THREADS_HEAD = 9, DO_IS_CEVAL_GIL = 14,
+	DO_IS_GIL_STATE = 15, DO_IS_GIL_LOCKED = 17, DO_IS_GIL_HOLDER = 18,
+	DO_TS_NEXT = 21, DO_TS_INTERP = 22, DO_TS_CURRENT_FRAME = 23,
+	DO_TS_NATIVE_TID = 25,
+	DO_FR_SIZE = 28, DO_FR_PREVIOUS = 29, DO_FR_EXECUTABLE = 30,
+	DO_FR_INSTR = 31, DO_FR_OWNER = 33,
+	DO_CO_FILENAME = 35, DO_CO_QUALNAME = 37, DO_CO_LINETABLE = 38,
+	DO_CO_FIRSTLINENO = 39, DO_CO_CODE = 43,
+	DO_OB_TYPE = 45,
+	DO_BYTES_SIZE = 65, DO_BYTES_SVAL = 66,
+	DO_STR_STATE = 68, DO_STR_LENGTH = 69, DO_STR_ASCII = 70,
+	DO_WORDS = 73
+};
+
+struct prof_py_code {
+	uint64_t	 addr;		/* 0: empty slot */
+	unsigned char	 hdr[PY_HDR];	/* the fields it was decoded from */
+	size_t		 hdrlen;
+	char		*qualname;
+	char		*filename;
+	uint8_t		*table;
+	size_t		 tablelen;
+	int		 firstlineno;
+	int		 last_line;	/* the frame of the line last asked */
+	size_t		 last_frame;
+	int		 have_last;
+};
+
+struct prof_py_thread {
+	int		 tid;
+	uint64_t	 tstate;
+	size_t		 frames[PROF_MAX_DEPTH];
+	int		 entry[PROF_MAX_DEPTH];
+	size_t		 depth;
+	int		 gil;
+};
+
+struct prof_py {
+	int			 pid;
+	struct prof		*p;
+	char			 version[16];
+	struct prof_py_layout	 l;
+	uint64_t		 runtime;
+	uint64_t		 code_type, str_type, bytes_type;
+	struct prof_py_code	*codes;
+	struct prof_py_thread	*t;
+	size_t			 nt;
+};
+
+/* What the ELF files of the target say. */
+struct prof_py_syms {
+	uint64_t	 runtime;	/* _PyRuntime, or section .PyRuntime */
+	uint64_t	 version;	/* &Py_Version */
+	uint64_t	 code_type, str_type, bytes_type;
+	char		 file_version[16];	/* from python3.X in a name */
+};
+
+static int
+prof_py_mem(const struct prof_py *py, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec	local, remote;
+
+	if (addr == 0 || len == 0)
+		return (-1);
+	local.iov_base = buf;
+	local.iov_len = len;
+	remote.iov_base = (void *)(uintptr_t)addr;
+	remote.iov_len = len;
+	return (process_vm_readv(py->pid, &local, 1, &remote, 1, 0) ==
+	    (ssize_t)len ? 0 : -1);
+}
+
+static int
+prof_py_ptr(const struct prof_py *py, uint64_t addr, uint64_t *out)
+{
+	return (prof_py_mem(py, addr, out, sizeof *out));
+}
+
+static uint64_t
+prof_py_get64(const unsigned char *b, int64_t off)
+{
+	uint64_t	v;
+
+	memcpy(&v, b + off, sizeof v);
+	return (v);
+}
+
+static int32_t
+prof_py_get32(const unsigned char *b, int64_t off)
+{
+	int32_t		v;
+
+	memcpy(&v, b + off, sizeof v);
+	return (v);
+}
+
+/* --- finding the interpreter ------------------------------------------- */
+
+/* "python3.11", "libpython3.12.so.1.0": the version in a file's name. */
+static void
+prof_py_name_version(const char *path, char *out, size_t len)
+{
+	const char	*base = prof_basename(path), *s;
+	unsigned	 major, minor;
+
+	if ((s = strstr(base, "python")) == NULL)
+		return;
+	if (sscanf(s, "python%u.%u", &major, &minor) == 2)
+		snprintf(out, len, "%u.%u", major, minor);
+}
+
+/* Could this mapped file hold the interpreter? */
+static int
+prof_py_candidate(const char *path, const char *exe)
+{
+	const char	*base = prof_basename(path);
+
+	return (strcmp(path, exe) == 0 || strncmp(base, "libpython", 9) == 0 ||
+	    strncmp(base, "python", 6) == 0);
+}
+
+/* The symbols we want from one ELF file, loaded at bias. */
+static void
+prof_py_elf(Elf *e, uint64_t bias, struct prof_py_syms *ps)
+{
+	Elf_Scn		*scn = NULL;
+	GElf_Shdr	 sh;
+	GElf_Sym	 sym;
+	Elf_Data	*data;
+	size_t		 shstrndx, i, n;
+	const char	*name;
+
+	if (elf_getshdrstrndx(e, &shstrndx) != 0)
+		return;
+	while ((scn = elf_nextscn(e, scn)) != NULL) {
+		if (gelf_getshdr(scn, &sh) == NULL)
+			continue;
+		name = elf_strptr(e, shstrndx, sh.sh_name);
+		if (name != NULL && strcmp(name, ".PyRuntime") == 0 &&
+		    ps->runtime == 0 && sh.sh_addr != 0)
+			ps->runtime = sh.sh_addr + bias;
+		if (sh.sh_type != SHT_DYNSYM && sh.sh_type != SHT_SYMTAB)
+			continue;
+		if ((data = elf_getdata(scn, NULL)) == NULL ||
+		    sh.sh_entsize == 0)
+			continue;
+		n = sh.sh_size / sh.sh_entsize;
+		for (i = 0; i < n; i++) {
+			if (gelf_getsym(data, i, &sym) == NULL ||
+			    sym.st_shndx == SHN_UNDEF || sym.st_value == 0)
+				continue;
+			name = elf_strptr(e, sh.sh_link, sym.st_name);
+			if (name == NULL || (name[0] != '_' && name[0] != 'P'))
+				continue;
+			if (strcmp(name, "_PyRuntime") == 0)
+				ps->runtime = sym.st_value + bias;
+			else if (strcmp(name, "Py_Version") == 0)
+				ps->version = sym.st_value + bias;
+			else if (strcmp(name, "PyCode_Type") == 0)
+				ps->code_type = sym.st_value + bias;
+			else if (strcmp(name, "PyUnicode_Type") == 0)
+				ps->str_type = sym.st_value + bias;
+			else if (strcmp(name, "PyBytes_Type") == 0)
+				ps->bytes_type = sym.st_value + bias;
+		}
+	}
+}
+
+/*
+ * One mapped file: opened through /proc/PID/map_files (the copy the target
+ * has, even if deleted or in another mount namespace), else by its path.
+ * bias: where its first mapping starts less the address it was linked at.
+ */
+static int
+prof_py_file(int pid, const struct prof_map *m, struct prof_py_syms *ps)
+{
+	Elf		*e;
+	GElf_Ehdr	 eh;
+	GElf_Phdr	 ph;
+	char		 path[128];
+	uint64_t	 bias = 0;
+	size_t		 i, nph;
+	int		 fd, found = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64,
+	    pid, m->start, m->end);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 &&
+	    (fd = open(m->path, O_RDONLY | O_CLOEXEC)) == -1)
+		return (-1);
+	if ((e = elf_begin(fd, ELF_C_READ_MMAP, NULL)) == NULL) {
+		close(fd);
+		return (-1);
+	}
+	if (gelf_getehdr(e, &eh) != NULL && elf_getphdrnum(e, &nph) == 0) {
+		for (i = 0; i < nph; i++) {
+			if (gelf_getphdr(e, i, &ph) == NULL ||
+			    ph.p_type != PT_LOAD || ph.p_offset != 0)
+				continue;
+			if (eh.e_type == ET_DYN)
+				bias = m->start -
+				    (ph.p_vaddr & ~(uint64_t)4095);
+			found = 1;
+			break;
+		}
+		if (found)
+			prof_py_elf(e, bias, ps);
+	}
+	elf_end(e);
+	close(fd);
+	return (found ? 0 : -1);
+}
+
+/* Search the executable and any libpython for the runtime. */
+static void
+prof_py_find(int pid, struct prof_py_syms *ps)
+{
+	struct prof_maps	 maps;
+	struct prof_py_syms	 one;
+	char			 link[64], exe[4096];
+	ssize_t			 n;
+	size_t			 i;
+
+	memset(ps, 0, sizeof *ps);
+	memset(&maps, 0, sizeof maps);
+	snprintf(link, sizeof link, "/proc/%d/exe", pid);
+	if ((n = readlink(link, exe, sizeof exe - 1)) < 0)
+		n = 0;
+	exe[n] = '\0';
+	if (n > 10 && strcmp(exe + n - 10, " (deleted)") == 0)
+		exe[n - 10] = '\0';
+	if (prof_maps_read(&maps, pid) != 0)
+		return;
+	elf_version(EV_CURRENT);
+	for (i = 0; i < maps.n; i++) {
+		/* The file's first mapping (offset 0) gives its bias. */
+		if (maps.v[i].path == NULL || maps.v[i].offset != 0 ||
+		    maps.v[i].path[0] != '/' ||
+		    !prof_py_candidate(maps.v[i].path, exe))
+			continue;
+		memset(&one, 0, sizeof one);
+		if (prof_py_file(pid, &maps.v[i], &one) != 0 ||
+		    one.runtime == 0)
+			continue;
+		prof_py_name_version(maps.v[i].path, one.file_version,
+		    sizeof one.file_version);
+		*ps = one;
+		break;
+	}
+	prof_maps_free(&maps);
+}
+
+int
+prof_py_supported(unsigned major, unsigned minor, const char **layout)
+{
+	if (major != 3)
+		return (-1);
+	switch (minor) {
+	case 11:
+		*layout = "3.11";
+		return (0);
+	case 12:
+		*layout = "3.12";
+		return (0);
+	case 13:
+		*layout = "debug offsets";
+		return (0);
+	}
+	return (-1);
+}
+
+/* 3.13: the layout from _Py_DebugOffsets, checked. */
+static int
+prof_py_debug_offsets(struct prof_py *py, uint64_t hexversion, char *note,
+    size_t len)
+{
+	uint64_t	 w[DO_WORDS];
+	char		 cookie[9];
+	struct prof_py_layout *l = &py->l;
+	size_t		 i;
+
+	if (prof_py_mem(py, py->runtime, w, sizeof w) != 0) {
+		snprintf(note, len, _("the memory of Python %s could not be "
+		    "read"), py->version);
+		return (-1);
+	}
+	memcpy(cookie, w, 8);
+	cookie[8] = '\0';
+	if (strcmp(cookie, "xdebugpy") != 0 || w[DO_VERSION] != hexversion) {
+		snprintf(note, len, _("Python %s does not describe its "
+		    "layout (no debug offsets)"), py->version);
+		return (-1);
+	}
+	if (w[DO_FREE_THREADED] != 0) {
+		snprintf(note, len, _("free-threaded Python %st is not "
+		    "supported"), py->version);
+		return (-1);
+	}
+	/* Offsets past any structure's size are not offsets. */
+	for (i = 3; i < DO_WORDS; i++) {
+		if (w[i] > (1 << 20)) {
+			snprintf(note, len, _("Python %s describes its layout "
+			    "in a way this vigil does not know"), py->version);
+			return (-1);
+		}
+	}
+	if (w[DO_FR_OWNER] >= w[DO_FR_SIZE]) {
+		snprintf(note, len, _("Python %s describes its layout in a way "
+		    "this vigil does not know"), py->version);
+		return (-1);
+	}
+	memset(l, 0, sizeof *l);
+	l->rt_interp_head = w[DO_RT_INTERP_HEAD];
+	l->rt_tstate_current = -1;
+	l->is_next = w[DO_IS_NEXT];
+	l->is_threads_head = w[DO_IS_THREADS_HEAD];
+	l->is_gil = w[DO_IS_CEVAL_GIL];
+	l->gil_locked = w[DO_IS_GIL_LOCKED] - w[DO_IS_GIL_STATE];
+	l->gil_holder = w[DO_IS_GIL_HOLDER] - w[DO_IS_GIL_STATE];
+	l->ts_next = w[DO_TS_NEXT];
+	l->ts_interp = w[DO_TS_INTERP];
+	l->ts_native_tid = w[DO_TS_NATIVE_TID];
+	l->ts_cframe = -1;
+	l->ts_current_frame = w[DO_TS_CURRENT_FRAME];
+	l->fr_code = w[DO_FR_EXECUTABLE];
+	l->fr_previous = w[DO_FR_PREVIOUS];
+	l->fr_instr = w[DO_FR_INSTR];
+	l->fr_owner = w[DO_FR_OWNER];
+	l->fr_is_entry = -1;
+	l->ob_type = w[DO_OB_TYPE];
+	l->co_filename = w[DO_CO_FILENAME];
+	l->co_qualname = w[DO_CO_QUALNAME];
+	l->co_linetable = w[DO_CO_LINETABLE];
+	l->co_firstlineno = w[DO_CO_FIRSTLINENO];
+	l->co_code = w[DO_CO_CODE];
+	l->str_state = w[DO_STR_STATE];
+	l->str_length = w[DO_STR_LENGTH];
+	l->str_ascii = w[DO_STR_ASCII];
+	l->str_compact = w[DO_STR_ASCII] + 16;	/* utf8_length, utf8 */
+	l->bytes_size = w[DO_BYTES_SIZE];
+	l->bytes_sval = w[DO_BYTES_SVAL];
+	if (l->co_code > PY_HDR || l->co_firstlineno + 4 > PY_HDR) {
+		snprintf(note, len, _("Python %s describes its layout in a way "
+		    "this vigil does not know"), py->version);
+		return (-1);
+	}
+	return (0);
+}
+
+struct prof_py *
+prof_py_open(int pid, struct prof *p, char *note, size_t len)
+{
+	struct prof_py_syms	 ps;
+	struct prof_py		*py;
+	const char		*layout;
+	uint64_t		 hex = 0;
+	unsigned		 major = 0, minor = 0;
+
+	note[0] = '\0';
+	prof_py_find(pid, &ps);
+	if (ps.runtime == 0)
+		return (NULL);		/* not Python: no note */
+	py = xcalloc(1, sizeof *py);
+	py->pid = pid;
+	py->p = p;
+	py->runtime = ps.runtime;
+	py->code_type = ps.code_type;
+	py->str_type = ps.str_type;
+	py->bytes_type = ps.bytes_type;
+	if (ps.version != 0 && prof_py_ptr(py, ps.version, &hex) == 0 &&
+	    (hex >> 24) == 3) {
+		major = hex >> 24;
+		minor = (hex >> 16) & 0xff;
+		snprintf(py->version, sizeof py->version, "%u.%u", major,
+		    minor);
+	} else if (ps.file_version[0] != '\0') {
+		snprintf(py->version, sizeof py->version, "%s",
+		    ps.file_version);
+		sscanf(py->version, "%u.%u", &major, &minor);
+		hex = 0;
+	}
+	if (py->version[0] == '\0') {
+		snprintf(note, len, _("a Python runtime of unknown version"));
+		goto fail;
+	}
+	if (hex == 0 || prof_py_supported(major, minor, &layout) != 0) {
+		snprintf(note, len, _("unsupported Python %s"), py->version);
+		goto fail;
+	}
+	if (py->code_type == 0 || py->str_type == 0 || py->bytes_type == 0) {
+		snprintf(note, len, _("Python %s without its type symbols"),
+		    py->version);
+		goto fail;
+	}
+	if (minor == 11)
+		py->l = prof_py_311;
+	else if (minor == 12)
+		py->l = prof_py_312;
+	else if (prof_py_debug_offsets(py, hex, note, len) != 0)
+		goto fail;
+	py->codes = xcalloc(PY_CODE_SLOTS, sizeof *py->codes);
+	return (py);
+fail:
+	free(py);
+	return (NULL);
+}
+
+static void
+prof_py_code_clear(struct prof_py_code *c)
+{
+	free(c->qualname);
+	free(c->filename);
+	free(c->table);
+	memset(c, 0, sizeof *c);
+}
+
+void
+prof_py_free(struct prof_py *py)
+{
+	size_t	i;
+
+	if (py == NULL)
+		return;
+	if (py->codes != NULL) {
+		for (i = 0; i < PY_CODE_SLOTS; i++)
+			prof_py_code_clear(&py->codes[i]);
+		free(py->codes);
+	}
+	free(py->t);
+	free(py);
+}
+
+const char *
+prof_py_version(const struct prof_py *py)
+{
+	return (py->version);
+}
+
+/* --- objects ------------------------------------------------------------ */
+
+static void
+prof_py_utf8(char **out, size_t *n, uint32_t c)
+{
+	char	*s = *out;
+
+	if (c < 0x80)
+		s[(*n)++] = c;
+	else if (c < 0x800) {
+		s[(*n)++] = 0xc0 | (c >> 6);
+		s[(*n)++] = 0x80 | (c & 0x3f);
+	} else if (c < 0x10000) {
+		s[(*n)++] = 0xe0 | (c >> 12);
+		s[(*n)++] = 0x80 | ((c >> 6) & 0x3f);
+		s[(*n)++] = 0x80 | (c & 0x3f);
+	} else {
+		s[(*n)++] = 0xf0 | ((c >> 18) & 0x07);
+		s[(*n)++] = 0x80 | ((c >> 12) & 0x3f);
+		s[(*n)++] = 0x80 | ((c >> 6) & 0x3f);
+		s[(*n)++] = 0x80 | (c & 0x3f);
+	}
+}
+
+/* A str object as UTF-8 (compact strings only, as code objects hold). */
+static char *
+prof_py_str(struct prof_py *py, uint64_t addr)
+{
+	const struct prof_py_layout *l = &py->l;
+	unsigned char	 hdr[128], *data;
+	uint64_t	 type, length;
+	uint32_t	 state, c;
+	size_t		 kind, i, n = 0, chars;
+	char		*s;
+	int		 ascii;
+
+	if (l->str_compact > (int64_t)sizeof hdr ||
+	    prof_py_mem(py, addr, hdr, l->str_ascii) != 0)
+		return (NULL);
+	type = prof_py_get64(hdr, l->ob_type);
+	length = prof_py_get64(hdr, l->str_length);
+	state = (uint32_t)prof_py_get32(hdr, l->str_state);
+	kind = (state >> 2) & 7;
+	ascii = (state >> 6) & 1;
+	if (type != py->str_type || ((state >> 5) & 1) == 0 ||
+	    (kind != 1 && kind != 2 && kind != 4) || (ascii && kind != 1) ||
+	    length > (1 << 20))
+		return (NULL);
+	chars = length > PY_MAX_STR ? PY_MAX_STR : length;
+	data = xmalloc(chars * kind + 1);
+	if (prof_py_mem(py, addr + (ascii ? l->str_ascii : l->str_compact),
+	    data, chars * kind + 1) != 0) {
+		free(data);
+		return (NULL);
+	}
+	s = xmalloc(chars * 4 + 1);
+	for (i = 0; i < chars; i++) {
+		if (kind == 1)
+			c = data[i];
+		else if (kind == 2)
+			c = data[2 * i] | data[2 * i + 1] << 8;
+		else
+			c = data[4 * i] | data[4 * i + 1] << 8 |
+			    data[4 * i + 2] << 16 |
+			    (uint32_t)data[4 * i + 3] << 24;
+		if (c > 0x10ffff || (c >= 0xd800 && c < 0xe000))
+			c = 0xfffd;
+		prof_py_utf8(&s, &n, c);
+	}
+	s[n] = '\0';
+	free(data);
+	return (s);
+}
+
+/* A bytes object's contents. */
+static uint8_t *
+prof_py_bytes(struct prof_py *py, uint64_t addr, size_t *len)
+{
+	const struct prof_py_layout *l = &py->l;
+	unsigned char	 hdr[64];
+	uint64_t	 size;
+	uint8_t		*b;
+
+	if (l->bytes_sval > (int64_t)sizeof hdr ||
+	    prof_py_mem(py, addr, hdr, l->bytes_sval) != 0 ||
+	    prof_py_get64(hdr, l->ob_type) != py->bytes_type)
+		return (NULL);
+	size = prof_py_get64(hdr, l->bytes_size);
+	if (size > PY_MAX_TABLE)
+		return (NULL);
+	b = xmalloc(size + 1);
+	if (prof_py_mem(py, addr + l->bytes_sval, b, size + 1) != 0) {
+		free(b);
+		return (NULL);
+	}
+	*len = size;
+	return (b);
+}
+
+/*
+ * The code object at addr, from the cache if the fields it was decoded from
+ * are unchanged (a freed code object's memory is soon something else).
+ * hdr holds the object's first bytes as just read.
+ */
+static struct prof_py_code *
+prof_py_code(struct prof_py *py, uint64_t addr)
+{
+	const struct prof_py_layout *l = &py->l;
+	struct prof_py_code	*c;
+	unsigned char		 hdr[PY_HDR];
+	size_t			 hdrlen = l->co_code;
+
+	if (prof_py_mem(py, addr, hdr, hdrlen) != 0 ||
+	    prof_py_get64(hdr, l->ob_type) != py->code_type)
+		return (NULL);
+	c = &py->codes[((addr * 0x9e3779b97f4a7c15ULL) >> 32) &
+	    (PY_CODE_SLOTS - 1)];
+	if (c->addr == addr && c->hdrlen == hdrlen &&
+	    prof_py_get64(c->hdr, l->co_qualname) ==
+	    prof_py_get64(hdr, l->co_qualname) &&
+	    prof_py_get64(c->hdr, l->co_filename) ==
+	    prof_py_get64(hdr, l->co_filename) &&
+	    prof_py_get64(c->hdr, l->co_linetable) ==
+	    prof_py_get64(hdr, l->co_linetable) &&
+	    prof_py_get32(c->hdr, l->co_firstlineno) ==
+	    prof_py_get32(hdr, l->co_firstlineno))
+		return (c);
+	prof_py_code_clear(c);
+	c->qualname = prof_py_str(py, prof_py_get64(hdr, l->co_qualname));
+	c->filename = prof_py_str(py, prof_py_get64(hdr, l->co_filename));
+	c->table = prof_py_bytes(py, prof_py_get64(hdr, l->co_linetable),
+	    &c->tablelen);
+	if (c->qualname == NULL || c->filename == NULL || c->table == NULL) {
+		prof_py_code_clear(c);
+		return (NULL);
+	}
+	c->firstlineno = prof_py_get32(hdr, l->co_firstlineno);
+	memcpy(c->hdr, hdr, hdrlen);
+	c->hdrlen = hdrlen;
+	c->addr = addr;
+	return (c);
+}
+
+/* The profile's frame for a line of a code object. */
+static size_t
+prof_py_frame(struct prof_py *py, struct prof_py_code *c, int line)
+{
+	struct prof_frame	f;
+
+	if (c->have_last && c->last_line == line)
+		return (c->last_frame);
+	memset(&f, 0, sizeof f);
+	f.kind = PF_PYTHON;
+	f.func = c->qualname;
+	f.file = c->filename;
+	f.line = line;
+	c->last_frame = prof_frame_intern(py->p, &f);
+	c->last_line = line;
+	c->have_last = 1;
+	return (c->last_frame);
+}
+
+/* --- threads and frames ------------------------------------------------- */
+
+static struct prof_py_thread *
+prof_py_thread(struct prof_py *py, int tid, int add)
+{
+	size_t	i;
+
+	for (i = 0; i < py->nt; i++) {
+		if (py->t[i].tid == tid)
+			return (&py->t[i]);
+	}
+	if (!add)
+		return (NULL);
+	py->t = xreallocarray(py->t, py->nt + 1, sizeof *py->t);
+	memset(&py->t[py->nt], 0, sizeof *py->t);
+	py->t[py->nt].tid = tid;
+	return (&py->t[py->nt++]);
+}
+
+static int
+prof_py_tstate_is(struct prof_py *py, uint64_t ts, int tid)
+{
+	uint64_t	v;
+
+	return (prof_py_ptr(py, ts + py->l.ts_native_tid, &v) == 0 &&
+	    v == (uint64_t)tid);
+}
+
+/* The thread state of a native thread: interpreters, then their threads. */
+static uint64_t
+prof_py_tstate(struct prof_py *py, int tid)
+{
+	const struct prof_py_layout *l = &py->l;
+	uint64_t	interp, ts;
+	int		ni, nt;
+
+	if (prof_py_ptr(py, py->runtime + l->rt_interp_head, &interp) != 0)
+		return (0);
+	for (ni = 0; interp != 0 && ni < PY_MAX_INTERPS; ni++) {
+		if (prof_py_ptr(py, interp + l->is_threads_head, &ts) != 0)
+			return (0);
+		for (nt = 0; ts != 0 && nt < PY_MAX_TSTATES; nt++) {
+			if (prof_py_tstate_is(py, ts, tid))
+				return (ts);
+			if (prof_py_ptr(py, ts + l->ts_next, &ts) != 0)
+				break;
+		}
+		if (prof_py_ptr(py, interp + l->is_next, &interp) != 0)
+			break;
+	}
+	return (0);
+}
+
+/* Does the thread state hold its interpreter's GIL? -1: unknown. */
+static int
+prof_py_gil(struct prof_py *py, uint64_t ts)
+{
+	const struct prof_py_layout *l = &py->l;
+	uint64_t	cur, interp, gil, holder;
+	int32_t		locked;
+
+	if (l->rt_tstate_current >= 0) {
+		if (prof_py_ptr(py, py->runtime + l->rt_tstate_current,
+		    &cur) != 0)
+			return (-1);
+		return (cur == ts);
+	}
+	if (l->is_gil < 0 ||
+	    prof_py_ptr(py, ts + l->ts_interp, &interp) != 0 ||
+	    prof_py_ptr(py, interp + l->is_gil, &gil) != 0 ||
+	    prof_py_mem(py, gil + l->gil_locked, &locked, sizeof locked) != 0 ||
+	    prof_py_ptr(py, gil + l->gil_holder, &holder) != 0)
+		return (-1);
+	return (locked != 0 && holder == ts);
+}
+
+int
+prof_py_read(struct prof_py *py, int tid)
+{
+	const struct prof_py_layout *l = &py->l;
+	struct prof_py_thread	*t = prof_py_thread(py, tid, 1);
+	struct prof_py_code	*c;
+	unsigned char		 fr[256];
+	uint64_t		 ts, frame, code, instr;
+	size_t			 frlen;
+	int			 n, owner, line;
+	int64_t			 lasti;
+
+	t->depth = 0;
+	t->gil = -1;
+	if (t->tstate != 0 && prof_py_tstate_is(py, t->tstate, tid))
+		ts = t->tstate;
+	else
+		ts = prof_py_tstate(py, tid);
+	t->tstate = ts;
+	if (ts == 0)
+		return (-1);
+	t->gil = prof_py_gil(py, ts);
+	if (l->ts_cframe >= 0) {
+		if (prof_py_ptr(py, ts + l->ts_cframe, &frame) != 0 ||
+		    prof_py_ptr(py, frame + l->ts_current_frame, &frame) != 0)
+			return (-1);
+	} else if (prof_py_ptr(py, ts + l->ts_current_frame, &frame) != 0)
+		return (-1);
+	frlen = l->fr_owner + 1;
+	if (l->fr_is_entry >= (int64_t)frlen)
+		frlen = l->fr_is_entry + 1;
+	if (frlen > sizeof fr)
+		return (-1);
+	for (n = 0; frame != 0 && n < PY_MAX_WALK &&
+	    t->depth < PROF_MAX_DEPTH; n++) {
+		if (prof_py_mem(py, frame, fr, frlen) != 0)
+			break;
+		owner = fr[l->fr_owner];
+		code = prof_py_get64(fr, l->fr_code);
+		instr = prof_py_get64(fr, l->fr_instr);
+		frame = prof_py_get64(fr, l->fr_previous);
+		if (owner == PY_OWNED_BY_CSTACK && l->fr_is_entry < 0) {
+			/* An eval call's entry: what ran above is a run. */
+			if (t->depth > 0)
+				t->entry[t->depth - 1] = 1;
+			continue;
+		}
+		if ((c = prof_py_code(py, code)) == NULL)
+			continue;	/* not a code object: nothing to show */
+		lasti = (int64_t)(instr - (code + l->co_code));
+		if (lasti < -2 || lasti > (int64_t)c->tablelen * 16)
+			line = 0;
+		else
+			line = prof_py_addr2line(c->table, c->tablelen,
+			    c->firstlineno, lasti < 0 ? -1 : (int)lasti);
+		t->frames[t->depth] = prof_py_frame(py, c, line);
+		t->entry[t->depth] = l->fr_is_entry >= 0 &&
+		    fr[l->fr_is_entry] != 0;
+		t->depth++;
+	}
+	if (t->depth > 0)
+		t->entry[t->depth - 1] = 1;
+	return ((int)t->depth);
+}
+
+size_t
+prof_py_stack(struct prof_py *py, int tid, const size_t **frames,
+    const int **entry)
+{
+	struct prof_py_thread	*t = prof_py_thread(py, tid, 0);
+
+	if (t == NULL)
+		return (0);
+	*frames = t->frames;
+	*entry = t->entry;
+	return (t->depth);
+}
+
+int
+prof_py_holds_gil(struct prof_py *py, int tid)
+{
+	struct prof_py_thread	*t = prof_py_thread(py, tid, 0);
+
+	return (t == NULL ? -1 : t->gil);
+}
+
+int
+prof_py_is_eval(const struct prof_frame *f)
+{
+	return (f->kind == PF_NATIVE && f->func != NULL &&
+	    strcmp(f->func, "_PyEval_EvalFrameDefault") == 0);
+}

@@ -1,0 +1,225 @@
+/*
+ * Unit tests of the Python stacks' pure parts: the location table decoder
+ * against the lines CPython itself gives (tests/unit/data/py311_linetable.txt,
+ * made by tests/fixtures/py/gen_linetable.py), the splice of Python frames
+ * into native stacks, and the version gate.
+ */
+
+#include "vigil.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../src/prof/sampler-int.h"
+#include "../../src/prof/python-int.h"
+
+struct ranges {
+	struct prof_py_range	v[4096];
+	size_t			n;
+};
+
+static void
+collect(const struct prof_py_range *r, void *arg)
+{
+	struct ranges	*rs = arg;
+
+	if (rs->n < nitems(rs->v))
+		rs->v[rs->n++] = *r;
+}
+
+static uint8_t *
+unhex(const char *s, size_t *len)
+{
+	size_t		 n = strlen(s) / 2, i;
+	uint8_t		*b = malloc(n + 1);
+	unsigned	 v;
+
+	for (i = 0; i < n; i++) {
+		sscanf(s + 2 * i, "%2x", &v);
+		b[i] = v;
+	}
+	*len = n;
+	return (b);
+}
+
+/* Every code object CPython described: our lines are its lines. */
+static void
+test_linetable_cpython(void **state)
+{
+	const char	*src = getenv("SRCDIR");
+	char		 path[4096], *line = NULL, name[512], *hex, *p, *end;
+	size_t		 cap = 0, tlen = 0, codes = 0, checked = 0, unit;
+	uint8_t		*table = NULL;
+	struct ranges	*rs = calloc(1, sizeof *rs);
+	int		 first = 0, start, stop, want, got, a, lastend = 0;
+	FILE		*f;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/tests/unit/data/py311_linetable.txt",
+	    src != NULL ? src : ".");
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (getline(&line, &cap, f) != -1) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == 'F') {
+			hex = calloc(1, strlen(line));
+			assert_int_equal(sscanf(line, "F %511s %d %s", name,
+			    &first, hex), 3);
+			free(table);
+			table = unhex(hex, &tlen);
+			free(hex);
+			rs->n = 0;
+			assert_int_equal(prof_py_ranges(table, tlen, first,
+			    collect, rs), 0);
+			lastend = 0;
+			codes++;
+		} else if (line[0] == 'L') {
+			assert_int_equal(sscanf(line, "L %d %d %d", &start,
+			    &stop, &want), 3);
+			for (a = start; a < stop; a += 2) {
+				got = prof_py_addr2line(table, tlen, first,
+				    a);
+				if (got != want)
+					fail_msg("%s: byte %d: line %d, "
+					    "CPython says %d", name, a, got,
+					    want);
+				checked++;
+			}
+			lastend = stop;
+		} else if (line[0] == 'P') {
+			unit = 0;
+			for (p = line + 1; *p != '\0'; p = end) {
+				want = strtol(p, &end, 10);
+				if (end == p)
+					break;
+				assert_int_equal(prof_py_addr2line(table, tlen,
+				    first, (int)(2 * unit)), want);
+				unit++;
+				checked++;
+			}
+		} else if (line[0] == 'E') {
+			/* Our ranges end where CPython's do. */
+			assert_true(rs->n > 0);
+			assert_int_equal(rs->v[rs->n - 1].end, lastend);
+			/* Past the end: no line. */
+			assert_int_equal(prof_py_addr2line(table, tlen, first,
+			    lastend), 0);
+		}
+	}
+	fclose(f);
+	free(line);
+	free(table);
+	free(rs);
+	assert_true(codes >= 10);
+	assert_true(checked > 1000);
+}
+
+static void
+test_linetable_edges(void **state)
+{
+	/* One entry: short form, 2 code units, line = firstlineno. */
+	static const uint8_t	one[] = { 0x80 | (0 << 3) | 1, 0x05 };
+	/* No-column form, delta -3 (svarint 7), 1 unit; then none, 1 unit. */
+	static const uint8_t	back[] = { 0x80 | (13 << 3), 0x07,
+	    0x80 | (15 << 3) };
+	/* Long form, delta +100: 200 = 0x08 | 0x40, then 3. */
+	static const uint8_t	lng[] = { 0x80 | (14 << 3), 0x48, 0x03, 0x00,
+	    0x01, 0x01 };
+	static const uint8_t	bad[] = { 0x05, 0x80 };
+	static const uint8_t	cut[] = { 0x80 | (13 << 3), 0x40 };
+
+	(void)state;
+	assert_int_equal(prof_py_addr2line(one, sizeof one, 10, 0), 10);
+	assert_int_equal(prof_py_addr2line(one, sizeof one, 10, 2), 10);
+	assert_int_equal(prof_py_addr2line(one, sizeof one, 10, 4), 0);
+	/* A frame that has not started is at its first line. */
+	assert_int_equal(prof_py_addr2line(one, sizeof one, 10, -2), 10);
+	assert_int_equal(prof_py_addr2line(back, sizeof back, 10, 0), 7);
+	assert_int_equal(prof_py_addr2line(back, sizeof back, 10, 2), 0);
+	assert_int_equal(prof_py_addr2line(lng, sizeof lng, 1, 0), 101);
+	assert_int_equal(prof_py_ranges(bad, sizeof bad, 1, NULL, NULL), -1);
+	assert_int_equal(prof_py_ranges(cut, sizeof cut, 1, NULL, NULL), -1);
+	assert_int_equal(prof_py_addr2line(bad, sizeof bad, 1, 0), 0);
+	assert_int_equal(prof_py_addr2line(NULL, 0, 1, 0), 0);
+}
+
+/* Python runs go in just above the evaluation frames that run them. */
+static void
+test_splice(void **state)
+{
+	/* Native, leaf first: 100 leaf, 101 eval, 102, 103 eval, 104 root. */
+	static const size_t	native[] = { 100, 101, 102, 103, 104 };
+	static const int	is_eval[] = { 0, 1, 0, 1, 0 };
+	/* Python, leaf first: two runs, [1 2] and [3]. */
+	static const size_t	py[] = { 1, 2, 3 };
+	static const int	entry[] = { 0, 1, 1 };
+	static const size_t	want[] = { 100, 1, 2, 101, 102, 3, 103, 104 };
+	static const size_t	want_cut[] = { 100, 1, 2, 101, 3 };
+	size_t			out[16], n;
+
+	(void)state;
+	n = prof_py_splice(native, is_eval, 5, py, entry, 3, out, 16);
+	assert_int_equal(n, nitems(want));
+	assert_memory_equal(out, want, sizeof want);
+	/* The native stack cut short: the rest of Python at the root. */
+	n = prof_py_splice(native, is_eval, 2, py, entry, 3, out, 16);
+	assert_int_equal(n, nitems(want_cut));
+	assert_memory_equal(out, want_cut, sizeof want_cut);
+	/* No room: cut at max. */
+	n = prof_py_splice(native, is_eval, 5, py, entry, 3, out, 3);
+	assert_int_equal(n, 3);
+	/* No Python: the native stack. */
+	n = prof_py_splice(native, is_eval, 5, py, entry, 0, out, 16);
+	assert_int_equal(n, 5);
+	assert_memory_equal(out, native, sizeof native);
+}
+
+static void
+test_versions(void **state)
+{
+	const char	*layout = NULL;
+
+	(void)state;
+	assert_int_equal(prof_py_supported(3, 11, &layout), 0);
+	assert_string_equal(layout, "3.11");
+	assert_int_equal(prof_py_supported(3, 12, &layout), 0);
+	assert_int_equal(prof_py_supported(3, 13, &layout), 0);
+	assert_string_equal(layout, "debug offsets");
+	assert_int_equal(prof_py_supported(3, 10, &layout), -1);
+	assert_int_equal(prof_py_supported(3, 14, &layout), -1);
+	assert_int_equal(prof_py_supported(2, 7, &layout), -1);
+	assert_int_equal(prof_py_supported(4, 0, &layout), -1);
+}
+
+/* This test program is not Python: no interpreter, and no note. */
+static void
+test_open_not_python(void **state)
+{
+	struct prof	*p = prof_new(getpid(), "t", 1);
+	char		 note[256];
+
+	(void)state;
+	assert_null(prof_py_open(getpid(), p, note, sizeof note));
+	assert_string_equal(note, "");
+	prof_free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_linetable_cpython),
+		cmocka_unit_test(test_linetable_edges),
+		cmocka_unit_test(test_splice),
+		cmocka_unit_test(test_versions),
+		cmocka_unit_test(test_open_not_python),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
