@@ -133,6 +133,51 @@ int		 prof_write_svg(const struct prof *, FILE *, const char *,
 int		 prof_write_diff_svg(const struct prof *, const struct prof *,
 		     FILE *, const char *, char *, size_t);
 int		 prof_write_pprof(const struct prof *, FILE *, char *, size_t);
+
+/*
+ * A pprof profile whose samples carry their own values (the heap
+ * tracker's: objects and bytes, allocated and in use). Frames and
+ * mappings come from the struct prof, the samples from v: each a stack
+ * (root first, indices into prof.frames) with one value per type. The
+ * caller owns v and everything it points to.
+ */
+struct prof_vtype {
+	const char		*type;
+	const char		*unit;
+};
+
+struct prof_vsample {
+	const size_t		*frames;
+	size_t			 depth;
+	const int64_t		*values;	/* ntypes of them */
+};
+
+struct prof_values {
+	const struct prof_vtype	*types;
+	size_t			 ntypes;
+	const struct prof_vsample *samples;
+	size_t			 nsamples;
+	struct prof_vtype	 period_type;
+	int64_t			 period;
+	const char		*default_type;	/* NULL: pprof's choice */
+};
+
+int		 prof_write_pprof_values(const struct prof *,
+		     const struct prof_values *, FILE *, char *, size_t);
+
+/*
+ * Symbols of a live process's addresses with libdw (src/prof/symbols.c):
+ * prof_syms_new(pid, mpid, p), the maps read through thread mpid (the pid
+ * itself unless its leader is gone); prof_syms_frame() gives the frame
+ * (an index into the profile's frames) of an address; leaf 0 means a
+ * return address, looked up one byte back. The executable mappings go
+ * into the profile when the symboliser is made.
+ */
+struct prof_syms;
+
+struct prof_syms *prof_syms_new(int, int, struct prof *);
+size_t		 prof_syms_frame(struct prof_syms *, uint64_t, int);
+void		 prof_syms_free(struct prof_syms *);
 int		 prof_write_speedscope(const struct prof *, FILE *, char *,
 		     size_t);
 

@@ -9,6 +9,7 @@
 
 #include "batch.h"
 #include "heap.h"
+#include "htrack.h"
 #include "options.h"
 #include "profcmd.h"
 #include "sup.h"
@@ -25,11 +26,13 @@ main(int argc, char **argv)
 	bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
 
-	/* Commands with their own options: vigil profile, vigil dump. */
+	/* Commands with their own options: profile, dump, heaptrack. */
 	if (argc > 1 && strcmp(argv[1], "profile") == 0)
 		return (prof_cmd_profile(argc - 1, argv + 1));
 	if (argc > 1 && strcmp(argv[1], "dump") == 0)
 		return (prof_cmd_dump(argc - 1, argv + 1));
+	if (argc > 1 && strcmp(argv[1], "heaptrack") == 0)
+		return (htrack_cmd(argc - 1, argv + 1));
 	/* vigil run: its own options too. */
 	if (argc > 1 && strcmp(argv[1], "run") == 0)
 		return (sup_main(argc - 1, argv + 1));

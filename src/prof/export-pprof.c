@@ -65,6 +65,7 @@
 /* What the encoder needs while it writes one profile. */
 struct pprof {
 	const struct prof	*p;
+	const struct prof_values *v;		/* NULL: the sampler's values */
 	struct prof_names	 strings;	/* the string table */
 	struct prof		*funcs;		/* (name, file) as frames */
 	int			*funcline;	/* per function: first line */
@@ -87,6 +88,7 @@ static size_t	pprof_mapping_of(const struct prof *,
 static void	pprof_locations(struct pprof *, struct buf *);
 static void	pprof_functions(struct pprof *, struct buf *);
 static void	pprof_samples(struct pprof *, struct buf *);
+static void	pprof_vsamples(struct pprof *, struct buf *);
 static int	pprof_gzip(FILE *, const struct buf *, char *, size_t);
 
 static void
@@ -367,6 +369,32 @@ pprof_samples(struct pprof *pp, struct buf *out)
 	buf_free(&b);
 }
 
+/* Samples with their own values (prof_write_pprof_values()). */
+static void
+pprof_vsamples(struct pprof *pp, struct buf *out)
+{
+	const struct prof_vsample	*s;
+	struct buf			 b = BUF_INITIALIZER;
+	struct buf			 ids = BUF_INITIALIZER;
+	size_t				 i, d, k;
+
+	for (i = 0; i < pp->v->nsamples; i++) {
+		s = &pp->v->samples[i];
+		buf_reset(&b);
+		buf_reset(&ids);
+		for (d = s->depth; d > 0; d--)
+			pb_varint(&ids, s->frames[d - 1] + 1);
+		pb_bytes(&b, PB_SAMPLE_LOCATION_ID, ids.data, ids.len);
+		buf_reset(&ids);
+		for (k = 0; k < pp->v->ntypes; k++)
+			pb_varint(&ids, (uint64_t)s->values[k]);
+		pb_bytes(&b, PB_SAMPLE_VALUE, ids.data, ids.len);
+		pb_msg(out, PB_PROFILE_SAMPLE, &b);
+	}
+	buf_free(&ids);
+	buf_free(&b);
+}
+
 /* gzip (zlib's deflate with a gzip header: windowBits 16 + 15). */
 static int
 pprof_gzip(FILE *fp, const struct buf *in, char *err, size_t errlen)
@@ -408,6 +436,14 @@ pprof_gzip(FILE *fp, const struct buf *in, char *err, size_t errlen)
 int
 prof_write_pprof(const struct prof *p, FILE *fp, char *err, size_t errlen)
 {
+	return (prof_write_pprof_values(p, NULL, fp, err, errlen));
+}
+
+/* v NULL: the sampler's (samples, cpu) from the profile's stacks. */
+int
+prof_write_pprof_values(const struct prof *p, const struct prof_values *v,
+    FILE *fp, char *err, size_t errlen)
+{
 	struct pprof	 pp;
 	struct buf	 out = BUF_INITIALIZER, body = BUF_INITIALIZER;
 	size_t		 i;
@@ -416,26 +452,44 @@ prof_write_pprof(const struct prof *p, FILE *fp, char *err, size_t errlen)
 
 	memset(&pp, 0, sizeof pp);
 	pp.p = p;
+	pp.v = v;
 	prof_names_init(&pp.strings);
 	pprof_str(&pp, "");		/* string_table[0] must be "" */
 	pp.funcs = prof_new(0, NULL, 0);
 	buf_init(&pp.tmp);
 
-	pprof_value_type(&pp, &body, PB_PROFILE_SAMPLE_TYPE, "samples",
-	    "count");
-	pprof_value_type(&pp, &body, PB_PROFILE_SAMPLE_TYPE, "cpu",
-	    "nanoseconds");
-	pprof_samples(&pp, &body);
+	if (v != NULL) {
+		for (i = 0; i < v->ntypes; i++)
+			pprof_value_type(&pp, &body, PB_PROFILE_SAMPLE_TYPE,
+			    v->types[i].type, v->types[i].unit);
+		pprof_vsamples(&pp, &body);
+	} else {
+		pprof_value_type(&pp, &body, PB_PROFILE_SAMPLE_TYPE,
+		    "samples", "count");
+		pprof_value_type(&pp, &body, PB_PROFILE_SAMPLE_TYPE, "cpu",
+		    "nanoseconds");
+		pprof_samples(&pp, &body);
+	}
 	pprof_mappings(&pp, &body);
 	pprof_locations(&pp, &body);
 	pprof_functions(&pp, &body);
 	pb_int(&body, PB_PROFILE_TIME_NANOS, p->start_ns);
 	pb_int(&body, PB_PROFILE_DURATION_NANOS, p->duration_ns);
-	pprof_value_type(&pp, &body, PB_PROFILE_PERIOD_TYPE, "cpu",
-	    "nanoseconds");
-	pb_int(&body, PB_PROFILE_PERIOD,
-	    p->rate_hz > 0 ? llround(1e9 / p->rate_hz) : 0);
-	pb_int(&body, PB_PROFILE_DEFAULT_SAMPLE_TYPE, pprof_str(&pp, "cpu"));
+	if (v != NULL) {
+		pprof_value_type(&pp, &body, PB_PROFILE_PERIOD_TYPE,
+		    v->period_type.type, v->period_type.unit);
+		pb_int(&body, PB_PROFILE_PERIOD, v->period);
+		if (v->default_type != NULL)
+			pb_int(&body, PB_PROFILE_DEFAULT_SAMPLE_TYPE,
+			    pprof_str(&pp, v->default_type));
+	} else {
+		pprof_value_type(&pp, &body, PB_PROFILE_PERIOD_TYPE, "cpu",
+		    "nanoseconds");
+		pb_int(&body, PB_PROFILE_PERIOD,
+		    p->rate_hz > 0 ? llround(1e9 / p->rate_hz) : 0);
+		pb_int(&body, PB_PROFILE_DEFAULT_SAMPLE_TYPE,
+		    pprof_str(&pp, "cpu"));
+	}
 
 	/* The string table last: only now is every string in it. */
 	for (i = 0; i < prof_names_count(&pp.strings); i++) {

@@ -123,12 +123,6 @@ int	prof_sampler_live_tid(const struct prof_sampler *);
 uint64_t prof_sampler_unwound(const struct prof_sampler *);
 void	prof_sampler_free(struct prof_sampler *);
 
-/* --- symbols.c: libdw, cached per module and per address ------------- */
-
-struct prof_syms;
-
-struct prof_syms *prof_syms_new(int, int, struct prof *);
-size_t	prof_syms_frame(struct prof_syms *, uint64_t, int);
-void	prof_syms_free(struct prof_syms *);
+/* symbols.c (libdw, cached per module and per address): in prof.h. */
 
 #endif

@@ -1,0 +1,243 @@
+/* Allocation tracking, client side: symbols, the top call sites, pprof heap profiles and folded stacks. */
+
+#include "vigil.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "htrack.h"
+#include "prof.h"
+#include "xalloc.h"
+
+#define HTRACK_SITE_FRAMES	4	/* frames shown per call site */
+
+static const char *htrack_bytes(char *, size_t, int64_t, int);
+static size_t	htrack_mmap_frame(struct prof *);
+
+/*
+ * The stacks through the profiler's symboliser (libdw, on the live
+ * process). Every address is a return address, so each is looked up one
+ * byte back. An mmap site gets a leaf frame "[anonymous mmap]".
+ */
+void
+htrack_symbolise(const struct htrack_snap *s, struct htrack_sym *sy)
+{
+	const struct htrack_site	*site;
+	struct prof_syms		*syms;
+	size_t				 i, d, n;
+
+	memset(sy, 0, sizeof *sy);
+	sy->p = prof_new(s->pid, NULL, 0);
+	sy->p->start_ns = (uint64_t)(s->time * 1e9);
+	sy->n = s->nsites;
+	sy->frames = xcalloc(s->nsites + 1, sizeof *sy->frames);
+	sy->depth = xcalloc(s->nsites + 1, sizeof *sy->depth);
+	syms = prof_syms_new(s->pid, s->pid, sy->p);
+	for (i = 0; i < s->nsites; i++) {
+		site = &s->sites[i];
+		sy->frames[i] = xcalloc(site->depth + 2,
+		    sizeof *sy->frames[i]);
+		n = 0;
+		for (d = site->depth; d > 0; d--)
+			sy->frames[i][n++] = prof_syms_frame(syms,
+			    site->ips[d - 1], 0);
+		if (site->mmap)
+			sy->frames[i][n++] = htrack_mmap_frame(sy->p);
+		sy->depth[i] = n;
+	}
+	prof_syms_free(syms);
+}
+
+static size_t
+htrack_mmap_frame(struct prof *p)
+{
+	struct prof_frame	f;
+
+	memset(&f, 0, sizeof f);
+	f.kind = PF_NATIVE;
+	f.func = (char *)"[anonymous mmap]";
+	return (prof_frame_intern(p, &f));
+}
+
+void
+htrack_sym_free(struct htrack_sym *sy)
+{
+	size_t	i;
+
+	for (i = 0; i < sy->n; i++)
+		free(sy->frames[i]);
+	free(sy->frames);
+	free(sy->depth);
+	prof_free(sy->p);
+	memset(sy, 0, sizeof *sy);
+}
+
+/* "12.5 MiB", "+1.0 MiB", "312 B". */
+static const char *
+htrack_bytes(char *out, size_t len, int64_t v, int sign)
+{
+	static const char	*units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double			 d = v < 0 ? -(double)v : (double)v;
+	size_t			 u = 0;
+	const char		*pre = v < 0 ? "-" : sign ? "+" : "";
+
+	while (d >= 1024 && u < nitems(units) - 1) {
+		d /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(out, len, "%s%.0f %s", pre, d, units[u]);
+	else
+		snprintf(out, len, "%s%.1f %s", pre, d, units[u]);
+	return (out);
+}
+
+/*
+ * The report: totals, growth since the previous snapshot, then the top
+ * call sites by live bytes (most first; the snapshot must be sorted),
+ * each as its innermost frames, leaf first.
+ */
+int
+htrack_write_top(const struct htrack_snap *s, const struct htrack_sym *sy,
+    FILE *fp, size_t max, char *err, size_t errlen)
+{
+	const struct htrack_site	*site;
+	struct buf			 b = BUF_INITIALIZER;
+	char				 lb[32], gb[32], cb[32], tb[32];
+	int64_t				 live = 0, lobj = 0, cum = 0, cobj = 0;
+	int64_t				 growth = 0;
+	size_t				 i, d, shown, suspects = 0;
+	double				 dt;
+
+	for (i = 0; i < s->nsites; i++) {
+		site = &s->sites[i];
+		live += site->live_bytes;
+		lobj += site->live_objs;
+		cum += site->cum_bytes;
+		cobj += site->cum_objs;
+		growth += site->growth;
+		suspects += site->suspect;
+	}
+	if (s->sampled)
+		fprintf(fp, _("process %d: sampled tracking (one sample per "
+		    "%s on average; numbers are estimates), %zu call sites\n"),
+		    s->pid, htrack_bytes(tb, sizeof tb, s->rate, 0), s->nsites);
+	else
+		fprintf(fp, _("process %d: every allocation tracked, %zu call "
+		    "sites\n"), s->pid, s->nsites);
+	fprintf(fp, _("live: %s in %" PRId64 " objects; allocated since the "
+	    "start: %s in %" PRId64 " objects\n"),
+	    htrack_bytes(lb, sizeof lb, live, 0), lobj,
+	    htrack_bytes(cb, sizeof cb, cum, 0), cobj);
+	if (s->prev_time > 0 && s->time > s->prev_time) {
+		dt = s->time - s->prev_time;
+		fprintf(fp, _("growth since the previous snapshot %.1f s ago: "
+		    "%s (%s per minute); leak suspects: %zu\n"), dt,
+		    htrack_bytes(gb, sizeof gb, growth, 1),
+		    htrack_bytes(tb, sizeof tb, (int64_t)(growth * 60 / dt), 1),
+		    suspects);
+	} else
+		fprintf(fp, _("first snapshot of this process: growth is "
+		    "shown from the next one\n"));
+	fprintf(fp, "\n%10s %9s %11s %10s %-5s %s\n", _("LIVE"), _("OBJECTS"),
+	    _("GROWTH"), _("ALLOCATED"), _("FLAG"), _("CALL SITE"));
+	for (i = 0, shown = 0; i < s->nsites && (max == 0 || shown < max);
+	    i++) {
+		site = &s->sites[i];
+		if (site->live_bytes == 0 && site->cum_bytes == 0)
+			continue;
+		buf_reset(&b);
+		for (d = 0; d < sy->depth[i] && d < HTRACK_SITE_FRAMES; d++) {
+			if (d > 0)
+				buf_adds(&b, " < ");
+			prof_frame_label_buf(
+			    &sy->p->frames[sy->frames[i][sy->depth[i] - 1 - d]],
+			    &b);
+		}
+		if (sy->depth[i] == 0)
+			buf_adds(&b, _("[stack not recorded]"));
+		fprintf(fp, "%10s %9" PRId64 " %11s %10s %-5s %s\n",
+		    htrack_bytes(lb, sizeof lb, site->live_bytes, 0),
+		    site->live_objs,
+		    site->known || s->prev_time > 0 ?
+		    htrack_bytes(gb, sizeof gb, site->growth, 1) : "-",
+		    htrack_bytes(cb, sizeof cb, site->cum_bytes, 0),
+		    site->suspect ? _("leak?") : "", buf_str(&b));
+		shown++;
+	}
+	buf_free(&b);
+	if (fflush(fp) != 0 || ferror(fp)) {
+		snprintf(err, errlen, _("cannot write the report: %s"),
+		    strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * pprof's heap profile, as Go writes one: alloc_objects, alloc_space,
+ * inuse_objects, inuse_space (the default); the period is the sampling
+ * rate in bytes (1 when every allocation is tracked).
+ */
+int
+htrack_write_pprof(const struct htrack_snap *s, const struct htrack_sym *sy,
+    FILE *fp, char *err, size_t errlen)
+{
+	static const struct prof_vtype	 types[] = {
+		{ "alloc_objects", "count" }, { "alloc_space", "bytes" },
+		{ "inuse_objects", "count" }, { "inuse_space", "bytes" }
+	};
+	struct prof_values		 v;
+	struct prof_vsample		*samples;
+	int64_t				*vals;
+	size_t				 i, n = 0;
+	int				 rc;
+
+	samples = xcalloc(s->nsites + 1, sizeof *samples);
+	vals = xcalloc(4 * (s->nsites + 1), sizeof *vals);
+	for (i = 0; i < s->nsites; i++) {
+		if (s->sites[i].cum_objs == 0 && s->sites[i].live_objs == 0)
+			continue;
+		vals[4 * n] = s->sites[i].cum_objs;
+		vals[4 * n + 1] = s->sites[i].cum_bytes;
+		vals[4 * n + 2] = s->sites[i].live_objs;
+		vals[4 * n + 3] = s->sites[i].live_bytes;
+		samples[n].frames = sy->frames[i];
+		samples[n].depth = sy->depth[i];
+		samples[n].values = &vals[4 * n];
+		n++;
+	}
+	memset(&v, 0, sizeof v);
+	v.types = types;
+	v.ntypes = nitems(types);
+	v.samples = samples;
+	v.nsamples = n;
+	v.period_type.type = "space";
+	v.period_type.unit = "bytes";
+	v.period = s->sampled ? (int64_t)s->rate : 1;
+	v.default_type = "inuse_space";
+	rc = prof_write_pprof_values(sy->p, &v, fp, err, errlen);
+	free(vals);
+	free(samples);
+	return (rc);
+}
+
+/* Folded stacks (root;...;leaf LIVE-BYTES), the sites with live bytes. */
+int
+htrack_write_folded(const struct htrack_snap *s, const struct htrack_sym *sy,
+    FILE *fp, char *err, size_t errlen)
+{
+	size_t	i, thread;
+
+	prof_reset(sy->p);
+	thread = prof_thread_intern(sy->p, s->pid, NULL);
+	for (i = 0; i < s->nsites; i++) {
+		if (s->sites[i].live_bytes > 0)
+			prof_add(sy->p, thread, sy->frames[i], sy->depth[i],
+			    (uint64_t)s->sites[i].live_bytes);
+	}
+	return (prof_write_folded(sy->p, fp, err, errlen));
+}
