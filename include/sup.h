@@ -45,6 +45,9 @@ struct sup_opts {
 	int		 log_keep;	/* rotated files kept */
 	double		 stop_timeout;	/* SIGTERM, then SIGKILL after this */
 	int		 foreground;	/* do not detach (for debugging) */
+	int		 heap;		/* --heap: libvigil-heap.so preloaded */
+	int		 heap_full;	/* --heap-full: every allocation */
+	char		*heap_rate;	/* --heap-rate; NULL: the default */
 	int		 help;
 	char		**argv;		/* the command, borrowed */
 	int		 argc;

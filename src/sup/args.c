@@ -17,7 +17,8 @@
 enum {
 	OPT_NAME = 256, OPT_RESTART, OPT_MAX_RESTARTS, OPT_BACKOFF, OPT_LOG,
 	OPT_LOG_SIZE, OPT_LOG_KEEP, OPT_STOP_TIMEOUT, OPT_FOREGROUND,
-	OPT_LIST, OPT_STATUS, OPT_STOP, OPT_RESTART_NOW, OPT_HELP
+	OPT_LIST, OPT_STATUS, OPT_STOP, OPT_RESTART_NOW, OPT_HELP,
+	OPT_HEAP, OPT_HEAP_FULL, OPT_HEAP_RATE
 };
 
 static const struct option sup_long[] = {
@@ -34,6 +35,9 @@ static const struct option sup_long[] = {
 	{ "status", required_argument, NULL, OPT_STATUS },
 	{ "stop", required_argument, NULL, OPT_STOP },
 	{ "restart-now", required_argument, NULL, OPT_RESTART_NOW },
+	{ "heap", no_argument, NULL, OPT_HEAP },
+	{ "heap-full", no_argument, NULL, OPT_HEAP_FULL },
+	{ "heap-rate", required_argument, NULL, OPT_HEAP_RATE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -69,6 +73,7 @@ sup_opts_free(struct sup_opts *o)
 	free(o->name);
 	free(o->target);
 	free(o->log);
+	free(o->heap_rate);
 	memset(o, 0, sizeof *o);
 }
 
@@ -201,7 +206,8 @@ sup_target(struct sup_opts *o, enum sup_cmd cmd, const char *name,
 static int
 sup_opt_one(struct sup_opts *o, int c, char *err, size_t errlen)
 {
-	long	v;
+	long	 v;
+	char	*end;
 
 	switch (c) {
 	case OPT_NAME:
@@ -261,6 +267,23 @@ sup_opt_one(struct sup_opts *o, int c, char *err, size_t errlen)
 		return (0);
 	case OPT_FOREGROUND:
 		o->foreground = 1;
+		return (0);
+	case OPT_HEAP:
+		o->heap = 1;
+		return (0);
+	case OPT_HEAP_FULL:
+		o->heap = o->heap_full = 1;
+		return (0);
+	case OPT_HEAP_RATE:
+		errno = 0;
+		if (strtoull(optarg, &end, 10) == 0 || errno != 0 ||
+		    strspn(end, "kKmMgGiB") != strlen(end))
+			return (sup_error(err, errlen,
+			    _("--heap-rate: '%s' is not a size in bytes (k, m, g for KiB, MiB, GiB)"),
+			    optarg));
+		free(o->heap_rate);
+		o->heap_rate = xstrdup(optarg);
+		o->heap = 1;
 		return (0);
 	case OPT_LIST:
 		return (sup_target(o, SUP_CMD_LIST, NULL, err, errlen));
@@ -395,6 +418,12 @@ sup_usage(void)
 "      --stop-timeout=SECS  SIGKILL after SECS if SIGTERM did not stop it\n"
 "                           (default 5)\n"
 "      --foreground         do not detach from the terminal\n"
+"      --heap               track the command's allocations (libvigil-heap.so\n"
+"                           preloaded, sampled): see them with vigil heaptrack\n"
+"                           PID or m in the monitor\n"
+"      --heap-full          --heap, every allocation instead of samples\n"
+"      --heap-rate=BYTES    --heap, one sample per BYTES on average (k, m, g;\n"
+"                           default 512k)\n"
 "      --list               list the supervisors of this user\n"
 "      --status=NAME        a supervisor's state, as JSON\n"
 "      --stop=NAME          stop the command and its supervisor\n"

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "htrack.h"
 #include "json.h"
 #include "loop.h"
 #include "sample.h"
@@ -810,6 +811,12 @@ sup_supervise(struct sup_opts *o)
 	s.o = o;
 	s.listen_fd = s.log_fd = s.events_fd = s.out_fd = s.ready_fd = -1;
 	s.backoff_timer = s.kill_timer = s.pending_fd = -1;
+	/* The command and its restarts inherit the tracker's settings. */
+	if (o->heap && htrack_preload_env(o->heap_full, o->heap_rate, err,
+	    sizeof err) != 0) {
+		fprintf(stderr, "vigil run: --heap: %s\n", err);
+		return (1);
+	}
 	if (sup_prepare(&s, err, sizeof err) != 0) {
 		fprintf(stderr, "vigil run: %s\n", err);
 		return (1);
