@@ -49,6 +49,7 @@ struct htrack_snap {
 	char		*maps;		/* the process's /proc/PID/maps */
 };
 
+int	htrack_tracked(int);
 int	htrack_parse(struct htrack_snap *, const char *, char *, size_t);
 int	htrack_fetch(int, struct htrack_snap *, char *, size_t);
 void	htrack_snap_free(struct htrack_snap *);
@@ -79,6 +80,8 @@ int	htrack_write_pprof(const struct htrack_snap *,
 	    const struct htrack_sym *, FILE *, char *, size_t);
 int	htrack_write_folded(const struct htrack_snap *,
 	    const struct htrack_sym *, FILE *, char *, size_t);
+int	htrack_write_json(const struct htrack_snap *,
+	    const struct htrack_sym *, FILE *, size_t, char *, size_t);
 
 /*
  * `vigil heaptrack`: argv from the command's name on; the exit status.

@@ -448,7 +448,7 @@ options_usage(void)
 "  vigil heaptrack PID [OPTION]...\n"
 "                           a tracked process's top call sites by live\n"
 "                           bytes, growth since the last snapshot, leaks\n"
-"      --format=FORMAT      top (default), folded or pprof\n"
+"      --format=FORMAT      top (default), folded, pprof or json\n"
 "  -o, --output=FILE        write to FILE instead of standard output\n"
 "  -n, --count=N            call sites that top shows (default 20; 0: all)\n"
 "      --no-history         neither read nor write the snapshot history\n"

@@ -172,6 +172,8 @@ htrack_report(const struct htrack_opts *o, int pid)
 		rc = htrack_write_pprof(&s, &sy, fp, err, sizeof err);
 	else if (strcmp(o->format, "folded") == 0)
 		rc = htrack_write_folded(&s, &sy, fp, err, sizeof err);
+	else if (strcmp(o->format, "json") == 0)
+		rc = htrack_write_json(&s, &sy, fp, o->count, err, sizeof err);
 	else
 		rc = htrack_write_top(&s, &sy, fp, o->count, err, sizeof err);
 	if (fp != stdout && fclose(fp) != 0 && rc == 0) {
@@ -206,9 +208,11 @@ htrack_cmd(int argc, char **argv)
 		case OPT_FORMAT:
 			if (strcmp(optarg, "top") != 0 &&
 			    strcmp(optarg, "folded") != 0 &&
-			    strcmp(optarg, "pprof") != 0)
+			    strcmp(optarg, "pprof") != 0 &&
+			    strcmp(optarg, "json") != 0)
 				return (htrack_usage_error(_("unknown format "
-				    "'%s' (top, folded or pprof)"), optarg));
+				    "'%s' (top, folded, pprof or json)"),
+				    optarg));
 			o.format = optarg;
 			break;
 		case 'o':
@@ -242,7 +246,7 @@ htrack_cmd(int argc, char **argv)
 			break;
 		case 'h':
 			printf("%s", _("Usage: vigil heaptrack PID [--format "
-			    "top|folded|pprof] [-o FILE] [-n N]\n"
+			    "top|folded|pprof|json] [-o FILE] [-n N]\n"
 			    "       vigil heaptrack --run [--full] [--rate "
 			    "BYTES] -- COMMAND [ARG]...\n"
 			    "See ALLOCATION TRACKING in vigil(1).\n"));

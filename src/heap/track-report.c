@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "htrack.h"
+#include "json.h"
 #include "prof.h"
 #include "xalloc.h"
 
@@ -240,4 +241,86 @@ htrack_write_folded(const struct htrack_snap *s, const struct htrack_sym *sy,
 			    (uint64_t)s->sites[i].live_bytes);
 	}
 	return (prof_write_folded(sy->p, fp, err, errlen));
+}
+
+/*
+ * The top call sites as one JSON object on one line (what the monitor's
+ * heap view reads): per site its numbers, growth (null when unknown),
+ * leak_suspect and its frames' labels, root first. The snapshot must be
+ * sorted; at most max sites (0: all) with live or allocated bytes.
+ */
+int
+htrack_write_json(const struct htrack_snap *s, const struct htrack_sym *sy,
+    FILE *fp, size_t max, char *err, size_t errlen)
+{
+	const struct htrack_site	*site;
+	struct buf			 b = BUF_INITIALIZER, label = BUF_INITIALIZER;
+	struct json			 j;
+	size_t				 i, d, shown;
+
+	json_init(&j, &b);
+	json_object_begin(&j);
+	json_key(&j, "pid");
+	json_int(&j, s->pid);
+	json_key(&j, "sampled");
+	json_bool(&j, s->sampled);
+	json_key(&j, "rate");
+	json_uint(&j, s->sampled ? s->rate : 1);
+	json_key(&j, "time");
+	json_double(&j, s->time, 3);
+	json_key(&j, "previous_time");
+	if (s->prev_time > 0)
+		json_double(&j, s->prev_time, 3);
+	else
+		json_null(&j);
+	json_key(&j, "nsites");
+	json_uint(&j, s->nsites);
+	json_key(&j, "sites");
+	json_array_begin(&j);
+	for (i = 0, shown = 0; i < s->nsites && (max == 0 || shown < max);
+	    i++) {
+		site = &s->sites[i];
+		if (site->live_bytes == 0 && site->cum_bytes == 0)
+			continue;
+		json_object_begin(&j);
+		json_key(&j, "kind");
+		json_string(&j, site->mmap ? "mmap" : "heap");
+		json_key(&j, "live_bytes");
+		json_int(&j, site->live_bytes);
+		json_key(&j, "live_objects");
+		json_int(&j, site->live_objs);
+		json_key(&j, "allocated_bytes");
+		json_int(&j, site->cum_bytes);
+		json_key(&j, "allocated_objects");
+		json_int(&j, site->cum_objs);
+		json_key(&j, "growth");
+		if (site->known || s->prev_time > 0)
+			json_int(&j, site->growth);
+		else
+			json_null(&j);
+		json_key(&j, "leak_suspect");
+		json_bool(&j, site->suspect);
+		json_key(&j, "frames");
+		json_array_begin(&j);
+		for (d = 0; d < sy->depth[i]; d++) {
+			buf_reset(&label);
+			prof_frame_label_buf(&sy->p->frames[sy->frames[i][d]],
+			    &label);
+			json_string(&j, buf_str(&label));
+		}
+		json_array_end(&j);
+		json_object_end(&j);
+		shown++;
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+	fprintf(fp, "%s\n", buf_str(&b));
+	buf_free(&b);
+	buf_free(&label);
+	if (fflush(fp) != 0 || ferror(fp)) {
+		snprintf(err, errlen, _("cannot write the report: %s"),
+		    strerror(errno));
+		return (-1);
+	}
+	return (0);
 }

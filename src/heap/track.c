@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -63,6 +64,15 @@ htrack_socket(int pid, char *path, size_t len)
 			return (0);
 	}
 	return (-1);
+}
+
+/* Whether process pid has an agent socket: is it tracked. */
+int
+htrack_tracked(int pid)
+{
+	char	path[PATH_MAX];
+
+	return (htrack_socket(pid, path, sizeof path) == 0);
 }
 
 static int
