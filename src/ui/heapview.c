@@ -1,4 +1,4 @@
-/* The heap view: a snapshot taken by a child vigil heap, and its growth. */
+/* The heap view: a snapshot taken by a child vigil heap, and its growth; a tracked process's call sites and their flame view. */
 
 #include "vigil.h"
 
@@ -15,8 +15,10 @@
 
 #include "buf.h"
 #include "heap.h"
+#include "htrack.h"
 #include "jsonv.h"
 #include "loop.h"
+#include "proflive.h"
 #include "sample.h"
 #include "spawn.h"
 #include "ui-int.h"
@@ -26,6 +28,33 @@
 #define HEAP_GROWTH_ROWS	10
 #define HEAP_TOP_ROWS	30
 #define HEAP_END_WAIT	0.5	/* seconds a child is given to end */
+#define HEAP_SITE_ROWS	"500"	/* call sites asked of vigil heaptrack */
+#define HEAP_SITE_FRAMES	4	/* frames shown per call site */
+
+enum heap_view { HV_SMAPS, HV_SITES, HV_FLAME, HV__COUNT };
+
+/*
+ * One child: "vigil heap --json PID" (smaps), or, for a tracked process,
+ * "vigil heaptrack --format json PID" (call sites, with the history of
+ * that process's snapshots: growth and leak suspects).
+ */
+struct heap_child {
+	struct tui		*t;
+	int			 track;		/* the heaptrack child */
+	pid_t			 pid;		/* -1: none running */
+	int			 fd;		/* its output, -1: none */
+	struct buf		 out;
+	int			 reap_timer;	/* waiting for it to exit */
+};
+
+struct heap_site {
+	int64_t			 live;
+	int64_t			 objs;
+	int64_t			 growth;
+	int			 has_growth;
+	int			 suspect;
+	char			*where;		/* innermost frames, leaf first */
+};
 
 /*
  * The child runs "vigil heap --json PID" (spawn.h): smaps of a big process
@@ -38,10 +67,8 @@ struct tui_heap {
 	unsigned long long	 start;
 	char			 comm[64];
 
-	pid_t			 child;		/* -1: none running */
-	int			 fd;		/* its output, -1: none */
-	struct buf		 out;
-	int			 reap_timer;	/* waiting for it to exit */
+	struct heap_child	 c[2];		/* smaps, call sites */
+	enum heap_view		 view;
 
 	int			 have;		/* snap holds a snapshot */
 	struct heap_snap	 snap;
@@ -54,9 +81,22 @@ struct tui_heap {
 	char			 msg[512];
 	int			 msg_error;
 	size_t			 scroll;
+
+	int			 tracked;	/* its agent socket was there */
+	int			 have_sites;
+	struct heap_site	*sites;
+	size_t			 nsites;
+	size_t			 all_sites;	/* before the child's cut */
+	int			 sampled;
+	uint64_t		 rate;
+	double			 site_secs;	/* since the previous; 0: none */
+	struct prof_live	*flame;		/* live bytes as a call tree */
+	size_t			 sel;		/* the flame view's row */
+	char			 tmsg[512];	/* the call sites' error */
 };
 
 static void	heap_child_read(int, short, void *);
+static void	heap_child_reap(void *);
 
 static void
 heap_msg(struct tui_heap *h, int error, const char *fmt, ...)
@@ -74,6 +114,23 @@ heap_msg(struct tui_heap *h, int error, const char *fmt, ...)
 }
 
 static void
+heap_sites_clear(struct tui_heap *h)
+{
+	size_t	i;
+
+	for (i = 0; i < h->nsites; i++)
+		free(h->sites[i].where);
+	free(h->sites);
+	h->sites = NULL;
+	h->nsites = h->all_sites = 0;
+	h->have_sites = 0;
+	if (h->flame != NULL)
+		prof_live_free(h->flame);
+	h->flame = NULL;
+	h->sel = 0;
+}
+
+static void
 heap_result_clear(struct tui_heap *h)
 {
 	if (h->have)
@@ -84,38 +141,47 @@ heap_result_clear(struct tui_heap *h)
 	free(h->prev_file);
 	h->file = h->prev_file = NULL;
 	h->have = h->have_diff = 0;
+	heap_sites_clear(h);
+	h->tmsg[0] = '\0';
 }
 
-/* Stop listening to the child; end it if it still runs. */
+/* Stop listening to a child; end it if it still runs. */
 static void
-heap_child_stop(struct tui *t, int end_it)
+heap_child_stop(struct heap_child *c, int end_it)
 {
-	struct tui_heap	*h = t->heap;
+	struct tui	*t = c->t;
 
-	if (h->fd != -1) {
-		loop_del_fd(t->loop, h->fd);
-		close(h->fd);
-		h->fd = -1;
+	if (c->fd != -1) {
+		loop_del_fd(t->loop, c->fd);
+		close(c->fd);
+		c->fd = -1;
 	}
-	if (h->reap_timer > 0) {
-		loop_del_timer(t->loop, h->reap_timer);
-		h->reap_timer = 0;
+	if (c->reap_timer > 0) {
+		loop_del_timer(t->loop, c->reap_timer);
+		c->reap_timer = 0;
 	}
-	if (h->child > 0 && end_it)
-		spawn_end(h->child, HEAP_END_WAIT);
-	h->child = -1;
-	buf_reset(&h->out);
+	if (c->pid > 0 && end_it)
+		spawn_end(c->pid, HEAP_END_WAIT);
+	c->pid = -1;
+	buf_reset(&c->out);
 }
 
-/* The JSON line of the child's output, or NULL. */
-static const char *
-heap_child_json(struct tui_heap *h, size_t *len)
+static void
+heap_children_stop(struct tui_heap *h, int end_it)
 {
-	const char	*p = h->out.data, *end, *nl;
+	heap_child_stop(&h->c[0], end_it);
+	heap_child_stop(&h->c[1], end_it);
+}
+
+/* The JSON line of a child's output, or NULL. */
+static const char *
+heap_child_json(struct heap_child *c, size_t *len)
+{
+	const char	*p = c->out.data, *end, *nl;
 
 	if (p == NULL)
 		return (NULL);
-	for (end = p + h->out.len; p != NULL && p < end;) {
+	for (end = p + c->out.len; p != NULL && p < end;) {
 		nl = memchr(p, '\n', end - p);
 		if (*p == '{') {
 			*len = (nl != NULL ? nl : end) - p;
@@ -126,26 +192,32 @@ heap_child_json(struct tui_heap *h, size_t *len)
 	return (NULL);
 }
 
-/* The child's first message, without "vigil heap: ". */
+/* A child's first message, without "vigil heap: " or "vigil heaptrack: ". */
 static void
-heap_child_error(struct tui_heap *h, int status)
+heap_child_error(struct tui_heap *h, struct heap_child *c, int status)
 {
-	char	 text[512], *nl, *p = text;
+	const char	*prefix = c->track ? "vigil heaptrack: " : "vigil heap: ";
+	const char	*what = c->track ? "vigil heaptrack" : "vigil heap";
+	char		 text[512], msg[600], *nl, *p = text;
 
-	snprintf(text, sizeof text, "%.*s", (int)h->out.len,
-	    h->out.data != NULL ? h->out.data : "");
+	snprintf(text, sizeof text, "%.*s", (int)c->out.len,
+	    c->out.data != NULL ? c->out.data : "");
 	if ((nl = strchr(text, '\n')) != NULL)
 		*nl = '\0';
-	if (strncmp(p, "vigil heap: ", 12) == 0)
-		p += 12;
+	if (strncmp(p, prefix, strlen(prefix)) == 0)
+		p += strlen(prefix);
 	if (*p != '\0' && *p != '{')
-		heap_msg(h, 1, "%s", p);
+		snprintf(msg, sizeof msg, "%s", p);
 	else if (WIFSIGNALED(status))
-		heap_msg(h, 1, _("the snapshot failed: vigil heap died of signal %d"),
-		    WTERMSIG(status));
+		snprintf(msg, sizeof msg, _("the snapshot failed: %s died of signal %d"),
+		    what, WTERMSIG(status));
 	else
-		heap_msg(h, 1, _("the snapshot failed (status %d)"),
+		snprintf(msg, sizeof msg, _("the snapshot failed (status %d)"),
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	if (c->track)
+		snprintf(h->tmsg, sizeof h->tmsg, _("call sites: %s"), msg);
+	else
+		heap_msg(h, 1, "%s", msg);
 }
 
 /* The child's JSON: the new snapshot and the previous one, if any. */
@@ -160,8 +232,15 @@ heap_child_result(struct tui *t)
 	const char		*s, *text;
 	size_t			 len;
 
-	heap_result_clear(h);
-	if ((text = heap_child_json(h, &len)) == NULL) {
+	if (h->have)
+		heap_snap_free(&h->snap);
+	if (h->have_diff)
+		heap_diff_free(&h->diff);
+	free(h->file);
+	free(h->prev_file);
+	h->file = h->prev_file = NULL;
+	h->have = h->have_diff = 0;
+	if ((text = heap_child_json(&h->c[0], &len)) == NULL) {
 		heap_msg(h, 1, "%s", _("vigil heap printed no snapshot"));
 		return;
 	}
@@ -192,50 +271,151 @@ heap_child_result(struct tui *t)
 		    h->pid);
 		return;
 	}
-	h->msg[0] = '\0';
+	if (h->c[1].pid <= 0)
+		h->msg[0] = '\0';
+}
+
+/*
+ * The heaptrack child's JSON: the sites for their list, and their live
+ * bytes as the stream of a live profile (include/profcmd.h), so the
+ * flame view is the profiler's call tree, counting bytes.
+ */
+static void
+heap_track_result(struct tui *t)
+{
+	struct tui_heap		*h = t->heap;
+	struct jsonv		*v;
+	const struct jsonv	*sites, *x, *frames;
+	struct heap_site	*hs;
+	struct buf		 feed = BUF_INITIALIZER, stack = BUF_INITIALIZER;
+	struct buf		 all = BUF_INITIALIZER;
+	const char		*text, *name;
+	char			 err[256];
+	size_t			 len, i, d, depth;
+	double			 now, prev;
+	int64_t			 total = 0;
+
+	heap_sites_clear(h);
+	if ((text = heap_child_json(&h->c[1], &len)) == NULL) {
+		snprintf(h->tmsg, sizeof h->tmsg, "%s",
+		    _("call sites: vigil heaptrack printed nothing"));
+		return;
+	}
+	if ((v = jsonv_parse(text, len, err, sizeof err)) == NULL ||
+	    (sites = jsonv_get(v, "sites")) == NULL ||
+	    sites->type != JSONV_ARRAY) {
+		snprintf(h->tmsg, sizeof h->tmsg,
+		    _("call sites: cannot read them: %s"), v == NULL ? err :
+		    _("no sites"));
+		jsonv_free(v);
+		return;
+	}
+	h->sampled = jsonv_get(v, "sampled") != NULL &&
+	    jsonv_get(v, "sampled")->type == JSONV_BOOL &&
+	    jsonv_get(v, "sampled")->b;
+	h->rate = jsonv_uint(jsonv_get(v, "rate"), 1);
+	now = jsonv_num(jsonv_get(v, "time"), 0);
+	prev = jsonv_num(jsonv_get(v, "previous_time"), 0);
+	h->site_secs = prev > 0 && now > prev ? now - prev : 0;
+	h->all_sites = jsonv_uint(jsonv_get(v, "nsites"), 0);
+	h->sites = xcalloc(sites->n + 1, sizeof *h->sites);
+	for (i = 0; i < sites->n; i++) {
+		x = jsonv_at(sites, i);
+		hs = &h->sites[h->nsites++];
+		hs->live = jsonv_int(jsonv_get(x, "live_bytes"), 0);
+		hs->objs = jsonv_int(jsonv_get(x, "live_objects"), 0);
+		hs->has_growth = jsonv_get(x, "growth") != NULL &&
+		    jsonv_get(x, "growth")->type == JSONV_NUMBER;
+		hs->growth = jsonv_int(jsonv_get(x, "growth"), 0);
+		hs->suspect = jsonv_get(x, "leak_suspect") != NULL &&
+		    jsonv_get(x, "leak_suspect")->type == JSONV_BOOL &&
+		    jsonv_get(x, "leak_suspect")->b;
+		frames = jsonv_get(x, "frames");
+		depth = frames != NULL && frames->type == JSONV_ARRAY ?
+		    frames->n : 0;
+		buf_reset(&stack);
+		for (d = 0; d < depth && d < HEAP_SITE_FRAMES; d++) {
+			name = jsonv_str(jsonv_at(frames, depth - 1 - d));
+			buf_printf(&stack, "%s%s", d > 0 ? " < " : "",
+			    name != NULL ? name : "?");
+		}
+		hs->where = xstrdup(depth > 0 ? buf_str(&stack) :
+		    _("[stack not recorded]"));
+		if (hs->live <= 0 || depth == 0)
+			continue;
+		/* Folded: root;...;leaf. */
+		buf_reset(&stack);
+		for (d = 0; d < depth; d++) {
+			name = jsonv_str(jsonv_at(frames, d));
+			buf_printf(&stack, "%s%s", d > 0 ? ";" : "",
+			    name != NULL && *name != '\0' ? name : "?");
+		}
+		buf_printf(&feed, "F %lld %s\n", (long long)hs->live,
+		    buf_str(&stack));
+		total += hs->live;
+	}
+	jsonv_free(v);
+	h->flame = prof_live_new(h->pid, h->comm);
+	buf_printf(&all, "S 0 %lld 0 1\n", (long long)total);
+	if (feed.data != NULL)
+		buf_add(&all, feed.data, feed.len);
+	buf_adds(&all, "E\n");
+	prof_live_feed(h->flame, all.data, all.len);
+	buf_free(&all);
+	buf_free(&feed);
+	buf_free(&stack);
+	h->have_sites = 1;
+	h->tmsg[0] = '\0';
 }
 
 static void
 heap_child_reap(void *arg)
 {
-	struct tui	*t = arg;
-	struct tui_heap	*h = t->heap;
-	int		 status;
-	pid_t		 r;
+	struct heap_child	*c = arg;
+	struct tui		*t = c->t;
+	struct tui_heap		*h = t->heap;
+	int			 status;
+	pid_t			 r;
 
-	r = waitpid(h->child, &status, WNOHANG);
+	r = waitpid(c->pid, &status, WNOHANG);
 	if (r == 0) {
 		/* Its output is closed, so it is exiting: soon. */
-		if (h->reap_timer <= 0)
-			h->reap_timer = loop_add_timer(t->loop, 0.02, 0,
-			    heap_child_reap, t);
+		if (c->reap_timer <= 0)
+			c->reap_timer = loop_add_timer(t->loop, 0.02, 0,
+			    heap_child_reap, c);
 		else
-			loop_rearm_timer(t->loop, h->reap_timer, 0.02);
+			loop_rearm_timer(t->loop, c->reap_timer, 0.02);
 		return;
 	}
-	if (r == h->child && WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		heap_child_result(t);
-	else if (r == h->child)
-		heap_child_error(h, status);
+	if (r == c->pid && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		if (c->track)
+			heap_track_result(t);
+		else
+			heap_child_result(t);
+	} else if (r == c->pid)
+		heap_child_error(h, c, status);
 	else
 		heap_msg(h, 1, _("the snapshot failed: %s"), strerror(errno));
-	h->child = -1;
-	heap_child_stop(t, 0);
+	c->pid = -1;
+	heap_child_stop(c, 0);
+	if (h->c[0].pid <= 0 && h->c[1].pid <= 0 && !h->msg_error)
+		h->msg[0] = '\0';
 	tui_draw(t);
 }
 
 static void
 heap_child_read(int fd, short revents, void *arg)
 {
-	struct tui	*t = arg;
-	struct tui_heap	*h = t->heap;
-	char		 chunk[65536];
-	ssize_t		 n;
+	struct heap_child	*c = arg;
+	struct tui		*t = c->t;
+	char			 chunk[65536];
+	ssize_t			 n;
 
+	(void)revents;
 	for (;;) {
 		n = read(fd, chunk, sizeof chunk);
 		if (n > 0) {
-			buf_add(&h->out, chunk, n);
+			buf_add(&c->out, chunk, n);
 			continue;
 		}
 		if (n == -1 && errno == EINTR)
@@ -244,39 +424,41 @@ heap_child_read(int fd, short revents, void *arg)
 			return;
 		break;		/* the end, or an error: the child is done */
 	}
-	loop_del_fd(t->loop, h->fd);
-	close(h->fd);
-	h->fd = -1;
-	heap_child_reap(t);
+	loop_del_fd(t->loop, c->fd);
+	close(c->fd);
+	c->fd = -1;
+	heap_child_reap(c);
 }
 
-/* Start "vigil heap --json PID", its output read through the loop. */
+/* Start a child, its output read through the loop. */
 static int
-heap_child_start(struct tui *t, char *err, size_t errlen)
+heap_child_start(struct heap_child *c, char **argv, char *err,
+    size_t errlen)
 {
-	struct tui_heap	*h = t->heap;
-	char		 pid[16];
-	char		*argv[] = { "vigil", "heap", "--json", pid, NULL };
-
-	snprintf(pid, sizeof pid, "%d", h->pid);
-	if ((h->child = spawn_self(argv, &h->fd, err, errlen)) == -1) {
-		h->fd = -1;
+	if ((c->pid = spawn_self(argv, &c->fd, err, errlen)) == -1) {
+		c->fd = -1;
 		return (-1);
 	}
-	buf_reset(&h->out);
-	loop_add_fd(t->loop, h->fd, POLLIN, heap_child_read, t);
+	buf_reset(&c->out);
+	loop_add_fd(c->t->loop, c->fd, POLLIN, heap_child_read, c);
 	return (0);
 }
 
-/* Take a snapshot of the view's process, unless one is being taken. */
+/*
+ * Take a snapshot of the view's process, unless one is being taken; and
+ * its call sites too when it is tracked (its agent's socket is there).
+ */
 static void
 heap_take(struct tui *t)
 {
 	struct tui_heap		*h = t->heap;
 	unsigned long long	 now;
-	char			 err[256];
+	char			 err[256], pid[16];
+	char			*smaps[] = { "vigil", "heap", "--json", pid, NULL };
+	char			*sites[] = { "vigil", "heaptrack", "--format",
+				    "json", "-n", HEAP_SITE_ROWS, pid, NULL };
 
-	if (h->child > 0) {
+	if (h->c[0].pid > 0 || h->c[1].pid > 0) {
 		heap_msg(h, 0, _("a snapshot is being taken..."));
 		return;
 	}
@@ -284,10 +466,16 @@ heap_take(struct tui *t)
 		heap_msg(h, 1, _("process %d has exited"), h->pid);
 		return;
 	}
-	if (heap_child_start(t, err, sizeof err) != 0) {
+	snprintf(pid, sizeof pid, "%d", h->pid);
+	if (heap_child_start(&h->c[0], smaps, err, sizeof err) != 0) {
 		heap_msg(h, 1, _("cannot start vigil heap: %s"), err);
 		return;
 	}
+	h->tracked = htrack_tracked(h->pid);
+	if (h->tracked && heap_child_start(&h->c[1], sites, err,
+	    sizeof err) != 0)
+		snprintf(h->tmsg, sizeof h->tmsg,
+		    _("call sites: cannot start vigil heaptrack: %s"), err);
 	heap_msg(h, 0, _("taking a snapshot of process %d..."), h->pid);
 }
 
@@ -296,18 +484,24 @@ tui_heap_open(struct tui *t)
 {
 	struct proc	*p = tui_selected(t);
 	struct tui_heap	*h;
+	int		 i;
 
 	if (p == NULL)
 		return;
 	if (t->heap == NULL) {
 		h = t->heap = xcalloc(1, sizeof *t->heap);
-		h->child = -1;
-		h->fd = -1;
+		for (i = 0; i < 2; i++) {
+			h->c[i].t = t;
+			h->c[i].track = i;
+			h->c[i].pid = -1;
+			h->c[i].fd = -1;
+		}
 	}
 	h = t->heap;
 	if (h->pid != p->pid || h->start != p->start) {
-		heap_child_stop(t, 1);
+		heap_children_stop(h, 1);
 		heap_result_clear(h);
+		h->view = HV_SMAPS;
 	}
 	h->pid = p->pid;
 	h->start = p->start;
@@ -322,7 +516,7 @@ void
 tui_heap_close(struct tui *t)
 {
 	if (t->heap != NULL)
-		heap_child_stop(t, 1);
+		heap_children_stop(t->heap, 1);
 	if (t->mode == MODE_HEAP)
 		t->mode = MODE_NORMAL;
 }
@@ -332,11 +526,59 @@ tui_heap_free(struct tui *t)
 {
 	if (t->heap == NULL)
 		return;
-	heap_child_stop(t, 1);
+	heap_children_stop(t->heap, 1);
 	heap_result_clear(t->heap);
-	buf_free(&t->heap->out);
+	buf_free(&t->heap->c[0].out);
+	buf_free(&t->heap->c[1].out);
 	free(t->heap);
 	t->heap = NULL;
+}
+
+/* v: the smaps classes, the call sites, the flame view, in turn. */
+static void
+heap_next_view(struct tui_heap *h)
+{
+	if (!h->tracked && !h->have_sites) {
+		heap_msg(h, 1, _("process %d is not tracked: start it with vigil run --heap or vigil heaptrack --run to see its call sites"),
+		    h->pid);
+		return;
+	}
+	h->view = (h->view + 1) % HV__COUNT;
+	h->scroll = 0;
+}
+
+/* The flame view's keys: a row selected, Enter opens or closes it. */
+static int
+heap_flame_key(struct tui *t, int c)
+{
+	struct tui_heap			*h = t->heap;
+	const struct prof_live_row	*rows;
+	size_t				 n;
+
+	if (h->view != HV_FLAME || h->flame == NULL)
+		return (0);
+	n = prof_live_rows(h->flame, &rows);
+	switch (c) {
+	case KEY_DOWN:
+		if (h->sel + 1 < n)
+			h->sel++;
+		return (1);
+	case KEY_UP:
+		if (h->sel > 0)
+			h->sel--;
+		return (1);
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+	case KEY_RIGHT:
+	case KEY_LEFT:
+		if (h->sel < n && rows[h->sel].kids &&
+		    (c != KEY_LEFT || rows[h->sel].open) &&
+		    (c != KEY_RIGHT || !rows[h->sel].open))
+			prof_live_toggle(h->flame, rows[h->sel].node);
+		return (1);
+	}
+	return (0);
 }
 
 void
@@ -345,10 +587,15 @@ tui_heap_key(struct tui *t, int c)
 	struct tui_heap	*h = t->heap;
 	size_t		 page = t->rows > 4 ? t->rows - 4 : 1;
 
+	if (heap_flame_key(t, c))
+		return;
 	switch (c) {
 	case 'm':
 		h->scroll = 0;
 		heap_take(t);
+		break;
+	case 'v':
+		heap_next_view(h);
 		break;
 	case KEY_DOWN:
 		h->scroll++;
@@ -558,6 +805,108 @@ heap_bar(struct tui *t, int y, int x, int w, double frac)
 	mvaddch(y, x + w + 1, ']');
 }
 
+/* Bytes as the class table shows KiB: "30720K", "+1024K". */
+static char *
+heap_bytes(char *out, size_t len, int64_t bytes, int delta)
+{
+	int64_t	kib = bytes / 1024;
+
+	if (delta)
+		return (heap_fmt_delta(out, len, kib));
+	return (heap_fmt_size(out, len, kib < 0 ? 0 : (uint64_t)kib));
+}
+
+/* The call sites by live bytes, their growth and the leak suspects. */
+static void
+heap_site_lines(struct tui *t, struct hlines *l)
+{
+	struct tui_heap		*h = t->heap;
+	const struct heap_site	*x;
+	char			 a[3][HEAP_FMT_SIZE];
+	int64_t			 live = 0, growth = 0;
+	size_t			 i, suspects = 0;
+	int			 bold = A_BOLD;
+
+	for (i = 0; i < h->nsites; i++) {
+		live += h->sites[i].live;
+		growth += h->sites[i].growth;
+		suspects += h->sites[i].suspect;
+	}
+	if (h->sampled)
+		hl_add(l, A_NORMAL, _("Call sites: %zu, sampled (one per %s on average; estimates), live %s"),
+		    h->all_sites, heap_bytes(a[0], sizeof a[0], h->rate, 0),
+		    heap_bytes(a[1], sizeof a[1], live, 0));
+	else
+		hl_add(l, A_NORMAL, _("Call sites: %zu, every allocation tracked, live %s"),
+		    h->all_sites, heap_bytes(a[1], sizeof a[1], live, 0));
+	if (h->site_secs > 0)
+		hl_add(l, A_NORMAL, _("Growth since the previous snapshot, %.0f s earlier: %s; leak suspects: %zu"),
+		    h->site_secs, heap_bytes(a[0], sizeof a[0], growth, 1),
+		    suspects);
+	else
+		hl_add(l, A_NORMAL, "%s", _("First snapshot of these call sites: m takes one more to show growth and leak suspects."));
+	hl_add(l, A_NORMAL, "%s", "");
+	hl_add(l, bold, "%9s %9s %9s %-5s %s", _("LIVE"), _("OBJECTS"),
+	    _("GROWTH"), _("FLAG"), _("CALL SITE"));
+	for (i = 0; i < h->nsites; i++) {
+		x = &h->sites[i];
+		if (x->live == 0 && x->growth == 0)
+			continue;
+		hl_add(l, x->suspect ? bold : (int)A_NORMAL,
+		    "%9s %9lld %9s %-5s %s",
+		    heap_bytes(a[0], sizeof a[0], x->live, 0),
+		    (long long)x->objs, x->has_growth ?
+		    heap_bytes(a[1], sizeof a[1], x->growth, 1) : "-",
+		    x->suspect ? _("leak?") : "", x->where);
+	}
+}
+
+/* The flame view: live bytes as a call tree, the profile view's rows. */
+static void
+heap_flame_draw(struct tui *t, int y)
+{
+	struct tui_heap			*h = t->heap;
+	const struct prof_live_row	*rows, *r;
+	struct buf			 b = BUF_INITIALIZER;
+	char				 a[2][HEAP_FMT_SIZE];
+	uint64_t			 all = 0;
+	size_t				 n, i, top, height;
+
+	n = prof_live_rows(h->flame, &rows);
+	for (i = 0; i < n; i++)
+		if (rows[i].depth == 0)
+			all += rows[i].total;
+	tui_cstr(t, y++, 0, t->cols, _("Live bytes by call path (Enter opens or closes a row):"),
+	    A_BOLD);
+	snprintf(a[0], sizeof a[0], "%s", _("TOTAL"));
+	buf_printf(&b, "%9s %6s %9s  %s", a[0], "%", _("SELF"),
+	    _("FUNCTION"));
+	tui_cstr(t, y++, 0, t->cols, buf_str(&b), A_BOLD);
+	if (n == 0) {
+		tui_cstr(t, y, 0, t->cols, _("No live bytes."), A_NORMAL);
+		buf_free(&b);
+		return;
+	}
+	if (h->sel >= n)
+		h->sel = n - 1;
+	height = t->rows > y ? (size_t)(t->rows - y) : 1;
+	top = h->sel >= height ? h->sel - height + 1 : 0;
+	for (i = top; i < n && y < t->rows; i++, y++) {
+		r = &rows[i];
+		buf_reset(&b);
+		buf_printf(&b, "%9s %5.1f%% %9s  %*s%s %s",
+		    heap_bytes(a[0], sizeof a[0], (int64_t)r->total, 0),
+		    all > 0 ? 100.0 * r->total / all : 0.0,
+		    heap_bytes(a[1], sizeof a[1], (int64_t)r->self, 0),
+		    (int)(2 * r->depth), "", !r->kids ? " " : r->open ?
+		    "-" : "+", r->name);
+		/* Names are the process's symbols: tui_text escapes them. */
+		tui_text(t, y, 0, t->cols, b.data, b.len, i == h->sel ?
+		    tui_attr(t, C_SELECTED) : (int)A_NORMAL);
+	}
+	buf_free(&b);
+}
+
 void
 tui_heap_draw(struct tui *t)
 {
@@ -567,21 +916,43 @@ tui_heap_draw(struct tui *t)
 	size_t		 i;
 	int		 y = 1;
 
-	snprintf(title, sizeof title, _("Heap of process %d (%s) - m takes another snapshot, Esc returns"),
-	    h->pid, h->comm);
+	if (h->tracked || h->have_sites)
+		snprintf(title, sizeof title, _("Heap of process %d (%s) - m takes another snapshot, v switches %s, Esc returns"),
+		    h->pid, h->comm, h->view == HV_SMAPS ? _("to call sites") :
+		    h->view == HV_SITES ? _("to the flame view") :
+		    _("to the classes"));
+	else
+		snprintf(title, sizeof title, _("Heap of process %d (%s) - m takes another snapshot, Esc returns"),
+		    h->pid, h->comm);
 	/* comm is the process's: tui_text escapes it. */
 	tui_text(t, 0, 0, t->cols, title, strlen(title),
 	    tui_attr(t, C_HEADER));
 	if (h->msg[0] != '\0')
 		tui_text(t, y++, 0, t->cols, h->msg, strlen(h->msg),
 		    tui_attr(t, h->msg_error ? C_ERROR : C_STATUS));
-	if (!h->have) {
+	if (h->view != HV_SMAPS && h->tmsg[0] != '\0')
+		tui_text(t, y++, 0, t->cols, h->tmsg, strlen(h->tmsg),
+		    tui_attr(t, C_ERROR));
+	if (h->view != HV_SMAPS && !h->have_sites) {
+		if (h->tmsg[0] == '\0')
+			tui_cstr(t, y, 0, t->cols, _("No call sites yet."),
+			    A_NORMAL);
+		return;
+	}
+	if (h->view == HV_FLAME) {
+		heap_flame_draw(t, y);
+		return;
+	}
+	if (h->view == HV_SMAPS && !h->have) {
 		if (h->msg[0] == '\0')
 			tui_cstr(t, y, 0, t->cols, _("No snapshot yet."),
 			    A_NORMAL);
 		return;
 	}
-	heap_lines(t, &l);
+	if (h->view == HV_SITES)
+		heap_site_lines(t, &l);
+	else
+		heap_lines(t, &l);
 	if (h->scroll >= l.n)
 		h->scroll = l.n > 0 ? l.n - 1 : 0;
 	for (i = h->scroll; i < l.n && y < t->rows; i++, y++) {
