@@ -3,7 +3,9 @@
  * agent of libvigil-heap.so in a tracked process for a snapshot, parsing
  * it, the history of a process's snapshots (growth, leak suspects),
  * symbols (through the profiler's libdw code) and the reports: top call
- * sites, pprof heap profiles and folded stacks.
+ * sites, pprof heap profiles, folded stacks and the sites as JSON (what
+ * the monitor's heap view reads). htrack_tracked(): has the process an
+ * agent socket.
  *
  * A struct htrack_snap owns its sites, their stacks and the maps text;
  * htrack_snap_free() frees them. A struct htrack_sym owns its profile

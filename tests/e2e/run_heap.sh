@@ -56,6 +56,22 @@ for site in hold_thirty:30 hold_twenty:20 leak_ten:10; do
 	check "full: $f holds $mib MiB within 1% ($got bytes)" \
 	    within "$got" $((mib * MIB)) 1
 done
+"$VIGIL" heaptrack --format json -n 3 "$pid" >"$TMP/full.json" 2>&1
+# The second snapshot (after --format folded): growth known, 0.
+check "--format json: one line, the three sites by live bytes, frames root first, no growth" \
+    python3 - "$TMP/full.json" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+d = json.loads(lines[0])
+want = [("hold_thirty", 30 << 20), ("hold_twenty", 20 << 20), ("leak_ten", 10 << 20)]
+ok = len(lines) == 1 and d["sampled"] is False and d["rate"] == 1 and \
+    d["previous_time"] > 0 and len(d["sites"]) == 3
+for s, (f, b) in zip(d["sites"], want):
+    ok = ok and s["frames"][-1] == f and "main" in s["frames"] and \
+        abs(s["live_bytes"] - b) <= b / 100 and s["growth"] == 0 and \
+        s["leak_suspect"] is False and s["kind"] == "heap"
+sys.exit(0 if ok else 1)
+PY
 "$VIGIL" heaptrack -n 5 "$pid" >"$TMP/full.top" 2>&1
 check "heaptrack says every allocation is tracked" \
     grep -q "every allocation tracked" "$TMP/full.top"
