@@ -66,17 +66,23 @@ check "SIGKILL: the target runs on" runs_on "$P"
 # With 35 spinning threads a sample stops each in turn, so some thread is
 # in tracing stop most of the time: kill vigil the moment one is seen.
 start_fixture M "$FIXTURES/threads" many
-wait_for 5 test "$(ls /proc/"$M"/task | wc -l)" -ge 35
+check "the fixture with 35 threads runs" \
+    wait_for 5 eval '[ "$(ls /proc/"$M"/task 2>/dev/null | wc -l)" -ge 35 ]'
 bad=0
 seen=0
 for i in 1 2 3 4 5; do
-	"$VIGIL" profile "$M" --rate 999 -o /dev/null 2>/dev/null &
+	"$VIGIL" profile "$M" --rate 999 -o /dev/null 2>"$TMP/many.err" &
 	V=$!
 	if wait_for 10 any_traced "$M"; then
 		kill -KILL "$V"
 		seen=$((seen + 1))
 	else
 		kill -KILL "$V"
+		# Say why, should it ever happen again.
+		diag "no thread of $M seen in 't' (run $i): fixture $(kill -0 "$M" \
+		    2>/dev/null && echo alive || echo gone), first target" \
+		    "$(kill -0 "$P" 2>/dev/null && echo alive || echo gone)," \
+		    "vigil said: $(head -c 300 "$TMP/many.err")"
 	fi
 	wait "$V" 2>/dev/null
 	if ! wait_for 5 released "$M"; then
@@ -91,6 +97,7 @@ check "... every thread runs on" runs_on "$M"
 kill -KILL "$M"
 
 # --- the stream's reader goes away -------------------------------------------
+check "the first target is still there" kill -0 "$P"
 "$VIGIL" profile --stream "$P" 2>"$TMP/err" | head -n 1 >"$TMP/stream"
 check "--stream: vigil ends when its reader closes the pipe" \
     test "${PIPESTATUS[0]}" = 0
