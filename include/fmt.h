@@ -11,6 +11,7 @@
 #define FMT_SIZE	16
 
 char	*fmt_kib(char *, size_t, uint64_t);
+char	*fmt_bytes(char *, size_t, int64_t, int);
 char	*fmt_rate(char *, size_t, double);
 char	*fmt_time_plus(char *, size_t, double);
 char	*fmt_uptime(char *, size_t, double);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "fmt.h"
 #include "htrack.h"
 #include "json.h"
 #include "prof.h"
@@ -15,7 +16,6 @@
 
 #define HTRACK_SITE_FRAMES	4	/* frames shown per call site */
 
-static const char *htrack_bytes(char *, size_t, int64_t, int);
 static size_t	htrack_mmap_frame(struct prof *);
 
 /*
@@ -76,26 +76,6 @@ htrack_sym_free(struct htrack_sym *sy)
 	memset(sy, 0, sizeof *sy);
 }
 
-/* "12.5 MiB", "+1.0 MiB", "312 B". */
-static const char *
-htrack_bytes(char *out, size_t len, int64_t v, int sign)
-{
-	static const char	*units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double			 d = v < 0 ? -(double)v : (double)v;
-	size_t			 u = 0;
-	const char		*pre = v < 0 ? "-" : sign ? "+" : "";
-
-	while (d >= 1024 && u < nitems(units) - 1) {
-		d /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(out, len, "%s%.0f %s", pre, d, units[u]);
-	else
-		snprintf(out, len, "%s%.1f %s", pre, d, units[u]);
-	return (out);
-}
-
 /*
  * The report: totals, growth since the previous snapshot, then the top
  * call sites by live bytes (most first; the snapshot must be sorted),
@@ -125,20 +105,20 @@ htrack_write_top(const struct htrack_snap *s, const struct htrack_sym *sy,
 	if (s->sampled)
 		fprintf(fp, _("process %d: sampled tracking (one sample per "
 		    "%s on average; numbers are estimates), %zu call sites\n"),
-		    s->pid, htrack_bytes(tb, sizeof tb, s->rate, 0), s->nsites);
+		    s->pid, fmt_bytes(tb, sizeof tb, s->rate, 0), s->nsites);
 	else
 		fprintf(fp, _("process %d: every allocation tracked, %zu call "
 		    "sites\n"), s->pid, s->nsites);
 	fprintf(fp, _("live: %s in %" PRId64 " objects; allocated since the "
 	    "start: %s in %" PRId64 " objects\n"),
-	    htrack_bytes(lb, sizeof lb, live, 0), lobj,
-	    htrack_bytes(cb, sizeof cb, cum, 0), cobj);
+	    fmt_bytes(lb, sizeof lb, live, 0), lobj,
+	    fmt_bytes(cb, sizeof cb, cum, 0), cobj);
 	if (s->prev_time > 0 && s->time > s->prev_time) {
 		dt = s->time - s->prev_time;
 		fprintf(fp, _("growth since the previous snapshot %.1f s ago: "
 		    "%s (%s per minute); leak suspects: %zu\n"), dt,
-		    htrack_bytes(gb, sizeof gb, growth, 1),
-		    htrack_bytes(tb, sizeof tb, (int64_t)(growth * 60 / dt), 1),
+		    fmt_bytes(gb, sizeof gb, growth, 1),
+		    fmt_bytes(tb, sizeof tb, (int64_t)(growth * 60 / dt), 1),
 		    suspects);
 	} else
 		fprintf(fp, _("first snapshot of this process: growth is "
@@ -161,11 +141,11 @@ htrack_write_top(const struct htrack_snap *s, const struct htrack_sym *sy,
 		if (sy->depth[i] == 0)
 			buf_adds(&b, _("[stack not recorded]"));
 		fprintf(fp, "%10s %9" PRId64 " %11s %10s %-5s %s\n",
-		    htrack_bytes(lb, sizeof lb, site->live_bytes, 0),
+		    fmt_bytes(lb, sizeof lb, site->live_bytes, 0),
 		    site->live_objs,
 		    site->known || s->prev_time > 0 ?
-		    htrack_bytes(gb, sizeof gb, site->growth, 1) : "-",
-		    htrack_bytes(cb, sizeof cb, site->cum_bytes, 0),
+		    fmt_bytes(gb, sizeof gb, site->growth, 1) : "-",
+		    fmt_bytes(cb, sizeof cb, site->cum_bytes, 0),
 		    site->suspect ? _("leak?") : "", buf_str(&b));
 		shown++;
 	}

@@ -31,6 +31,29 @@ fmt_kib(char *out, size_t len, uint64_t kib)
 	return (out);
 }
 
+/*
+ * A byte count for reports, "512 B", "30.0 MiB"; negative ones with "-",
+ * and with sign set positive ones with "+" (growth).
+ */
+char *
+fmt_bytes(char *out, size_t len, int64_t v, int sign)
+{
+	static const char	*units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double			 d = v < 0 ? -(double)v : (double)v;
+	size_t			 u = 0;
+	const char		*pre = v < 0 ? "-" : sign ? "+" : "";
+
+	while (d >= 1024 && u < nitems(units) - 1) {
+		d /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(out, len, "%s%.0f %s", pre, d, units[u]);
+	else
+		snprintf(out, len, "%s%.1f %s", pre, d, units[u]);
+	return (out);
+}
+
 /* Bytes per second, with a unit: "0B/s", "12.5K/s", "3.2M/s". */
 char *
 fmt_rate(char *out, size_t len, double bps)

@@ -519,6 +519,18 @@ test_fmt_time_plus(void **state)
 }
 
 static void
+test_fmt_bytes(void **state)
+{
+	char	s[FMT_SIZE * 2];
+
+	assert_string_equal(fmt_bytes(s, sizeof s, 312, 0), "312 B");
+	assert_string_equal(fmt_bytes(s, sizeof s, 30 << 20, 0), "30.0 MiB");
+	assert_string_equal(fmt_bytes(s, sizeof s, 1 << 20, 1), "+1.0 MiB");
+	assert_string_equal(fmt_bytes(s, sizeof s, -1536, 1), "-1.5 KiB");
+	assert_string_equal(fmt_bytes(s, sizeof s, 0, 1), "+0 B");
+}
+
+static void
 test_fmt_rate(void **state)
 {
 	char	s[FMT_SIZE];
@@ -730,6 +742,7 @@ main(void)
 		cmocka_unit_test(test_json_double),
 		cmocka_unit_test(test_fmt_kib),
 		cmocka_unit_test(test_fmt_time_plus),
+		cmocka_unit_test(test_fmt_bytes),
 		cmocka_unit_test(test_fmt_rate),
 		cmocka_unit_test(test_fmt_uptime),
 		cmocka_unit_test(test_rx_smartcase),
