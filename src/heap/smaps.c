@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "heap.h"
+#include "procmaps.h"
 #include "xalloc.h"
 
 static const struct {
@@ -73,39 +74,18 @@ is_hex(char c)
 static int
 smaps_header(const char *l, const char *eol, struct heap_map *m)
 {
-	char		*end;
-	const char	*p = l;
-	size_t		 n;
+	struct procmaps_line	pl;
 
 	memset(m, 0, sizeof *m);
-	m->start = strtoull(p, &end, 16);
-	if (end == p || *end != '-')
+	if (procmaps_parse_line(l, eol, &pl) != 0)
 		return (-1);
-	p = end + 1;
-	m->end = strtoull(p, &end, 16);
-	if (end == p || *end != ' ' || eol - end < 6)
-		return (-1);
-	memcpy(m->perms, end + 1, 4);
-	m->perms[4] = '\0';
-	p = end + 5;
-	if (*p != ' ')
-		return (-1);
-	m->offset = strtoull(p + 1, &end, 16);
-	p = end;
-	while (p < eol && *p == ' ')
-		p++;
-	while (p < eol && *p != ' ')	/* the device, MAJ:MIN */
-		p++;
-	m->inode = strtoull(p, &end, 10);
-	p = end;
-	while (p < eol && (*p == ' ' || *p == '\t'))
-		p++;
-	if (p > eol)
-		return (-1);
-	n = eol - p;
-	m->name = xstrndup(p, n);
-	if (n >= 10 && strcmp(m->name + n - 10, " (deleted)") == 0)
-		m->deleted = 1;
+	m->start = pl.start;
+	m->end = pl.end;
+	memcpy(m->perms, pl.perms, sizeof m->perms);
+	m->offset = pl.offset;
+	m->inode = pl.inode;
+	m->name = xstrndup(pl.name, pl.namelen);
+	m->deleted = pl.deleted;
 	return (0);
 }
 

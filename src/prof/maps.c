@@ -9,9 +9,9 @@
 
 #include "file.h"
 #include "sampler-int.h"
+#include "procmaps.h"
 #include "xalloc.h"
 
-#define DELETED	" (deleted)"
 
 static int	prof_jitsym_cmp(const void *, const void *);
 
@@ -23,29 +23,22 @@ static int	prof_jitsym_cmp(const void *, const void *);
 int
 prof_maps_parse_line(const char *line, struct prof_map *m)
 {
-	char		 perms[8];
-	const char	*p;
-	size_t		 len;
-	int		 used = 0;
+	struct procmaps_line	pl;
+	size_t			len;
 
 	memset(m, 0, sizeof *m);
-	if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %*s %*u%n",
-	    &m->start, &m->end, perms, &m->offset, &used) != 4 || used == 0)
+	if (procmaps_parse_line(line, line + strcspn(line, "\n"), &pl) != 0)
 		return (-1);
-	if (m->end < m->start || strlen(perms) < 4)
-		return (-1);
-	m->exec = perms[2] == 'x';
-	p = line + used;
-	p += strspn(p, " \t");
-	len = strcspn(p, "\n");
-	if (len == 0)
+	m->start = pl.start;
+	m->end = pl.end;
+	m->offset = pl.offset;
+	m->exec = pl.perms[2] == 'x';
+	if ((len = pl.namelen) == 0)
 		return (0);
-	if (len > strlen(DELETED) &&
-	    memcmp(p + len - strlen(DELETED), DELETED, strlen(DELETED)) == 0) {
-		m->deleted = 1;
-		len -= strlen(DELETED);
-	}
-	m->path = xstrndup(p, len);
+	/* The path without the kernel's note, which says so in deleted. */
+	if ((m->deleted = pl.deleted) && len > strlen(PROCMAPS_DELETED))
+		len -= strlen(PROCMAPS_DELETED);
+	m->path = xstrndup(pl.name, len);
 	return (0);
 }
 
