@@ -30,7 +30,7 @@
 
 enum {
 	OPT_DURATION = 256, OPT_RATE, OPT_THREADS, OPT_FORMAT, OPT_DIFF,
-	OPT_STREAM, OPT_PYTHON, OPT_NATIVE, OPT_MIXED
+	OPT_STREAM, OPT_PYTHON, OPT_NATIVE, OPT_MIXED, OPT_GIL, OPT_LOCALS
 };
 
 static const struct option prof_cmd_long[] = {
@@ -44,6 +44,8 @@ static const struct option prof_cmd_long[] = {
 	{ "python",	no_argument,		NULL, OPT_PYTHON },
 	{ "native",	no_argument,		NULL, OPT_NATIVE },
 	{ "mixed",	no_argument,		NULL, OPT_MIXED },
+	{ "gil",	no_argument,		NULL, OPT_GIL },
+	{ "locals",	no_argument,		NULL, OPT_LOCALS },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 }
 };
@@ -60,6 +62,8 @@ struct prof_cmd {
 	int		 diff;
 	int		 stream;
 	enum prof_py_mode mode;
+	int		 gil;		/* --gil: only threads holding it */
+	int		 locals;	/* dump --locals */
 	char		*args[2];
 	int		 nargs;
 };
@@ -70,6 +74,7 @@ struct prof_run {
 	struct prof_syms	*syms;
 	struct prof_py		*py;		/* NULL: native stacks */
 	enum prof_py_mode	 mode;
+	int			 gil;		/* --gil */
 	size_t			 leaf[PROF_PY_MAX_DEPTH];
 	size_t			 frames[PROF_PY_MAX_DEPTH];
 };
@@ -161,7 +166,10 @@ prof_cmd_parse(struct prof_cmd *c, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, shortopts, prof_cmd_long,
 	    NULL)) != -1) {
 		if (dump && ch != 'h' && ch != ':' && ch != '?' &&
-		    ch != OPT_PYTHON && ch != OPT_NATIVE && ch != OPT_MIXED)
+		    ch != OPT_PYTHON && ch != OPT_NATIVE && ch != OPT_MIXED &&
+		    ch != OPT_LOCALS)
+			ch = '?';
+		if (!dump && ch == OPT_LOCALS)
 			ch = '?';
 		switch (ch) {
 		case OPT_DURATION:
@@ -213,6 +221,12 @@ prof_cmd_parse(struct prof_cmd *c, int argc, char **argv)
 		case OPT_MIXED:
 			c->mode = PROF_PY_MIXED;
 			break;
+		case OPT_GIL:
+			c->gil = 1;
+			break;
+		case OPT_LOCALS:
+			c->locals = 1;
+			break;
 		case 'h':
 			options_usage();
 			return (-1);
@@ -250,6 +264,10 @@ prof_cmd_parse(struct prof_cmd *c, int argc, char **argv)
 		return (prof_cmd_usage_error(cmd, _("'%s' is not a PID"),
 		    c->args[0]));
 	c->pid = v;
+	if (c->gil && c->mode == PROF_PY_NATIVE)
+		return (prof_cmd_usage_error(cmd,
+		    _("--gil needs the interpreter's state; not with "
+		    "--native")));
 	if (c->stream && (c->output != NULL || c->format != NULL))
 		return (prof_cmd_usage_error(cmd,
 		    _("--stream writes its own format to standard output")));
@@ -313,6 +331,9 @@ prof_cmd_add(const struct prof_tstack *ts, void *arg)
 	size_t		 d, n, thread;
 
 	if (ts->depth == 0)
+		return;
+	/* py-spy's --gil: the thread that holds it is the one running Python. */
+	if (r->gil && prof_py_holds_gil(r->py, ts->tid) != 1)
 		return;
 	n = prof_py_build(r->py, r->mode, r->syms, r->p, ts, r->leaf,
 	    nitems(r->leaf));
@@ -509,6 +530,17 @@ prof_cmd_profile(int argc, char **argv)
 	r.p->start_ns = prof_now(CLOCK_REALTIME);
 	r.syms = prof_syms_new(c.pid, prof_sampler_live_tid(s), r.p);
 	r.py = prof_cmd_python(&c, prof_sampler_live_tid(s), r.p, &r.mode);
+	r.gil = c.gil;
+	if (c.gil && r.py == NULL) {
+		prof_sampler_free(s);
+		prof_signals_restore();
+		fprintf(stderr, _("vigil profile: --gil: process %d runs no "
+		    "CPython whose GIL vigil can read\n"), c.pid);
+		prof_syms_free(r.syms);
+		prof_free(r.p);
+		free(c.tids);
+		return (1);
+	}
 
 	period = (uint64_t)(1e9 / c.rate);
 	t0 = next = prof_now(CLOCK_MONOTONIC);
@@ -639,16 +671,33 @@ prof_cmd_dump_python(const struct prof_frame *f, struct buf *b)
 	buf_free(&raw);
 }
 
+/* dump --locals: a section of "name = value" lines under a Python frame. */
+static void
+prof_dump_vars(const char *title, const char *lines, FILE *out)
+{
+	const char	*nl;
+
+	if (lines == NULL)
+		return;
+	fprintf(out, "        %s\n", title);
+	for (; *lines != '\0'; lines = *nl == '\0' ? nl : nl + 1) {
+		nl = strchrnul(lines, '\n');
+		fprintf(out, "            %.*s\n", (int)(nl - lines), lines);
+	}
+}
+
 static void
 prof_dump_print(struct prof_dump *d, FILE *out)
 {
 	const struct prof_frame	*f;
 	struct buf		 b = BUF_INITIALIZER;
+	const char		*args, *locals;
 	char			 label[512];
-	size_t			 i, k;
+	size_t			 i, k, npy;
 
 	qsort(d->t, d->n, sizeof *d->t, prof_dump_cmp);
 	for (i = 0; i < d->n; i++) {
+		npy = 0;
 		buf_reset(&b);
 		sanitize(&b, d->t[i].name, strlen(d->t[i].name), 0);
 		fprintf(out, "%sThread %d (%s)%s:\n", i > 0 ? "\n" : "",
@@ -664,6 +713,11 @@ prof_dump_print(struct prof_dump *d, FILE *out)
 			if (f->kind == PF_PYTHON) {
 				prof_cmd_dump_python(f, &b);
 				fprintf(out, "#%-2zu %s\n", k, buf_str(&b));
+				if (d->py != NULL && prof_py_locals(d->py,
+				    d->t[i].tid, npy++, &args, &locals) == 0) {
+					prof_dump_vars(_("Arguments:"), args, out);
+					prof_dump_vars(_("Locals:"), locals, out);
+				}
 				continue;
 			}
 			prof_frame_label(f, label, sizeof label);
@@ -718,6 +772,11 @@ prof_cmd_dump(int argc, char **argv)
 	d.p = prof_new(c.pid, NULL, 0);
 	d.syms = prof_syms_new(c.pid, prof_sampler_live_tid(s), d.p);
 	d.py = prof_cmd_python(&c, prof_sampler_live_tid(s), d.p, &d.mode);
+	if (d.py != NULL && c.locals)
+		prof_py_want_locals(d.py, 1);
+	else if (c.locals)
+		fprintf(stderr, _("vigil dump: --locals: process %d runs no "
+		    "CPython vigil can read: no locals shown\n"), c.pid);
 	prof_sampler_sample(s, prof_dump_add, &d, &end);
 	prof_sampler_free(s);
 	prof_signals_restore();

@@ -78,6 +78,19 @@ int		 prof_py_read(struct prof_py *, int);
 size_t		 prof_py_stack(struct prof_py *, int, const size_t **,
 		     const int **);
 int		 prof_py_holds_gil(struct prof_py *, int);
+
+/*
+ * vigil dump --locals. After prof_py_want_locals(py, 1), prof_py_read()
+ * also reads each Python frame's arguments and locals while the thread is
+ * stopped. prof_py_locals() gives those of the thread's i-th Python frame
+ * (leaf first, as prof_py_stack() counts) as "name = value" lines,
+ * sanitised, each NULL when there are none; -1 if there is no such frame.
+ * Values are short reprs: ints, floats, str, bytes, None and bools by
+ * value, a cell by its content, other objects as <type at 0xADDR>.
+ */
+void		 prof_py_want_locals(struct prof_py *, int);
+int		 prof_py_locals(struct prof_py *, int, size_t, const char **,
+		     const char **);
 int		 prof_py_is_eval(const struct prof_frame *);
 
 /*

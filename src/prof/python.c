@@ -17,8 +17,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "python-int.h"
 #include "sampler-int.h"
+#include "sanitize.h"
 #include "xalloc.h"
 
 #define PY_MAX_INTERPS	64
@@ -29,6 +31,16 @@
 #define PY_CODE_SLOTS	4096		/* code objects cached, direct-mapped */
 #define PY_HDR		256		/* bytes read of a code object */
 #define PY_OWNED_BY_CSTACK 3		/* 3.12+: the entry shim of an eval */
+#define PY_MAX_LOCALS	256		/* slots shown of one frame */
+#define PY_REPR_MAX	64		/* characters of a value shown */
+#define PY_TP_NAME	24		/* PyTypeObject.tp_name, 3.11 to 3.13 */
+#define PY_OB_VAL	16		/* float, cell, int: after the head */
+#define PY_TUPLE_SIZE	16
+#define PY_TUPLE_ITEMS	24
+#define PY_LONG_DIGITS	24
+#define PY_CO_VARARGS	0x04		/* co_flags */
+#define PY_CO_VARKEYWORDS 0x08
+#define PY_FAST_HIDDEN	0x10		/* co_localspluskinds, 3.13 */
 
 /*
  * Where the fields are. 3.11 and 3.12 from their internal headers (checked
@@ -53,12 +65,19 @@ struct prof_py_layout {
 	int64_t		 fr_instr;
 	int64_t		 fr_owner;
 	int64_t		 fr_is_entry;		/* 3.11 */
+	int64_t		 fr_localsplus;		/* the frame's local slots */
 	int64_t		 ob_type;		/* objects */
 	int64_t		 co_filename;		/* code */
 	int64_t		 co_qualname;
 	int64_t		 co_linetable;
 	int64_t		 co_firstlineno;
 	int64_t		 co_code;
+	int64_t		 co_flags;		/* for vigil dump --locals */
+	int64_t		 co_argcount;
+	int64_t		 co_kwonlyargcount;
+	int64_t		 co_localsplusnames;
+	int64_t		 co_localspluskinds;
+	int		 long_tagged;		/* 3.12+: int's lv_tag */
 	int64_t		 str_state;		/* str */
 	int64_t		 str_length;
 	int64_t		 str_ascii;		/* sizeof PyASCIIObject */
@@ -74,10 +93,13 @@ static const struct prof_py_layout prof_py_311 = {
 	.ts_next = 8, .ts_interp = 16, .ts_native_tid = 160, .ts_cframe = 56,
 	.ts_current_frame = 8,
 	.fr_code = 32, .fr_previous = 48, .fr_instr = 56, .fr_owner = 69,
-	.fr_is_entry = 68,
+	.fr_is_entry = 68, .fr_localsplus = 72,
 	.ob_type = 8,
 	.co_filename = 112, .co_qualname = 128, .co_linetable = 136,
 	.co_firstlineno = 72, .co_code = 184,
+	.co_flags = 48, .co_argcount = 56, .co_kwonlyargcount = 64,
+	.co_localsplusnames = 96, .co_localspluskinds = 104,
+	.long_tagged = 0,
 	.str_state = 32, .str_length = 16, .str_ascii = 48, .str_compact = 72,
 	.bytes_size = 16, .bytes_sval = 32
 };
@@ -89,10 +111,13 @@ static const struct prof_py_layout prof_py_312 = {
 	.ts_next = 8, .ts_interp = 16, .ts_native_tid = 144, .ts_cframe = 56,
 	.ts_current_frame = 0,
 	.fr_code = 0, .fr_previous = 8, .fr_instr = 56, .fr_owner = 70,
-	.fr_is_entry = -1,
+	.fr_is_entry = -1, .fr_localsplus = 72,
 	.ob_type = 8,
 	.co_filename = 112, .co_qualname = 128, .co_linetable = 136,
 	.co_firstlineno = 68, .co_code = 192,
+	.co_flags = 48, .co_argcount = 52, .co_kwonlyargcount = 60,
+	.co_localsplusnames = 96, .co_localspluskinds = 104,
+	.long_tagged = 1,
 	.str_state = 32, .str_length = 16, .str_ascii = 40, .str_compact = 56,
 	.bytes_size = 16, .bytes_sval = 32
 };
@@ -110,9 +135,10 @@ enum {
 	DO_TS_NEXT = 21, DO_TS_INTERP = 22, DO_TS_CURRENT_FRAME = 23,
 	DO_TS_NATIVE_TID = 25,
 	DO_FR_SIZE = 28, DO_FR_PREVIOUS = 29, DO_FR_EXECUTABLE = 30,
-	DO_FR_INSTR = 31, DO_FR_OWNER = 33,
+	DO_FR_INSTR = 31, DO_FR_LOCALSPLUS = 32, DO_FR_OWNER = 33,
 	DO_CO_FILENAME = 35, DO_CO_QUALNAME = 37, DO_CO_LINETABLE = 38,
-	DO_CO_FIRSTLINENO = 39, DO_CO_CODE = 43,
+	DO_CO_FIRSTLINENO = 39, DO_CO_ARGCOUNT = 40, DO_CO_LOCALSPLUSNAMES = 41,
+	DO_CO_LOCALSPLUSKINDS = 42, DO_CO_CODE = 43,
 	DO_OB_TYPE = 45,
 	DO_BYTES_SIZE = 65, DO_BYTES_SVAL = 66,
 	DO_STR_STATE = 68, DO_STR_LENGTH = 69, DO_STR_ASCII = 70,
@@ -133,6 +159,12 @@ struct prof_py_code {
 	int		 have_last;
 };
 
+/* The arguments and locals of one frame, sanitised "name = value" lines. */
+struct prof_py_vars {
+	char		*args;
+	char		*locals;
+};
+
 struct prof_py_thread {
 	int		 tid;
 	uint64_t	 tstate;
@@ -140,6 +172,7 @@ struct prof_py_thread {
 	int		 entry[PROF_MAX_DEPTH];
 	size_t		 depth;
 	int		 gil;
+	struct prof_py_vars vars[PROF_MAX_DEPTH];	/* --locals */
 };
 
 struct prof_py {
@@ -152,6 +185,7 @@ struct prof_py {
 	struct prof_py_code	*codes;
 	struct prof_py_thread	*t;
 	size_t			 nt;
+	int			 want_locals;
 };
 
 /* What the ELF files of the target say. */
@@ -161,6 +195,9 @@ struct prof_py_syms {
 	uint64_t	 code_type, str_type, bytes_type;
 	char		 file_version[16];	/* from python3.X in a name */
 };
+
+static struct prof_py_thread *prof_py_thread(struct prof_py *, int, int);
+static void	prof_py_vars_clear(struct prof_py_thread *);
 
 static int
 prof_py_mem(const struct prof_py *py, uint64_t addr, void *buf, size_t len)
@@ -433,19 +470,29 @@ prof_py_debug_offsets(struct prof_py *py, uint64_t hexversion, char *note,
 	l->fr_instr = w[DO_FR_INSTR];
 	l->fr_owner = w[DO_FR_OWNER];
 	l->fr_is_entry = -1;
+	l->fr_localsplus = w[DO_FR_LOCALSPLUS];
 	l->ob_type = w[DO_OB_TYPE];
 	l->co_filename = w[DO_CO_FILENAME];
 	l->co_qualname = w[DO_CO_QUALNAME];
 	l->co_linetable = w[DO_CO_LINETABLE];
 	l->co_firstlineno = w[DO_CO_FIRSTLINENO];
 	l->co_code = w[DO_CO_CODE];
+	l->co_argcount = w[DO_CO_ARGCOUNT];
+	l->co_localsplusnames = w[DO_CO_LOCALSPLUSNAMES];
+	l->co_localspluskinds = w[DO_CO_LOCALSPLUSKINDS];
+	/* Not in the debug offsets; as in 3.12 (checked against 3.13.0). */
+	l->co_flags = 48;
+	l->co_kwonlyargcount = 60;
+	l->long_tagged = 1;
 	l->str_state = w[DO_STR_STATE];
 	l->str_length = w[DO_STR_LENGTH];
 	l->str_ascii = w[DO_STR_ASCII];
 	l->str_compact = w[DO_STR_ASCII] + 16;	/* utf8_length, utf8 */
 	l->bytes_size = w[DO_BYTES_SIZE];
 	l->bytes_sval = w[DO_BYTES_SVAL];
-	if (l->co_code > PY_HDR || l->co_firstlineno + 4 > PY_HDR) {
+	if (l->co_code > PY_HDR || l->co_firstlineno + 4 > PY_HDR ||
+	    l->co_argcount + 4 > PY_HDR || l->co_localsplusnames + 8 > PY_HDR ||
+	    l->co_localspluskinds + 8 > PY_HDR) {
 		snprintf(note, len, _("Python %s describes its layout in a way "
 		    "this vigil does not know"), py->version);
 		return (-1);
@@ -532,6 +579,8 @@ prof_py_free(struct prof_py *py)
 			prof_py_code_clear(&py->codes[i]);
 		free(py->codes);
 	}
+	for (i = 0; i < py->nt; i++)
+		prof_py_vars_clear(&py->t[i]);
 	free(py->t);
 	free(py);
 }
@@ -704,6 +753,313 @@ prof_py_frame(struct prof_py *py, struct prof_py_code *c, int line)
 	return (c->last_frame);
 }
 
+/* --- arguments and locals (vigil dump --locals) ------------------------- */
+
+/* The type name of an object (its tp_name), "" when it cannot be read. */
+static void
+prof_py_type_name(struct prof_py *py, uint64_t obj, char *out, size_t len)
+{
+	uint64_t	type, name;
+	size_t		n = 0, k;
+	char		chunk[16];
+
+	out[0] = '\0';
+	if (prof_py_ptr(py, obj + py->l.ob_type, &type) != 0 ||
+	    prof_py_ptr(py, type + PY_TP_NAME, &name) != 0)
+		return;
+	/* In small pieces: a name may end just before unmapped memory. */
+	while (n + 1 < len && prof_py_mem(py, name + n, chunk,
+	    sizeof chunk) == 0) {
+		for (k = 0; k < sizeof chunk && n + 1 < len; k++) {
+			if ((out[n++] = chunk[k]) == '\0')
+				return;
+		}
+	}
+	out[n] = '\0';
+}
+
+/* An int past 64 bits: its number of decimal digits, from its bit length. */
+static void
+prof_py_repr_bigint(struct prof_py *py, uint64_t obj, size_t nd,
+    struct buf *b)
+{
+	uint32_t	top;
+	size_t		bits;
+
+	if (nd > (1 << 24) || prof_py_mem(py, obj + PY_LONG_DIGITS +
+	    (nd - 1) * sizeof top, &top, sizeof top) != 0 ||
+	    (top & 0x3fffffff) == 0) {
+		buf_adds(b, "<int>");
+		return;
+	}
+	bits = (nd - 1) * 30;
+	for (top &= 0x3fffffff; top != 0; top >>= 1)
+		bits++;
+	buf_printf(b, "<int of ~%zu digits>", (size_t)(bits * 0.30102999566) + 1);
+}
+
+/* An int (or bool): exact within 64 bits, else its size. */
+static void
+prof_py_repr_int(struct prof_py *py, uint64_t obj, int is_bool, struct buf *b)
+{
+	unsigned char	 h[PY_LONG_DIGITS];
+	uint32_t	 d[3];
+	uint64_t	 tag, v = 0;
+	int64_t		 size;
+	size_t		 nd, i;
+	int		 neg;
+
+	if (prof_py_mem(py, obj, h, sizeof h) != 0) {
+		buf_adds(b, is_bool ? "<bool>" : "<int>");
+		return;
+	}
+	if (py->l.long_tagged) {
+		/* lv_tag: digits << 3 | sign (0 positive, 1 zero, 2 negative) */
+		tag = prof_py_get64(h, PY_OB_VAL);
+		nd = (tag & 3) == 1 ? 0 : tag >> 3;
+		neg = (tag & 3) == 2;
+	} else {
+		size = (int64_t)prof_py_get64(h, PY_OB_VAL);
+		neg = size < 0;
+		nd = neg ? (uint64_t)-size : (uint64_t)size;
+	}
+	if (nd > 3 || (nd == 3 && prof_py_mem(py, obj + PY_LONG_DIGITS, d,
+	    nd * sizeof *d) == 0 && d[2] >= 16)) {
+		prof_py_repr_bigint(py, obj, nd, b);
+		return;
+	}
+	if (nd > 0 && prof_py_mem(py, obj + PY_LONG_DIGITS, d,
+	    nd * sizeof *d) != 0) {
+		buf_adds(b, "<int>");
+		return;
+	}
+	for (i = nd; i > 0; i--)
+		v = v << 30 | (d[i - 1] & 0x3fffffff);
+	if (is_bool)
+		buf_adds(b, v != 0 ? "True" : "False");
+	else
+		buf_printf(b, "%s%" PRIu64, neg && v != 0 ? "-" : "", v);
+}
+
+/* A float as Python prints it: the shortest text that reads back. */
+static void
+prof_py_repr_float(struct prof_py *py, uint64_t obj, struct buf *b)
+{
+	char	s[40];
+	double	v;
+	int	prec;
+
+	if (prof_py_mem(py, obj + PY_OB_VAL, &v, sizeof v) != 0) {
+		buf_adds(b, "<float>");
+		return;
+	}
+	if (v != v) {
+		buf_adds(b, "nan");
+		return;
+	}
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(s, sizeof s, "%.*g", prec, v);
+		if (strtod(s, NULL) == v)
+			break;
+	}
+	buf_adds(b, s);
+	if (strspn(s, "-0123456789") == strlen(s))
+		buf_adds(b, ".0");
+}
+
+/* str: quoted, cut at PY_REPR_MAX characters; the sanitiser does the rest. */
+static void
+prof_py_repr_str(struct prof_py *py, uint64_t obj, struct buf *b)
+{
+	char		*s;
+	size_t		 i, n, len, chars = 0;
+	uint32_t	 c;
+
+	if ((s = prof_py_str(py, obj)) == NULL) {
+		buf_adds(b, "<str>");
+		return;
+	}
+	len = strlen(s);
+	buf_addc(b, '\'');
+	for (i = 0; i < len && chars < PY_REPR_MAX; i += n, chars++) {
+		n = utf8_decode(s + i, len - i, &c);
+		if (c == '\'' || c == '\\')
+			buf_addc(b, '\\');
+		if (c == '\n')
+			buf_adds(b, "\\n");
+		else if (c == '\t')
+			buf_adds(b, "\\t");
+		else if (c == '\r')
+			buf_adds(b, "\\r");
+		else
+			buf_add(b, s + i, n);
+	}
+	buf_addc(b, '\'');
+	if (i < len)
+		buf_adds(b, "...");
+	free(s);
+}
+
+/* bytes: b'...', printable ASCII as it is, the rest as \xNN. */
+static void
+prof_py_repr_bytes(struct prof_py *py, uint64_t obj, struct buf *b)
+{
+	const struct prof_py_layout *l = &py->l;
+	unsigned char	 hdr[64], data[PY_REPR_MAX];
+	uint64_t	 size;
+	size_t		 i, n;
+
+	if (l->bytes_sval > (int64_t)sizeof hdr ||
+	    prof_py_mem(py, obj, hdr, l->bytes_sval) != 0) {
+		buf_adds(b, "<bytes>");
+		return;
+	}
+	size = prof_py_get64(hdr, l->bytes_size);
+	n = size < sizeof data ? size : sizeof data;
+	if (n > 0 && prof_py_mem(py, obj + l->bytes_sval, data, n) != 0) {
+		buf_adds(b, "<bytes>");
+		return;
+	}
+	buf_adds(b, "b'");
+	for (i = 0; i < n; i++) {
+		if (data[i] == '\'' || data[i] == '\\')
+			buf_printf(b, "\\%c", data[i]);
+		else if (data[i] >= 0x20 && data[i] < 0x7f)
+			buf_addc(b, data[i]);
+		else
+			buf_printf(b, "\\x%02x", data[i]);
+	}
+	buf_addc(b, '\'');
+	if (n < size)
+		buf_adds(b, "...");
+}
+
+/*
+ * A short repr of the object at obj, as py-spy's dump --locals shows:
+ * ints, floats, str, bytes, None and bools by value, a cell by what it
+ * holds, anything else by its type and address.
+ */
+static void
+prof_py_repr(struct prof_py *py, uint64_t obj, int deref, struct buf *b)
+{
+	char		type[64];
+	uint64_t	in;
+
+	prof_py_type_name(py, obj, type, sizeof type);
+	if (strcmp(type, "int") == 0)
+		prof_py_repr_int(py, obj, 0, b);
+	else if (strcmp(type, "bool") == 0)
+		prof_py_repr_int(py, obj, 1, b);
+	else if (strcmp(type, "float") == 0)
+		prof_py_repr_float(py, obj, b);
+	else if (strcmp(type, "str") == 0)
+		prof_py_repr_str(py, obj, b);
+	else if (strcmp(type, "bytes") == 0)
+		prof_py_repr_bytes(py, obj, b);
+	else if (strcmp(type, "NoneType") == 0)
+		buf_adds(b, "None");
+	else if (strcmp(type, "cell") == 0 && deref) {
+		if (prof_py_ptr(py, obj + PY_OB_VAL, &in) != 0 || in == 0)
+			buf_adds(b, "<empty cell>");
+		else
+			prof_py_repr(py, in, 0, b);
+	} else if (type[0] != '\0')
+		buf_printf(b, "<%s at 0x%" PRIx64 ">", type, obj);
+	else
+		buf_printf(b, "<object at 0x%" PRIx64 ">", obj);
+}
+
+static void
+prof_py_vars_clear(struct prof_py_thread *t)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(t->vars); i++) {
+		free(t->vars[i].args);
+		free(t->vars[i].locals);
+	}
+	memset(t->vars, 0, sizeof t->vars);
+}
+
+/*
+ * The arguments and locals of the frame at frame running code c, read now
+ * (the thread is stopped): one "name = value" line each, names and values
+ * sanitised. A slot not yet set is left out.
+ */
+static void
+prof_py_vars_read(struct prof_py *py, uint64_t frame, struct prof_py_code *c,
+    struct prof_py_vars *v)
+{
+	const struct prof_py_layout *l = &py->l;
+	struct buf	 args = BUF_INITIALIZER, locals = BUF_INITIALIZER;
+	struct buf	 val = BUF_INITIALIZER, *to;
+	uint64_t	 names, kinds, slots[PY_MAX_LOCALS], name;
+	uint8_t		*kind;
+	size_t		 nkinds, n, i;
+	int		 flags, nargs;
+	char		*s;
+
+	names = prof_py_get64(c->hdr, l->co_localsplusnames);
+	kinds = prof_py_get64(c->hdr, l->co_localspluskinds);
+	if (prof_py_ptr(py, names + PY_TUPLE_SIZE, &n) != 0 ||
+	    (kind = prof_py_bytes(py, kinds, &nkinds)) == NULL)
+		return;
+	if (n > nkinds)
+		n = nkinds;
+	if (n > PY_MAX_LOCALS)
+		n = PY_MAX_LOCALS;
+	if (n == 0 || prof_py_mem(py, frame + l->fr_localsplus, slots,
+	    n * sizeof *slots) != 0) {
+		free(kind);
+		return;
+	}
+	flags = prof_py_get32(c->hdr, l->co_flags);
+	nargs = prof_py_get32(c->hdr, l->co_argcount) +
+	    prof_py_get32(c->hdr, l->co_kwonlyargcount) +
+	    ((flags & PY_CO_VARARGS) != 0) + ((flags & PY_CO_VARKEYWORDS) != 0);
+	for (i = 0; i < n; i++) {
+		if (slots[i] == 0 || (kind[i] & PY_FAST_HIDDEN) != 0 ||
+		    prof_py_ptr(py, names + PY_TUPLE_ITEMS + i * 8,
+		    &name) != 0 || (s = prof_py_str(py, name)) == NULL)
+			continue;
+		to = (int64_t)i < nargs ? &args : &locals;
+		if (to->len > 0)
+			buf_addc(to, '\n');
+		sanitize(to, s, strlen(s), 0);
+		free(s);
+		buf_adds(to, " = ");
+		buf_reset(&val);
+		prof_py_repr(py, slots[i], 1, &val);
+		sanitize(to, val.data, val.len, 0);
+	}
+	v->args = args.len > 0 ? xstrdup(buf_str(&args)) : NULL;
+	v->locals = locals.len > 0 ? xstrdup(buf_str(&locals)) : NULL;
+	buf_free(&args);
+	buf_free(&locals);
+	buf_free(&val);
+	free(kind);
+}
+
+void
+prof_py_want_locals(struct prof_py *py, int on)
+{
+	py->want_locals = on;
+}
+
+int
+prof_py_locals(struct prof_py *py, int tid, size_t i, const char **args,
+    const char **locals)
+{
+	struct prof_py_thread	*t = prof_py_thread(py, tid, 0);
+
+	*args = *locals = NULL;
+	if (t == NULL || i >= t->depth)
+		return (-1);
+	*args = t->vars[i].args;
+	*locals = t->vars[i].locals;
+	return (0);
+}
+
 /* --- threads and frames ------------------------------------------------- */
 
 static struct prof_py_thread *
@@ -787,13 +1143,15 @@ prof_py_read(struct prof_py *py, int tid)
 	struct prof_py_thread	*t = prof_py_thread(py, tid, 1);
 	struct prof_py_code	*c;
 	unsigned char		 fr[256];
-	uint64_t		 ts, frame, code, instr;
+	uint64_t		 ts, frame, frame_at, code, instr;
 	size_t			 frlen;
 	int			 n, owner, line;
 	int64_t			 lasti;
 
 	t->depth = 0;
 	t->gil = -1;
+	if (py->want_locals)
+		prof_py_vars_clear(t);
 	if (t->tstate != 0 && prof_py_tstate_is(py, t->tstate, tid))
 		ts = t->tstate;
 	else
@@ -817,6 +1175,7 @@ prof_py_read(struct prof_py *py, int tid)
 	    t->depth < PROF_MAX_DEPTH; n++) {
 		if (prof_py_mem(py, frame, fr, frlen) != 0)
 			break;
+		frame_at = frame;
 		owner = fr[l->fr_owner];
 		code = prof_py_get64(fr, l->fr_code);
 		instr = prof_py_get64(fr, l->fr_instr);
@@ -836,6 +1195,8 @@ prof_py_read(struct prof_py *py, int tid)
 			line = prof_py_addr2line(c->table, c->tablelen,
 			    c->firstlineno, lasti < 0 ? -1 : (int)lasti);
 		t->frames[t->depth] = prof_py_frame(py, c, line);
+		if (py->want_locals)
+			prof_py_vars_read(py, frame_at, c, &t->vars[t->depth]);
 		t->entry[t->depth] = l->fr_is_entry >= 0 &&
 		    fr[l->fr_is_entry] != 0;
 		t->depth++;
