@@ -25,7 +25,7 @@ static char	*label_of(const struct prof_frame *);
 static size_t
 native(struct prof *p, const char *func)
 {
-	struct prof_frame	f = { PF_NATIVE, NULL, NULL, 0, NULL, 0 };
+	struct prof_frame	f = { .kind = PF_NATIVE };
 
 	f.func = (char *)func;
 	return (prof_frame_intern(p, &f));
@@ -58,7 +58,7 @@ static void
 test_prof_frame_intern(void **state)
 {
 	struct prof		*p = prof_new(42, "app", 99);
-	struct prof_frame	 f = { PF_NATIVE, NULL, NULL, 0, NULL, 0 };
+	struct prof_frame	 f = { .kind = PF_NATIVE };
 	char			 name[32];
 	size_t			 a, b, i;
 
@@ -195,7 +195,7 @@ test_prof_mapping_add(void **state)
 static void
 test_prof_frame_label(void **state)
 {
-	struct prof_frame	f = { PF_NATIVE, NULL, NULL, 0, NULL, 0 };
+	struct prof_frame	f = { .kind = PF_NATIVE };
 	char			s[16];
 
 	assert_string_equal(label_of(&f), "[unknown]");
@@ -246,7 +246,7 @@ static struct prof *
 sample_prof(void)
 {
 	struct prof		*p = prof_new(7, "app", 100);
-	struct prof_frame	 f = { PF_NATIVE, NULL, NULL, 0, NULL, 0 };
+	struct prof_frame	 f = { .kind = PF_NATIVE };
 	size_t			 t1, t2, s[4];
 
 	t1 = prof_thread_intern(p, 7, "app");
