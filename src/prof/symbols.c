@@ -46,6 +46,8 @@ struct prof_syms {
 	size_t			*vals;		/* into chain */
 	size_t			 cap, n;
 
+	Dwarf_Die		 cu;		/* prof_syms_cu()'s answer */
+
 	/* Per address: how many frames, then each, innermost first. */
 	size_t			*chain;
 	size_t			 nchain, capchain;
@@ -66,6 +68,10 @@ static size_t	prof_syms_inline(struct prof_syms *, Dwfl_Module *, uint64_t,
 		    const struct prof_frame *, size_t *, size_t);
 static void	prof_syms_name(struct prof_frame *, const char *, char **,
 		    char **);
+static Dwarf_Die *prof_syms_cu(struct prof_syms *, Dwfl_Module *, uint64_t,
+		    Dwarf_Addr *);
+static int	prof_syms_line(struct prof_syms *, Dwfl_Module *, uint64_t,
+		    const char **, int *);
 static size_t	prof_syms_chain(struct prof_syms *, const size_t *, size_t);
 static int	prof_syms_fde_start(Dwfl_Module *, uint64_t, uint64_t *);
 static void	prof_syms_put(struct prof_syms *, uint64_t, size_t);
@@ -271,6 +277,55 @@ prof_syms_name(struct prof_frame *f, const char *raw, char **fname,
 	f->sysname = *sysname;
 }
 
+/*
+ * The compile unit holding addr. libdwfl finds it through .debug_aranges,
+ * which Go's linker does not write (nor some others): then each unit's
+ * own ranges are asked, the way the DWARF reader of Go's debug/dwarf does.
+ */
+static Dwarf_Die *
+prof_syms_cu(struct prof_syms *sy, Dwfl_Module *mod, uint64_t addr,
+    Dwarf_Addr *bias)
+{
+	Dwarf_Die	*cu;
+	Dwarf		*dw;
+	Dwarf_Off	 off = 0, next;
+	size_t		 hsize;
+
+	if ((cu = dwfl_module_addrdie(mod, addr, bias)) != NULL)
+		return (cu);
+	if ((dw = dwfl_module_getdwarf(mod, bias)) == NULL)
+		return (NULL);
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		if (dwarf_offdie(dw, off + hsize, &sy->cu) != NULL &&
+		    dwarf_haspc(&sy->cu, addr - *bias) == 1)
+			return (&sy->cu);
+		off = next;
+	}
+	return (NULL);
+}
+
+/* The file:line of addr, from the line table of its compile unit. */
+static int
+prof_syms_line(struct prof_syms *sy, Dwfl_Module *mod, uint64_t addr,
+    const char **file, int *lineno)
+{
+	Dwfl_Line	*line;
+	Dwarf_Line	*dl;
+	Dwarf_Die	*cu;
+	Dwarf_Addr	 bias;
+
+	if ((line = dwfl_module_getsrc(mod, addr)) != NULL &&
+	    (*file = dwfl_lineinfo(line, NULL, lineno, NULL, NULL,
+	    NULL)) != NULL)
+		return (0);
+	if ((cu = prof_syms_cu(sy, mod, addr, &bias)) == NULL ||
+	    (dl = dwarf_getsrc_die(cu, addr - bias)) == NULL ||
+	    (*file = dwarf_linesrc(dl, NULL, NULL)) == NULL ||
+	    dwarf_lineno(dl, lineno) != 0)
+		return (-1);
+	return (0);
+}
+
 /* The name DWARF gives a function: its linkage name, else its own. */
 static const char *
 prof_syms_die_name(Dwarf_Die *die)
@@ -310,7 +365,7 @@ prof_syms_inline(struct prof_syms *sy, Dwfl_Module *mod, uint64_t addr,
 	size_t			 k = 0;
 	int			 n, i, line, tag;
 
-	if (max < 2 || (cu = dwfl_module_addrdie(mod, addr, &bias)) == NULL)
+	if (max < 2 || (cu = prof_syms_cu(sy, mod, addr, &bias)) == NULL)
 		return (0);
 	if ((n = dwarf_getscopes(cu, addr - bias, &scopes)) <= 0)
 		return (0);
@@ -387,7 +442,6 @@ prof_syms_resolve(struct prof_syms *sy, uint64_t addr)
 	const struct prof_map	*m;
 	const struct prof_jitsym *js;
 	Dwfl_Module		*mod = NULL;
-	Dwfl_Line		*line;
 	GElf_Sym		 sym;
 	GElf_Off		 off;
 	Dwarf_Addr		 bias = 0, low;
@@ -445,9 +499,7 @@ prof_syms_resolve(struct prof_syms *sy, uint64_t addr)
 			prof_syms_name(&f, raw, &fname, &sysname);
 			free(raw);
 		}
-		if ((line = dwfl_module_getsrc(mod, addr)) != NULL &&
-		    (file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL,
-		    NULL)) != NULL) {
+		if (prof_syms_line(sy, mod, addr, &file, &lineno) == 0) {
 			f.file = (char *)file;
 			f.line = lineno;
 		}
