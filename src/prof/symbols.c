@@ -1,8 +1,10 @@
 /*
- * Symbols with libdwfl (elfutils): function names, file:line where debug
- * information exists (found the standard way, /usr/lib/debug/.build-id
- * included), JIT code from /tmp/perf-PID.map, and module+offset for the
- * rest. Every address is resolved once; libdwfl keeps each module.
+ * Symbols with libdwfl (elfutils): function names (demangled, the mangled
+ * one kept), file:line where debug information exists (found the standard
+ * way, /usr/lib/debug/.build-id included), a frame per inlined call from
+ * the DWARF scopes, JIT code from /tmp/perf-PID.map, the start of the
+ * enclosing FDE for code no symbol covers, and module+offset for the rest.
+ * Every address is resolved once; libdwfl keeps each module.
  */
 
 #include "vigil.h"
