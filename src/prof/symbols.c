@@ -290,12 +290,16 @@ prof_syms_cu(struct prof_syms *sy, Dwfl_Module *mod, uint64_t addr,
 {
 	Dwarf_Die	*cu;
 	Dwarf		*dw;
+	Dwarf_Aranges	*ar;
 	Dwarf_Off	 off = 0, next;
-	size_t		 hsize;
+	size_t		 hsize, nar;
 
 	if ((cu = dwfl_module_addrdie(mod, addr, bias)) != NULL)
 		return (cu);
 	if ((dw = dwfl_module_getdwarf(mod, bias)) == NULL)
+		return (NULL);
+	/* With aranges, a miss is code no unit covers: do not scan. */
+	if (dwarf_getaranges(dw, &ar, &nar) == 0 && nar > 0)
 		return (NULL);
 	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
 		if (dwarf_offdie(dw, off + hsize, &sy->cu) != NULL &&
