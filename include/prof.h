@@ -21,9 +21,14 @@ enum prof_frame_kind {
 	PF_PYTHON		/* a CPython frame: func is the qualname */
 };
 
+#define PF_INLINED	0x1	/* inlined into the frame below it */
+#define PF_FDE		0x2	/* unnamed: offset is its FDE's start */
+
 struct prof_frame {
 	enum prof_frame_kind	 kind;
-	char			*func;		/* NULL: unknown */
+	char			*func;		/* demangled; NULL: unknown */
+	char			*sysname;	/* mangled; NULL: same as func */
+	unsigned		 flags;		/* PF_INLINED, PF_FDE */
 	char			*file;		/* source file, NULL: unknown */
 	int			 line;		/* 0: unknown */
 	char			*module;	/* ELF path, "[vdso]"; NULL */
@@ -78,8 +83,12 @@ struct buf;
  * frames, threads and mappings, so indices a caller holds stay valid.
  * prof_frame_label() writes the frame's label, sanitised (controls
  * escaped, bad UTF-8 replaced), cut at a character boundary to fit, and
- * returns its whole length like snprintf(3). Native: func, else
- * basename(module)+0xOFFSET, else [unknown]; Python: "qualname (file.py:N)".
+ * returns its whole length like snprintf(3). Native: func (with
+ * " (inlined)" for an inlined call), else basename(module)!fde@0xSTART for
+ * a function known by its unwind entry only, else basename(module)+0xOFFSET,
+ * else [unknown]; Python: "qualname (file.py:N)".
+ * prof_demangle() gives the demangled C++ or Rust (legacy, v0) name of a
+ * symbol, allocated, or NULL when it is not mangled.
  */
 struct prof	*prof_new(int, const char *, double);
 void		 prof_free(struct prof *);
@@ -93,6 +102,7 @@ size_t		 prof_frame_label(const struct prof_frame *, char *, size_t);
 void		 prof_frame_label_buf(const struct prof_frame *, struct buf *);
 void		 prof_frame_label_raw(const struct prof_frame *, struct buf *);
 const char	*prof_basename(const char *);
+char		*prof_demangle(const char *);
 
 /*
  * Top functions by self samples (the leaf), then total (on the stack,
@@ -170,13 +180,18 @@ int		 prof_write_pprof_values(const struct prof *,
  * prof_syms_new(pid, mpid, p), the maps read through thread mpid (the pid
  * itself unless its leader is gone); prof_syms_frame() gives the frame
  * (an index into the profile's frames) of an address; leaf 0 means a
- * return address, looked up one byte back. The executable mappings go
- * into the profile when the symboliser is made.
+ * return address, looked up one byte back. prof_syms_frames() gives all
+ * the frames of the address, innermost first: one per inlined call, then
+ * the function's own; it returns how many it wrote (at most max, at least
+ * 1 when max > 0). The executable mappings go into the profile when the
+ * symboliser is made.
  */
 struct prof_syms;
 
 struct prof_syms *prof_syms_new(int, int, struct prof *);
 size_t		 prof_syms_frame(struct prof_syms *, uint64_t, int);
+size_t		 prof_syms_frames(struct prof_syms *, uint64_t, int, size_t *,
+		     size_t);
 void		 prof_syms_free(struct prof_syms *);
 int		 prof_write_speedscope(const struct prof *, FILE *, char *,
 		     size_t);

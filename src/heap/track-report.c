@@ -15,6 +15,7 @@
 #include "xalloc.h"
 
 #define HTRACK_SITE_FRAMES	4	/* frames shown per call site */
+#define HTRACK_INLINE		8	/* frames kept per address (inlined calls) */
 
 static size_t	htrack_mmap_frame(struct prof *);
 
@@ -28,7 +29,8 @@ htrack_symbolise(const struct htrack_snap *s, struct htrack_sym *sy)
 {
 	const struct htrack_site	*site;
 	struct prof_syms		*syms;
-	size_t				 i, d, n;
+	size_t				 i, d, n, k;
+	size_t				 chain[HTRACK_INLINE];
 
 	memset(sy, 0, sizeof *sy);
 	sy->p = prof_new(s->pid, NULL, 0);
@@ -39,12 +41,16 @@ htrack_symbolise(const struct htrack_snap *s, struct htrack_sym *sy)
 	syms = prof_syms_new(s->pid, s->pid, sy->p);
 	for (i = 0; i < s->nsites; i++) {
 		site = &s->sites[i];
-		sy->frames[i] = xcalloc(site->depth + 2,
+		sy->frames[i] = xcalloc(HTRACK_INLINE * site->depth + 2,
 		    sizeof *sy->frames[i]);
 		n = 0;
-		for (d = site->depth; d > 0; d--)
-			sy->frames[i][n++] = prof_syms_frame(syms,
-			    site->ips[d - 1], 0);
+		/* Root first: an address's outermost function, then inward. */
+		for (d = site->depth; d > 0; d--) {
+			k = prof_syms_frames(syms, site->ips[d - 1], 0, chain,
+			    nitems(chain));
+			while (k > 0)
+				sy->frames[i][n++] = chain[--k];
+		}
 		if (site->mmap)
 			sy->frames[i][n++] = htrack_mmap_frame(sy->p);
 		sy->depth[i] = n;

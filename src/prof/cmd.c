@@ -88,6 +88,7 @@ static void	prof_cmd_add(const struct prof_tstack *, void *);
 static int	prof_cmd_stream(struct prof *, uint64_t, size_t, FILE *);
 static int	prof_cmd_diff(struct prof_cmd *);
 static int	prof_cmd_export(struct prof_cmd *, struct prof *);
+static void	prof_cmd_nosyms(const struct prof *);
 static int	prof_cmd_number(const char *, double, double, double *);
 
 static int
@@ -416,6 +417,68 @@ prof_cmd_diff(struct prof_cmd *c)
 	return (0);
 }
 
+/*
+ * Say once which modules had code without symbols in the samples, and how
+ * to get them: their names then are module!fde@START or module+0xOFFSET.
+ */
+static void
+prof_cmd_nosyms(const struct prof *p)
+{
+	const struct prof_stack	*st;
+	const struct prof_frame	*f;
+	struct buf		 b = BUF_INITIALIZER;
+	const char		**mods = NULL;
+	uint64_t		*counts = NULL;
+	size_t			*seen = NULL, i, d, k, n = 0, shown = 0;
+
+	for (i = 0; i < p->nstacks; i++) {
+		st = &p->stacks[i];
+		for (d = 0; d < st->depth; d++) {
+			f = &p->frames[st->frames[d]];
+			if (f->kind != PF_NATIVE || f->func != NULL ||
+			    f->module == NULL || f->module[0] != '/')
+				continue;
+			for (k = 0; k < n && strcmp(mods[k], f->module) != 0;
+			    k++)
+				;
+			if (k == n) {
+				mods = xreallocarray(mods, n + 1,
+				    sizeof *mods);
+				counts = xreallocarray(counts, n + 1,
+				    sizeof *counts);
+				seen = xreallocarray(seen, n + 1,
+				    sizeof *seen);
+				mods[n] = f->module;
+				seen[n] = 0;
+				counts[n++] = 0;
+			}
+			if (seen[k] == i + 1)
+				continue;	/* once per stack */
+			seen[k] = i + 1;
+			counts[k] += st->count;
+		}
+	}
+	for (k = 0; k < n && shown < 8; k++, shown++) {
+		buf_reset(&b);
+		sanitize(&b, mods[k], strlen(mods[k]), 0);
+		fprintf(stderr, _("vigil profile: no symbols for code of %s "
+		    "(in %llu samples)\n"), buf_str(&b),
+		    (unsigned long long)counts[k]);
+	}
+	if (n > shown)
+		fprintf(stderr, _("vigil profile: and %zu more modules without "
+		    "symbols\n"), n - shown);
+	if (n > 0)
+		fprintf(stderr, "%s\n", _("vigil profile: to name their "
+		    "functions, install their debug symbols (the package's "
+		    "-dbgsym or -dbg package), or set DEBUGINFOD_URLS to a "
+		    "debuginfod server"));
+	buf_free(&b);
+	free(mods);
+	free(counts);
+	free(seen);
+}
+
 static int
 prof_cmd_export(struct prof_cmd *c, struct prof *p)
 {
@@ -596,6 +659,7 @@ prof_cmd_profile(int argc, char **argv)
 			    "program; %llu samples collected\n"), c.pid,
 			    (unsigned long long)r.p->total);
 		rc = prof_cmd_export(&c, r.p);
+		prof_cmd_nosyms(r.p);
 	}
 	prof_py_free(r.py);
 	prof_syms_free(r.syms);

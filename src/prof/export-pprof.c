@@ -240,8 +240,9 @@ pprof_mappings(struct pprof *pp, struct buf *out)
 
 /*
  * One location per frame (id: frame index + 1), one line each, whose
- * function is the frame's (name, file): a Python frame's qualname, a
- * native frame's name or label.
+ * function is the frame's (name, system name, file): a Python frame's
+ * qualname, a native frame's demangled name (system name: the mangled
+ * one), or its label.
  */
 static void
 pprof_locations(struct pprof *pp, struct buf *out)
@@ -249,20 +250,25 @@ pprof_locations(struct pprof *pp, struct buf *out)
 	const struct prof_frame	*f;
 	struct prof_frame	 key;
 	struct buf		 b = BUF_INITIALIZER, l = BUF_INITIALIZER;
-	struct buf		 name = BUF_INITIALIZER;
+	struct buf		 name = BUF_INITIALIZER, sys = BUF_INITIALIZER;
 	size_t			 i, fid, mid, nfuncs, cap = 0;
 	uint64_t		 addr;
 
 	for (i = 0; i < pp->p->nframes; i++) {
 		f = &pp->p->frames[i];
 		buf_reset(&name);
-		if (f->kind == PF_PYTHON && f->func != NULL)
+		buf_reset(&sys);
+		/* A native function's name without " (inlined)": a line says. */
+		if (f->func != NULL)
 			sanitize(&name, f->func, strlen(f->func), 0);
 		else
 			prof_frame_label_buf(f, &name);
+		if (f->sysname != NULL)
+			sanitize(&sys, f->sysname, strlen(f->sysname), 0);
 		memset(&key, 0, sizeof key);
 		key.kind = f->kind;
 		key.func = (char *)buf_str(&name);
+		key.sysname = f->sysname != NULL ? (char *)buf_str(&sys) : NULL;
 		key.file = f->file;
 		nfuncs = pp->funcs->nframes;
 		fid = prof_frame_intern(pp->funcs, &key);
@@ -291,6 +297,7 @@ pprof_locations(struct pprof *pp, struct buf *out)
 		pb_msg(out, PB_PROFILE_LOCATION, &b);
 	}
 	buf_free(&name);
+	buf_free(&sys);
 	buf_free(&l);
 	buf_free(&b);
 }
@@ -313,6 +320,9 @@ pprof_functions(struct pprof *pp, struct buf *out)
 		pb_uint(&b, PB_FUNCTION_ID, i + 1);
 		name = pprof_str(pp, fn->func);
 		pb_int(&b, PB_FUNCTION_NAME, name);
+		/* The symbol as the linker knows it: mangled. */
+		if (fn->sysname != NULL)
+			name = pprof_str(pp, fn->sysname);
 		pb_int(&b, PB_FUNCTION_SYSTEM_NAME, name);
 		pb_int(&b, PB_FUNCTION_FILENAME, pprof_str_safe(pp, fn->file));
 		if (pp->funcline[i] > 0)

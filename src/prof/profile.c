@@ -93,6 +93,8 @@ prof_frame_hash(const struct prof_frame *f)
 
 	h = prof_hash_bytes(h, &kind, sizeof kind);
 	h = prof_hash_str(h, f->func);
+	h = prof_hash_str(h, f->sysname);
+	h = prof_hash_bytes(h, &f->flags, sizeof f->flags);
 	h = prof_hash_str(h, f->file);
 	h = prof_hash_bytes(h, &f->line, sizeof f->line);
 	h = prof_hash_str(h, f->module);
@@ -120,7 +122,9 @@ prof_frame_eq(const struct prof *p, size_t i, const void *key)
 	const struct prof_frame	*a = &p->frames[i], *b = key;
 
 	return (a->kind == b->kind && a->line == b->line &&
-	    a->offset == b->offset && prof_streq(a->func, b->func) &&
+	    a->offset == b->offset && a->flags == b->flags &&
+	    prof_streq(a->func, b->func) &&
+	    prof_streq(a->sysname, b->sysname) &&
 	    prof_streq(a->file, b->file) && prof_streq(a->module, b->module));
 }
 
@@ -235,6 +239,7 @@ prof_free(struct prof *p)
 	free(p->stacks);
 	for (i = 0; i < p->nframes; i++) {
 		free(p->frames[i].func);
+		free(p->frames[i].sysname);
 		free(p->frames[i].file);
 		free(p->frames[i].module);
 	}
@@ -284,6 +289,8 @@ prof_frame_intern(struct prof *p, const struct prof_frame *f)
 	nf = &p->frames[i];
 	nf->kind = f->kind;
 	nf->func = prof_strdup(f->func);
+	nf->sysname = prof_strdup(f->sysname);
+	nf->flags = f->flags;
 	nf->file = prof_strdup(f->file);
 	nf->line = f->line;
 	nf->module = prof_strdup(f->module);
@@ -417,8 +424,13 @@ prof_frame_label_raw(const struct prof_frame *f, struct buf *b)
 		buf_addc(b, ')');
 		return;
 	}
-	if (f->func != NULL)
+	if (f->func != NULL) {
 		buf_adds(b, f->func);
+		if (f->flags & PF_INLINED)
+			buf_adds(b, " (inlined)");
+	} else if (f->module != NULL && (f->flags & PF_FDE))
+		buf_printf(b, "%s!fde@0x%llx", prof_basename(f->module),
+		    (unsigned long long)f->offset);
 	else if (f->module != NULL)
 		buf_printf(b, "%s+0x%llx", prof_basename(f->module),
 		    (unsigned long long)f->offset);

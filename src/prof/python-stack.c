@@ -13,7 +13,7 @@ prof_py_build(struct prof_py *py, enum prof_py_mode mode,
     struct prof_syms *sy, struct prof *p, const struct prof_tstack *ts,
     size_t *out, size_t max)
 {
-	size_t		 native[PROF_MAX_DEPTH], i, n, np;
+	size_t		 native[PROF_MAX_DEPTH], i, k, n, nips, np;
 	int		 is_eval[PROF_MAX_DEPTH];
 	const size_t	*pyf;
 	const int	*entry;
@@ -25,10 +25,13 @@ prof_py_build(struct prof_py *py, enum prof_py_mode mode,
 		memcpy(out, pyf, n * sizeof *out);
 		return (n);
 	}
-	n = ts->depth < PROF_MAX_DEPTH ? ts->depth : PROF_MAX_DEPTH;
-	for (i = 0; i < n; i++) {
-		native[i] = prof_syms_frame(sy, ts->ips[i], i == 0);
-		is_eval[i] = prof_py_is_eval(&p->frames[native[i]]);
+	/* An address gives a frame per inlined call, then its function's. */
+	nips = ts->depth;
+	for (i = n = 0; i < nips && n < PROF_MAX_DEPTH; i++) {
+		k = prof_syms_frames(sy, ts->ips[i], i == 0, native + n,
+		    PROF_MAX_DEPTH - n);
+		for (; k > 0; k--, n++)
+			is_eval[n] = prof_py_is_eval(&p->frames[native[n]]);
 	}
 	if (np == 0) {
 		n = n < max ? n : max;

@@ -1,8 +1,10 @@
 /*
- * Symbols with libdwfl (elfutils): function names, file:line where debug
- * information exists (found the standard way, /usr/lib/debug/.build-id
- * included), JIT code from /tmp/perf-PID.map, and module+offset for the
- * rest. Every address is resolved once; libdwfl keeps each module.
+ * Symbols with libdwfl (elfutils): function names (demangled, the mangled
+ * one kept), file:line where debug information exists (found the standard
+ * way, /usr/lib/debug/.build-id included), a frame per inlined call from
+ * the DWARF scopes, JIT code from /tmp/perf-PID.map, the start of the
+ * enclosing FDE for code no symbol covers, and module+offset for the rest.
+ * Every address is resolved once; libdwfl keeps each module.
  */
 
 #include "vigil.h"
@@ -43,9 +45,17 @@ struct prof_syms {
 	off_t			 jit_size;
 
 	uint64_t		*keys;		/* address + 1; 0: empty */
-	size_t			*vals;
+	size_t			*vals;		/* into chain */
 	size_t			 cap, n;
+
+	Dwarf_Die		 cu;		/* prof_syms_cu()'s answer */
+
+	/* Per address: how many frames, then each, innermost first. */
+	size_t			*chain;
+	size_t			 nchain, capchain;
 };
+
+#define INLINE_MAX	32	/* inlined calls kept per address */
 
 /* libdwfl's find_elf has no argument of ours; one symboliser at a time. */
 static struct prof_syms *prof_syms_current;
@@ -56,6 +66,15 @@ static void	prof_syms_report(struct prof_syms *);
 static void	prof_syms_mappings(struct prof_syms *);
 static void	prof_syms_jit(struct prof_syms *);
 static size_t	prof_syms_resolve(struct prof_syms *, uint64_t);
+static size_t	prof_syms_inline(struct prof_syms *, Dwfl_Module *, uint64_t,
+		    const struct prof_frame *, size_t *, size_t);
+static void	prof_syms_name(struct prof_frame *, const char *, char **,
+		    char **);
+static Dwarf_Die *prof_syms_cu(struct prof_syms *, Dwfl_Module *, uint64_t,
+		    Dwarf_Addr *);
+static int	prof_syms_line(struct prof_syms *, Dwfl_Module *, uint64_t,
+		    const char **, int *);
+static size_t	prof_syms_chain(struct prof_syms *, const size_t *, size_t);
 static int	prof_syms_fde_start(Dwfl_Module *, uint64_t, uint64_t *);
 static void	prof_syms_put(struct prof_syms *, uint64_t, size_t);
 
@@ -189,6 +208,7 @@ prof_syms_free(struct prof_syms *sy)
 	prof_jitmap_free(&sy->jit);
 	free(sy->keys);
 	free(sy->vals);
+	free(sy->chain);
 	free(sy);
 }
 
@@ -243,7 +263,184 @@ prof_syms_fde_start(Dwfl_Module *mod, uint64_t addr, uint64_t *start)
 	return (rc);
 }
 
-/* Name one address: the work behind the cache. */
+/* The name of a native frame: demangled, the raw one kept as sysname. */
+static void
+prof_syms_name(struct prof_frame *f, const char *raw, char **fname,
+    char **sysname)
+{
+	*fname = *sysname = NULL;
+	if (raw == NULL)
+		return;
+	if ((*fname = prof_demangle(raw)) != NULL)
+		*sysname = xstrdup(raw);
+	else
+		*fname = xstrdup(raw);
+	f->func = *fname;
+	f->sysname = *sysname;
+}
+
+/*
+ * The compile unit holding addr. libdwfl finds it through .debug_aranges,
+ * which Go's linker does not write (nor some others): then each unit's
+ * own ranges are asked, the way the DWARF reader of Go's debug/dwarf does.
+ */
+static Dwarf_Die *
+prof_syms_cu(struct prof_syms *sy, Dwfl_Module *mod, uint64_t addr,
+    Dwarf_Addr *bias)
+{
+	Dwarf_Die	*cu;
+	Dwarf		*dw;
+	Dwarf_Aranges	*ar;
+	Dwarf_Off	 off = 0, next;
+	size_t		 hsize, nar;
+
+	if ((cu = dwfl_module_addrdie(mod, addr, bias)) != NULL)
+		return (cu);
+	if ((dw = dwfl_module_getdwarf(mod, bias)) == NULL)
+		return (NULL);
+	/* With aranges, a miss is code no unit covers: do not scan. */
+	if (dwarf_getaranges(dw, &ar, &nar) == 0 && nar > 0)
+		return (NULL);
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		if (dwarf_offdie(dw, off + hsize, &sy->cu) != NULL &&
+		    dwarf_haspc(&sy->cu, addr - *bias) == 1)
+			return (&sy->cu);
+		off = next;
+	}
+	return (NULL);
+}
+
+/* The file:line of addr, from the line table of its compile unit. */
+static int
+prof_syms_line(struct prof_syms *sy, Dwfl_Module *mod, uint64_t addr,
+    const char **file, int *lineno)
+{
+	Dwfl_Line	*line;
+	Dwarf_Line	*dl;
+	Dwarf_Die	*cu;
+	Dwarf_Addr	 bias;
+
+	if ((line = dwfl_module_getsrc(mod, addr)) != NULL &&
+	    (*file = dwfl_lineinfo(line, NULL, lineno, NULL, NULL,
+	    NULL)) != NULL)
+		return (0);
+	if ((cu = prof_syms_cu(sy, mod, addr, &bias)) == NULL ||
+	    (dl = dwarf_getsrc_die(cu, addr - bias)) == NULL ||
+	    (*file = dwarf_linesrc(dl, NULL, NULL)) == NULL ||
+	    dwarf_lineno(dl, lineno) != 0)
+		return (-1);
+	return (0);
+}
+
+/* The name DWARF gives a function: its linkage name, else its own. */
+static const char *
+prof_syms_die_name(Dwarf_Die *die)
+{
+	Dwarf_Attribute	 at;
+	const char	*name;
+
+	if ((name = dwarf_formstring(dwarf_attr_integrate(die,
+	    DW_AT_linkage_name, &at))) != NULL)
+		return (name);
+	if ((name = dwarf_formstring(dwarf_attr_integrate(die,
+	    DW_AT_MIPS_linkage_name, &at))) != NULL)
+		return (name);
+	return (dwarf_diename(die));
+}
+
+/*
+ * The inlined calls at addr from the DWARF scopes holding it, innermost
+ * first, each with its own file:line (the innermost the address's, each
+ * outer one the line it was called from), then the function itself
+ * (outer, given, with the line of the outermost call). 0 when nothing is
+ * inlined there, or the DWARF cannot say (missing or corrupt: libdw
+ * reports an error and the frame keeps what the symbols gave).
+ */
+static size_t
+prof_syms_inline(struct prof_syms *sy, Dwfl_Module *mod, uint64_t addr,
+    const struct prof_frame *outer, size_t *out, size_t max)
+{
+	struct prof_frame	 f;
+	Dwarf_Die		*cu, *scopes = NULL;
+	Dwarf_Files		*files = NULL;
+	Dwarf_Attribute		 at;
+	Dwarf_Addr		 bias;
+	Dwarf_Word		 cfile, cline;
+	const char		*file;
+	char			*fname, *sysname;
+	size_t			 k = 0;
+	int			 n, i, line, tag;
+
+	if (max < 2 || (cu = prof_syms_cu(sy, mod, addr, &bias)) == NULL)
+		return (0);
+	if ((n = dwarf_getscopes(cu, addr - bias, &scopes)) <= 0)
+		return (0);
+	for (i = 0; i < n; i++) {
+		tag = dwarf_tag(&scopes[i]);
+		if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram)
+			break;
+	}
+	if (i == n || tag != DW_TAG_inlined_subroutine) {
+		free(scopes);
+		return (0);
+	}
+	if (dwarf_getsrcfiles(cu, &files, NULL) != 0)
+		files = NULL;
+	file = outer->file;
+	line = outer->line;
+	for (; i < n && k + 1 < max && k < INLINE_MAX; i++) {
+		tag = dwarf_tag(&scopes[i]);
+		if (tag == DW_TAG_subprogram)
+			break;
+		if (tag != DW_TAG_inlined_subroutine)
+			continue;
+		memset(&f, 0, sizeof f);
+		f.kind = PF_NATIVE;
+		f.flags = PF_INLINED;
+		f.module = outer->module;
+		f.offset = outer->offset;
+		f.file = (char *)file;
+		f.line = line;
+		prof_syms_name(&f, prof_syms_die_name(&scopes[i]), &fname,
+		    &sysname);
+		out[k++] = prof_frame_intern(sy->p, &f);
+		free(fname);
+		free(sysname);
+		file = NULL;
+		line = 0;
+		if (files != NULL && dwarf_formudata(dwarf_attr(&scopes[i],
+		    DW_AT_call_file, &at), &cfile) == 0)
+			file = dwarf_filesrc(files, cfile, NULL, NULL);
+		if (dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_line,
+		    &at), &cline) == 0)
+			line = (int)cline;
+	}
+	f = *outer;
+	f.file = (char *)file;
+	f.line = line;
+	out[k++] = prof_frame_intern(sy->p, &f);
+	free(scopes);
+	return (k);
+}
+
+/* Keep the frames of one address; their place in the chain array. */
+static size_t
+prof_syms_chain(struct prof_syms *sy, const size_t *v, size_t n)
+{
+	size_t	at = sy->nchain;
+
+	if (sy->nchain + n + 1 > sy->capchain) {
+		sy->capchain = 2 * (sy->nchain + n + 1) + 1024;
+		sy->chain = xreallocarray(sy->chain, sy->capchain,
+		    sizeof *sy->chain);
+	}
+	sy->chain[sy->nchain++] = n;
+	memcpy(sy->chain + sy->nchain, v, n * sizeof *v);
+	sy->nchain += n;
+	return (at);
+}
+
+/* Name one address: the work behind the cache. Returns its chain. */
 static size_t
 prof_syms_resolve(struct prof_syms *sy, uint64_t addr)
 {
@@ -251,14 +448,14 @@ prof_syms_resolve(struct prof_syms *sy, uint64_t addr)
 	const struct prof_map	*m;
 	const struct prof_jitsym *js;
 	Dwfl_Module		*mod = NULL;
-	Dwfl_Line		*line;
 	GElf_Sym		 sym;
 	GElf_Off		 off;
 	Dwarf_Addr		 bias = 0, low;
 	const char		*name, *fn, *file;
-	char			*modname = NULL, *fname = NULL;
+	char			*modname = NULL, *fname = NULL, *sysname = NULL;
+	char			*raw;
 	uint64_t		 start;
-	size_t			 len, idx;
+	size_t			 len, v[INLINE_MAX + 1], n = 0;
 	int			 lineno;
 
 	memset(&f, 0, sizeof f);
@@ -274,7 +471,8 @@ prof_syms_resolve(struct prof_syms *sy, uint64_t addr)
 		if ((js = prof_jitmap_find(&sy->jit, addr)) != NULL) {
 			f.func = js->name;
 			f.offset = addr - js->start;
-			return (prof_frame_intern(sy->p, &f));
+			v[0] = prof_frame_intern(sy->p, &f);
+			return (prof_syms_chain(sy, v, 1));
 		}
 	}
 	if (sy->dwfl != NULL) {
@@ -303,19 +501,22 @@ prof_syms_resolve(struct prof_syms *sy, uint64_t addr)
 		    GELF_ST_TYPE(sym.st_info) == STT_GNU_IFUNC) &&
 		    (sym.st_size == 0 ? off == 0 : off < sym.st_size)) {
 			/* Without the version: __libc_start_main@@GLIBC_2.34 */
-			fname = xstrndup(fn, strcspn(fn, "@"));
-			f.func = fname;
+			raw = xstrndup(fn, strcspn(fn, "@"));
+			prof_syms_name(&f, raw, &fname, &sysname);
+			free(raw);
 		}
-		if ((line = dwfl_module_getsrc(mod, addr)) != NULL &&
-		    (file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL,
-		    NULL)) != NULL) {
+		if (prof_syms_line(sy, mod, addr, &file, &lineno) == 0) {
 			f.file = (char *)file;
 			f.line = lineno;
 		}
 		/* Unnamed: one label per function, from the unwind table. */
 		if (f.func == NULL && prof_syms_fde_start(mod, addr - bias,
-		    &start) == 0)
+		    &start) == 0) {
 			f.offset = start;
+			f.flags = PF_FDE;
+		}
+		if (f.func != NULL)
+			n = prof_syms_inline(sy, mod, addr, &f, v, nitems(v));
 	} else {
 		if ((m = prof_maps_find(&sy->maps, addr)) != NULL &&
 		    m->path != NULL) {
@@ -324,10 +525,12 @@ prof_syms_resolve(struct prof_syms *sy, uint64_t addr)
 		} else
 			f.offset = addr;
 	}
-	idx = prof_frame_intern(sy->p, &f);
+	if (n == 0)
+		v[n++] = prof_frame_intern(sy->p, &f);
 	free(modname);
 	free(fname);
-	return (idx);
+	free(sysname);
+	return (prof_syms_chain(sy, v, n));
 }
 
 static void
@@ -360,21 +563,39 @@ prof_syms_put(struct prof_syms *sy, uint64_t key, size_t val)
 }
 
 /*
- * The profile's frame for an address of the stack. A return address
- * (not the leaf) is looked up one byte back, inside the call.
+ * The profile's frames for an address of the stack, innermost first. A
+ * return address (not the leaf) is looked up one byte back, inside the
+ * call.
  */
 size_t
-prof_syms_frame(struct prof_syms *sy, uint64_t ip, int leaf)
+prof_syms_frames(struct prof_syms *sy, uint64_t ip, int leaf, size_t *out,
+    size_t max)
 {
 	uint64_t	addr = leaf || ip == 0 ? ip : ip - 1, key = addr + 1;
-	size_t		i, idx;
+	size_t		i, at, n;
 
 	i = ((key * 0x9e3779b97f4a7c15ULL) >> 20) & (sy->cap - 1);
 	for (; sy->keys[i] != 0; i = (i + 1) & (sy->cap - 1)) {
 		if (sy->keys[i] == key)
-			return (sy->vals[i]);
+			break;
 	}
-	idx = prof_syms_resolve(sy, addr);
-	prof_syms_put(sy, key, idx);
+	if (sy->keys[i] == key)
+		at = sy->vals[i];
+	else {
+		at = prof_syms_resolve(sy, addr);
+		prof_syms_put(sy, key, at);
+	}
+	n = sy->chain[at] < max ? sy->chain[at] : max;
+	memcpy(out, sy->chain + at + 1, n * sizeof *out);
+	return (n);
+}
+
+/* The innermost frame of an address. */
+size_t
+prof_syms_frame(struct prof_syms *sy, uint64_t ip, int leaf)
+{
+	size_t	idx;
+
+	prof_syms_frames(sy, ip, leaf, &idx, 1);
 	return (idx);
 }

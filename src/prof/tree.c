@@ -31,7 +31,7 @@ prof_names_free(struct prof_names *n)
 size_t
 prof_names_intern(struct prof_names *n, const char *name)
 {
-	struct prof_frame	f = { PF_NATIVE, NULL, NULL, 0, NULL, 0 };
+	struct prof_frame	f = { .kind = PF_NATIVE };
 
 	f.func = (char *)name;
 	return (prof_frame_intern(n->set, &f));

@@ -20,6 +20,15 @@ else
 	not_ok "vigil profile --format folded succeeds"
 	diag "$(cat "$TMP/err")"
 fi
+# a(), b() and c() inline work(): count its samples as theirs.
+inlined_out()
+{
+	sed -E 's/;[^;]* \(inlined\)( [0-9]+)$/\1/' "$1" >"$1.outer" &&
+	    mv "$1.outer" "$1"
+}
+check "work() shows as inlined into a()" \
+    grep -q ';main;a;work (inlined) ' "$TMP/hot3.folded"
+inlined_out "$TMP/hot3.folded"
 diag "$(leaf_shares "$TMP/hot3.folded" | head -5)"
 check "a() has about 60% of the samples" share_near "$TMP/hot3.folded" a 60
 check "b() has about 30% of the samples" share_near "$TMP/hot3.folded" b 30
@@ -31,8 +40,12 @@ check "the target runs on after profiling" runs_on "$P"
 
 # --- the default format: top functions ---------------------------------
 "$VIGIL" profile "$P" --duration 1 >"$TMP/top" 2>"$TMP/err"
-check "--format top (the default) names a() first" \
-    awk '/FUNCTION/ { getline; exit !($NF == "a") }' "$TMP/top"
+check "--format top (the default) names a()'s inlined work() first" \
+    awk '/FUNCTION/ { getline; exit !/ work \(inlined\)$/ }' "$TMP/top"
+check "... and a() above b() and c() (by total)" \
+    awk '$NF == "a" { a = NR } $NF == "b" { b = NR } $NF == "c" { c = NR }
+	END { exit !(a > 0 && (b == 0 || a < b) && (c == 0 || a < c)) }' \
+    "$TMP/top"
 
 # --- vigil dump ------------------------------------------------------------
 # The thread is stopped at an arbitrary point; a, b or c is on the stack
@@ -41,7 +54,8 @@ dumped()
 {
 	"$VIGIL" dump "$P" >"$TMP/dump" 2>"$TMP/err" &&
 	    grep -q "^Thread $P (hot3):" "$TMP/dump" &&
-	    grep -Eq '^#0 +[abc] \(.*hot3\.c:[0-9]+\)$' "$TMP/dump" &&
+	    grep -Eq '^#0 +work \(inlined\) \(.*hot3\.c:[0-9]+\)$' "$TMP/dump" &&
+	    grep -Eq '^#1 +[abc] \(.*hot3\.c:[0-9]+\)$' "$TMP/dump" &&
 	    grep -Eq '^#[0-9]+ +main \(.*hot3\.c:[0-9]+\)$' "$TMP/dump"
 }
 if wait_for 10 dumped; then
@@ -61,8 +75,8 @@ leaf_shares "$TMP/strip.folded" >"$TMP/strip.shares"
 diag "$(head -5 "$TMP/strip.shares")"
 check "no name of a(), b() or c() survives stripping" \
     sh -c "! grep -Eq '(^|;)[abc]( |;)' '$TMP/strip.folded'"
-check "stripped leaves are named module+offset" \
-    sh -c "head -3 '$TMP/strip.shares' | awk '{ if (\$1 !~ /^hot3-stripped\\+0x[0-9a-f]+\$/) exit 1 }'"
+check "stripped leaves are named by their function's unwind entry" \
+    sh -c "head -3 '$TMP/strip.shares' | awk '{ if (\$1 !~ /^hot3-stripped!fde@0x[0-9a-f]+\$/) exit 1 }'"
 check "stripped leaves have the shares 60/30/10 +-10" \
     awk 'NR == 1 { a = $2 } NR == 2 { b = $2 } NR == 3 { c = $2 }
 	END { exit !(a >= 50 && a <= 70 && b >= 20 && b <= 40 && c >= 0 && c <= 20) }' \
@@ -77,6 +91,7 @@ wait_for 5 exec_done "$D" hot3-deleted
 rm -f "$TMP/hot3-deleted"
 "$VIGIL" profile "$D" --duration 2 --format folded -o "$TMP/del.folded" \
     2>"$TMP/err"
+inlined_out "$TMP/del.folded"
 leaf_shares "$TMP/del.folded" >"$TMP/del.shares"
 check "a deleted executable is still named (through map_files)" \
     sh -c "grep -q '^a ' '$TMP/del.shares' && grep -q '^b ' '$TMP/del.shares'"

@@ -25,7 +25,7 @@ static char	*label_of(const struct prof_frame *);
 static size_t
 native(struct prof *p, const char *func)
 {
-	struct prof_frame	f = { PF_NATIVE, NULL, NULL, 0, NULL, 0 };
+	struct prof_frame	f = { .kind = PF_NATIVE };
 
 	f.func = (char *)func;
 	return (prof_frame_intern(p, &f));
@@ -58,7 +58,7 @@ static void
 test_prof_frame_intern(void **state)
 {
 	struct prof		*p = prof_new(42, "app", 99);
-	struct prof_frame	 f = { PF_NATIVE, NULL, NULL, 0, NULL, 0 };
+	struct prof_frame	 f = { .kind = PF_NATIVE };
 	char			 name[32];
 	size_t			 a, b, i;
 
@@ -195,7 +195,7 @@ test_prof_mapping_add(void **state)
 static void
 test_prof_frame_label(void **state)
 {
-	struct prof_frame	f = { PF_NATIVE, NULL, NULL, 0, NULL, 0 };
+	struct prof_frame	f = { .kind = PF_NATIVE };
 	char			s[16];
 
 	assert_string_equal(label_of(&f), "[unknown]");
@@ -246,7 +246,7 @@ static struct prof *
 sample_prof(void)
 {
 	struct prof		*p = prof_new(7, "app", 100);
-	struct prof_frame	 f = { PF_NATIVE, NULL, NULL, 0, NULL, 0 };
+	struct prof_frame	 f = { .kind = PF_NATIVE };
 	size_t			 t1, t2, s[4];
 
 	t1 = prof_thread_intern(p, 7, "app");
@@ -511,6 +511,80 @@ test_prof_exports_empty(void **state)
 	prof_free(p);
 }
 
+/* Names as c++filt and rustfilt give them; NULL for what is not mangled. */
+static void
+test_prof_demangle(void **state)
+{
+	static const struct {
+		const char	*in, *out;
+	} t[] = {
+		{ "_ZN3geo6EngineImE4stepEm",
+		    "geo::Engine<unsigned long>::step(unsigned long)" },
+		{ "_ZNSt6vectorIiSaIiEE9push_backERKi",
+		    "std::vector<int, std::allocator<int> >::push_back(int const&)" },
+		{ "_ZN3rsh3geo17Engine$LT$u64$GT$6crunch17hec4aabefe7e60ba7E",
+		    "rsh::geo::Engine<u64>::crunch" },
+		{ "_RNvMNtCsed9a4akER1k_3rsh3geoINtB2_6EngineyE6crunch",
+		    "<rsh::geo::Engine<u64>>::crunch" },
+		{ "_RNvCs15kBYyAo9fc_7mycrate4main", "mycrate::main" },
+		{ "main", NULL },
+		{ "main.(*Store).Fill", NULL },
+		{ "_Zbogus", NULL },
+		{ "_R", NULL },
+		{ "", NULL },
+	};
+	char	*d;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		d = prof_demangle(t[i].in);
+		if (t[i].out == NULL)
+			assert_null(d);
+		else {
+			assert_non_null(d);
+			assert_string_equal(d, t[i].out);
+		}
+		free(d);
+	}
+	assert_null(prof_demangle(NULL));
+}
+
+/* " (inlined)" after an inlined call's name; FDE-named code. */
+static void
+test_prof_frame_label_kinds(void **state)
+{
+	struct prof_frame	f = { .kind = PF_NATIVE };
+	struct prof		*p = prof_new(1, "x", 99);
+	size_t			 a, b;
+
+	(void)state;
+	f.func = "geo::Engine<int>::step(int)";
+	f.sysname = "_ZN3geo6EngineIiE4stepEi";
+	a = prof_frame_intern(p, &f);
+	f.flags = PF_INLINED;
+	assert_string_equal(label_of(&f),
+	    "geo::Engine<int>::step(int) (inlined)");
+	b = prof_frame_intern(p, &f);
+	assert_int_not_equal(a, b);	/* inlined is another frame */
+	assert_string_equal(p->frames[b].sysname, "_ZN3geo6EngineIiE4stepEi");
+	assert_int_equal(p->frames[b].flags, PF_INLINED);
+
+	memset(&f, 0, sizeof f);
+	f.kind = PF_NATIVE;
+	f.module = "/usr/lib/x86_64-linux-gnu/liblzma.so.5";
+	f.offset = 0x16880;
+	assert_string_equal(label_of(&f), "liblzma.so.5+0x16880");
+	f.flags = PF_FDE;
+	assert_string_equal(label_of(&f), "liblzma.so.5!fde@0x16880");
+	/* A hostile mangled-looking name is still sanitised. */
+	memset(&f, 0, sizeof f);
+	f.func = "a\x1b[31mb";
+	f.flags = PF_INLINED;
+	assert_null(strchr(label_of(&f), '\x1b'));
+	prof_free(p);
+}
+
 int
 main(void)
 {
@@ -520,6 +594,8 @@ main(void)
 		cmocka_unit_test(test_prof_add),
 		cmocka_unit_test(test_prof_mapping_add),
 		cmocka_unit_test(test_prof_frame_label),
+		cmocka_unit_test(test_prof_demangle),
+		cmocka_unit_test(test_prof_frame_label_kinds),
 		cmocka_unit_test(test_prof_folded),
 		cmocka_unit_test(test_prof_folded_malformed),
 		cmocka_unit_test(test_prof_top),
