@@ -53,6 +53,7 @@ struct prof_sthread {
 	int		 pstatfd;	/* stat (state, utime, stime), open */
 	uint64_t	 oncpu;		/* ns on CPU when last looked at */
 	int		 running;	/* state R at this sample */
+	char		 state;		/* as last read from stat */
 	char		 wait[96];	/* off-CPU leaf label; "" not read */
 	int		 named;		/* wait names a kernel function */
 	int		 listening;	/* in a group-stop, PTRACE_LISTEN */
@@ -459,24 +460,25 @@ prof_sampler_look(struct prof_sampler *s, struct prof_sthread *t)
 
 	known = prof_oncpu(s, t, &ns) == 0;
 	moved = !known || ns != t->oncpu;
-	t->running = 0;
-	if (moved) {
-		if (prof_sampler_state(t, &state) == 0)
-			t->running = state == 'R';
-		else
-			t->running = 1;		/* it ran: say so */
-	}
+	/*
+	 * A thread that did not run is in the state it was last seen in: it
+	 * cannot fall asleep without running, and one runnable all along
+	 * was preempted (on-CPU, as perf would have it had it had the CPU).
+	 */
+	if (moved && prof_sampler_state(t, &state) == 0)
+		t->state = state;
+	else if (moved)
+		t->state = 'R';		/* it ran: say so */
+	state = t->state;
+	t->running = state == 'R';
 	if (s->mode == PROF_MODE_OFF_CPU && !t->running &&
-	    (moved || t->wait[0] == '\0')) {
-		if (!moved)
-			prof_sampler_state(t, &state);
+	    (moved || t->wait[0] == '\0'))
 		prof_sampler_wait(s, t, state);
-	}
 	if (s->mode == PROF_MODE_ON_CPU) {
 		/* A thread that ran and sleeps again: a new baseline. */
 		if (!t->running && known)
 			t->oncpu = ns;
-		return (t->running);
+		return (t->running && (moved || t->depth == 0));
 	}
 	return (t->depth == 0 || moved);
 }
@@ -552,6 +554,8 @@ prof_sampler_seize(struct prof_sampler *s, int tid, char *err, size_t errlen)
 	/* The baseline: what it runs from now on is what the first sees. */
 	if (prof_oncpu(s, t, &t->oncpu) != 0)
 		t->oncpu = 0;
+	if (prof_sampler_state(t, &t->state) != 0)
+		t->state = '?';
 	t->u.upt = _UPT_create(tid);
 	t->u.tid = tid;
 	t->u.s = s;
