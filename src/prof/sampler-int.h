@@ -56,7 +56,7 @@ void	prof_jitmap_free(struct prof_jitmap *);
 /* --- check.c: can this process be profiled, and if not, why ---------- */
 
 int	prof_check_target(int, char *, size_t);
-void	prof_explain_eperm(int, char *, size_t);
+void	prof_explain_eperm(int, int, char *, size_t);
 
 /* --- mode.c: a thread's state and CPU time from /proc/.../stat ------- */
 

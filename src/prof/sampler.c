@@ -537,7 +537,7 @@ prof_sampler_seize(struct prof_sampler *s, int tid, char *err, size_t errlen)
 			return (1);
 		}
 		if (errno == EPERM)
-			prof_explain_eperm(s->pid, err, errlen);
+			prof_explain_eperm(s->pid, tid, err, errlen);
 		else
 			snprintf(err, errlen, _("cannot trace thread %d: %s"),
 			    tid, strerror(errno));
