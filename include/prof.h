@@ -56,9 +56,25 @@ struct prof_mapping {
 
 struct prof_index;
 
+/*
+ * What a sample counts (src/prof/mode.c). On-CPU: the threads running (or
+ * runnable) when the sample is taken, like perf's cpu-clock; wall: every
+ * thread (py-spy's --idle); off-CPU: the threads waiting, each stack
+ * ending in a frame "[off-cpu: WAIT]" that names the wait. On-CPU and
+ * off-CPU split wall's samples between them. NONE: not known (a profile
+ * read back from folded stacks, the heap tracker's).
+ */
+enum prof_mode {
+	PROF_MODE_NONE,
+	PROF_MODE_ON_CPU,
+	PROF_MODE_WALL,
+	PROF_MODE_OFF_CPU
+};
+
 struct prof {
 	int			 pid;
 	char			*comm;
+	enum prof_mode		 mode;
 	double			 rate_hz;
 	uint64_t		 start_ns;	/* CLOCK_REALTIME at start */
 	uint64_t		 duration_ns;
@@ -103,6 +119,22 @@ void		 prof_frame_label_buf(const struct prof_frame *, struct buf *);
 void		 prof_frame_label_raw(const struct prof_frame *, struct buf *);
 const char	*prof_basename(const char *);
 char		*prof_demangle(const char *);
+
+/*
+ * prof_mode_parse() takes on-cpu, wall, off-cpu or idle (wall) and
+ * returns 0, or -1; prof_mode_name() is NULL for NONE, like
+ * prof_mode_what() (a phrase saying what a sample is, translated).
+ * prof_mode_keep() says whether a thread's stack counts in the mode;
+ * prof_offcpu_label() appends the leaf of an off-CPU stack to the buffer:
+ * "[off-cpu: WCHAN]", or "[off-cpu: STATE]" when the wchan is NULL, empty,
+ * "0" or do_syscall_64 (and then returns 0; 1 when it named the wchan).
+ */
+int		 prof_mode_parse(const char *, enum prof_mode *);
+const char	*prof_mode_name(enum prof_mode);
+const char	*prof_mode_what(enum prof_mode);
+enum prof_mode	 prof_mode_next(enum prof_mode);
+int		 prof_mode_keep(enum prof_mode, int);
+int		 prof_offcpu_label(const char *, char, struct buf *);
 
 /*
  * Top functions by self samples (the leaf), then total (on the stack,

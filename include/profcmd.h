@@ -8,9 +8,13 @@
  * The stream (`vigil profile --stream PID`) is for the monitor's live view.
  * Once a second it writes one snapshot of everything sampled so far:
  *
- *	S ELAPSED SAMPLES RATE THREADS	seconds (decimal), samples taken
+ *	S ELAPSED SAMPLES RATE THREADS MODE
+ *					seconds (decimal), samples taken
  *					(thread-samples), rate in Hz, threads
- *					being sampled
+ *					being sampled, what a sample counts:
+ *					on-cpu, wall or off-cpu (--on-cpu,
+ *					--wall, --off-cpu; a reader takes a
+ *					line without it)
  *	F COUNT STACK			one per distinct stack: COUNT samples,
  *					STACK folded root;...;leaf as in
  *					--format folded

@@ -10,7 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "file.h"
+#include "sanitize.h"
 #include "sampler-int.h"
 
 #define PF_KTHREAD	0x00200000	/* include/linux/sched.h */
@@ -118,10 +120,52 @@ prof_check_target(int pid, char *err, size_t errlen)
 	return (0);
 }
 
-/* ptrace said EPERM: say which rule refused it and what to do. */
-void
-prof_explain_eperm(int pid, char *err, size_t errlen)
+/*
+ * The tracer of thread tid of pid, or 0: a debugger or strace may trace
+ * one thread only (strace -p TID), so the thread is asked, then the
+ * leader.
+ * Its name goes into comm.
+ */
+static long
+prof_check_tracer(int pid, int tid, char *comm, size_t len)
 {
+	struct buf	 b = BUF_INITIALIZER;
+	char		 path[96], status[4096], v[64];
+	long		 tracer = 0;
+	int		 i, ids[2] = { tid, pid };
+
+	/* The thread refused first; not this vigil, which holds others. */
+	for (i = 0; i < 2 && tracer <= 0; i++) {
+		snprintf(path, sizeof path, "/proc/%d/task/%d/status", pid,
+		    ids[i]);
+		if (file_read(path, status, sizeof status) >= 0 &&
+		    prof_check_status(status, "TracerPid", v, sizeof v))
+			tracer = strtol(v, NULL, 10);
+		if (tracer == getpid())
+			tracer = 0;
+	}
+	snprintf(comm, len, "?");
+	if (tracer > 0) {
+		snprintf(path, sizeof path, "/proc/%ld/comm", tracer);
+		if (file_read(path, v, sizeof v) > 0) {
+			v[strcspn(v, "\n")] = '\0';
+			/* A name is anything a process says: sanitised. */
+			sanitize(&b, v, strlen(v), 0);
+			snprintf(comm, len, "%s", buf_str(&b));
+			buf_free(&b);
+		}
+	}
+	return (tracer);
+}
+
+/*
+ * ptrace said EPERM for thread tid of pid: say which rule refused it and
+ * what to do.
+ */
+void
+prof_explain_eperm(int pid, int tid, char *err, size_t errlen)
+{
+	char		 tcomm[64];
 	char		 path[64], status[4096], v[256], who[64], me[64];
 	char		 scope[16];
 	unsigned long	 ruid = 0, euid = 0;
@@ -130,17 +174,20 @@ prof_explain_eperm(int pid, char *err, size_t errlen)
 	int		 s = -1;
 
 	snprintf(path, sizeof path, "/proc/%d/status", pid);
-	if (file_read(path, status, sizeof status) >= 0) {
-		if (prof_check_status(status, "TracerPid", v, sizeof v))
-			tracer = strtol(v, NULL, 10);
-		if (prof_check_status(status, "Uid", v, sizeof v))
-			sscanf(v, "%lu %lu", &ruid, &euid);
-	}
-	if (tracer > 0) {
-		snprintf(err, errlen,
-		    _("process %d is already traced by process %ld (a "
-		    "debugger or another profiler); detach it first"),
-		    pid, tracer);
+	if (file_read(path, status, sizeof status) >= 0 &&
+	    prof_check_status(status, "Uid", v, sizeof v))
+		sscanf(v, "%lu %lu", &ruid, &euid);
+	if ((tracer = prof_check_tracer(pid, tid, tcomm, sizeof tcomm)) > 0) {
+		if (tid != pid)
+			snprintf(err, errlen,
+			    _("thread %d of process %d is already traced by "
+			    "process %ld (%s); detach it first (a process has "
+			    "one tracer at a time)"), tid, pid, tracer, tcomm);
+		else
+			snprintf(err, errlen,
+			    _("process %d is already traced by process %ld "
+			    "(%s); detach it first (a process has one tracer "
+			    "at a time)"), pid, tracer, tcomm);
 		return;
 	}
 	if (file_read("/proc/self/status", status, sizeof status) >= 0 &&

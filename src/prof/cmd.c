@@ -30,7 +30,8 @@
 
 enum {
 	OPT_DURATION = 256, OPT_RATE, OPT_THREADS, OPT_FORMAT, OPT_DIFF,
-	OPT_STREAM, OPT_PYTHON, OPT_NATIVE, OPT_MIXED, OPT_GIL, OPT_LOCALS
+	OPT_STREAM, OPT_PYTHON, OPT_NATIVE, OPT_MIXED, OPT_GIL, OPT_LOCALS,
+	OPT_ON_CPU, OPT_WALL, OPT_OFF_CPU
 };
 
 static const struct option prof_cmd_long[] = {
@@ -46,6 +47,10 @@ static const struct option prof_cmd_long[] = {
 	{ "mixed",	no_argument,		NULL, OPT_MIXED },
 	{ "gil",	no_argument,		NULL, OPT_GIL },
 	{ "locals",	no_argument,		NULL, OPT_LOCALS },
+	{ "on-cpu",	no_argument,		NULL, OPT_ON_CPU },
+	{ "wall",	no_argument,		NULL, OPT_WALL },
+	{ "idle",	no_argument,		NULL, OPT_WALL },
+	{ "off-cpu",	no_argument,		NULL, OPT_OFF_CPU },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 }
 };
@@ -64,6 +69,7 @@ struct prof_cmd {
 	enum prof_py_mode mode;
 	int		 gil;		/* --gil: only threads holding it */
 	int		 locals;	/* dump --locals */
+	enum prof_mode	 measure;	/* on-CPU, wall or off-CPU */
 	char		*args[2];
 	int		 nargs;
 };
@@ -76,7 +82,7 @@ struct prof_run {
 	enum prof_py_mode	 mode;
 	int			 gil;		/* --gil */
 	size_t			 leaf[PROF_PY_MAX_DEPTH];
-	size_t			 frames[PROF_PY_MAX_DEPTH];
+	size_t			 frames[PROF_PY_MAX_DEPTH + 1];
 };
 
 static int	prof_cmd_usage_error(const char *, const char *, ...)
@@ -228,6 +234,15 @@ prof_cmd_parse(struct prof_cmd *c, int argc, char **argv)
 		case OPT_LOCALS:
 			c->locals = 1;
 			break;
+		case OPT_ON_CPU:
+			c->measure = PROF_MODE_ON_CPU;
+			break;
+		case OPT_WALL:
+			c->measure = PROF_MODE_WALL;
+			break;
+		case OPT_OFF_CPU:
+			c->measure = PROF_MODE_OFF_CPU;
+			break;
 		case 'h':
 			options_usage();
 			return (-1);
@@ -324,14 +339,40 @@ prof_cmd_stopped(int tid, void *arg)
 		prof_py_read(*py, tid);
 }
 
-/* One thread's stack into the profile, root first, named off the stop. */
+/*
+ * The leaf frame of an off-CPU stack, naming the wait. A label the
+ * sampler could not give is the thread's state unknown.
+ */
+static size_t
+prof_cmd_wait_frame(struct prof *p, const char *wait)
+{
+	struct prof_frame	 f;
+	struct buf		 b = BUF_INITIALIZER;
+	size_t			 i;
+
+	if (wait == NULL)
+		prof_offcpu_label(NULL, '?', &b);
+	memset(&f, 0, sizeof f);
+	f.kind = PF_NATIVE;
+	f.func = (char *)(wait != NULL ? wait : buf_str(&b));
+	i = prof_frame_intern(p, &f);
+	buf_free(&b);
+	return (i);
+}
+
+/*
+ * One thread's stack into the profile, root first, named off the stop:
+ * if the profile's mode counts it (the filter of every backend is here,
+ * on what the sampler says of the thread), and for off-CPU with the wait
+ * as its leaf.
+ */
 static void
 prof_cmd_add(const struct prof_tstack *ts, void *arg)
 {
 	struct prof_run	*r = arg;
 	size_t		 d, n, thread;
 
-	if (ts->depth == 0)
+	if (ts->depth == 0 || !prof_mode_keep(r->p->mode, ts->running))
 		return;
 	/* py-spy's --gil: the thread that holds it is the one running Python. */
 	if (r->gil && prof_py_holds_gil(r->py, ts->tid) != 1)
@@ -343,6 +384,8 @@ prof_cmd_add(const struct prof_tstack *ts, void *arg)
 	thread = prof_thread_intern(r->p, ts->tid, ts->name);
 	for (d = 0; d < n; d++)
 		r->frames[n - 1 - d] = r->leaf[d];
+	if (r->p->mode == PROF_MODE_OFF_CPU)
+		r->frames[n++] = prof_cmd_wait_frame(r->p, ts->wait);
 	prof_add(r->p, thread, r->frames, n, 1);
 }
 
@@ -362,8 +405,9 @@ prof_cmd_stream(struct prof *p, uint64_t elapsed, size_t nthreads, FILE *out)
 		return (-1);
 	}
 	fclose(mem);
-	fprintf(out, "S %.3f %llu %g %zu\n", elapsed / 1e9,
-	    (unsigned long long)p->total, p->rate_hz, nthreads);
+	fprintf(out, "S %.3f %llu %g %zu %s\n", elapsed / 1e9,
+	    (unsigned long long)p->total, p->rate_hz, nthreads,
+	    prof_mode_name(p->mode));
 	for (line = text; line != NULL && *line != '\0'; line = nl + 1) {
 		if ((nl = strchr(line, '\n')) == NULL)
 			break;
@@ -563,6 +607,7 @@ prof_cmd_profile(int argc, char **argv)
 	memset(&c, 0, sizeof c);
 	c.name = "profile";
 	c.rate = RATE_DEFAULT;
+	c.measure = PROF_MODE_ON_CPU;
 	if ((rc = prof_cmd_parse(&c, argc, argv)) != 0) {
 		free(c.tids);
 		return (rc == -1 ? 0 : rc);
@@ -578,6 +623,7 @@ prof_cmd_profile(int argc, char **argv)
 	so.pid = c.pid;
 	so.tids = c.tids;
 	so.ntids = c.ntids;
+	so.mode = c.measure;
 	r.py = NULL;
 	so.stopped = prof_cmd_stopped;
 	so.stopped_arg = &r.py;
@@ -589,6 +635,7 @@ prof_cmd_profile(int argc, char **argv)
 	}
 	comm = prof_cmd_comm(c.pid);
 	r.p = prof_new(c.pid, comm, c.rate);
+	r.p->mode = c.measure;
 	free(comm);
 	r.p->start_ns = prof_now(CLOCK_REALTIME);
 	r.syms = prof_syms_new(c.pid, prof_sampler_live_tid(s), r.p);
@@ -826,6 +873,7 @@ prof_cmd_dump(int argc, char **argv)
 	memset(&so, 0, sizeof so);
 	memset(&d, 0, sizeof d);
 	so.pid = c.pid;
+	so.mode = PROF_MODE_WALL;	/* every thread, waiting or not */
 	so.stopped = prof_cmd_stopped;
 	so.stopped_arg = &d.py;
 	if ((s = prof_sampler_new(&so, err, sizeof err)) == NULL) {

@@ -28,6 +28,7 @@
 #define PB_PROFILE_DURATION_NANOS	10
 #define PB_PROFILE_PERIOD_TYPE		11
 #define PB_PROFILE_PERIOD		12
+#define PB_PROFILE_COMMENT		13
 #define PB_PROFILE_DEFAULT_SAMPLE_TYPE	14
 #define PB_VALUETYPE_TYPE		1
 #define PB_VALUETYPE_UNIT		2
@@ -449,7 +450,24 @@ prof_write_pprof(const struct prof *p, FILE *fp, char *err, size_t errlen)
 	return (prof_write_pprof_values(p, NULL, fp, err, errlen));
 }
 
-/* v NULL: the sampler's (samples, cpu) from the profile's stacks. */
+/*
+ * The sampler's value type after samples/count, named by what it
+ * measured, so `go tool pprof` says "Type: cpu", "wall" or "off-cpu".
+ */
+static const char *
+pprof_mode_type(const struct prof *p)
+{
+	switch (p->mode) {
+	case PROF_MODE_WALL:
+		return ("wall");
+	case PROF_MODE_OFF_CPU:
+		return ("off-cpu");
+	default:
+		return ("cpu");
+	}
+}
+
+/* v NULL: the sampler's (samples, cpu|wall|off-cpu) from its stacks. */
 int
 prof_write_pprof_values(const struct prof *p, const struct prof_values *v,
     FILE *fp, char *err, size_t errlen)
@@ -476,8 +494,8 @@ prof_write_pprof_values(const struct prof *p, const struct prof_values *v,
 	} else {
 		pprof_value_type(&pp, &body, PB_PROFILE_SAMPLE_TYPE,
 		    "samples", "count");
-		pprof_value_type(&pp, &body, PB_PROFILE_SAMPLE_TYPE, "cpu",
-		    "nanoseconds");
+		pprof_value_type(&pp, &body, PB_PROFILE_SAMPLE_TYPE,
+		    pprof_mode_type(p), "nanoseconds");
 		pprof_samples(&pp, &body);
 	}
 	pprof_mappings(&pp, &body);
@@ -493,12 +511,19 @@ prof_write_pprof_values(const struct prof *p, const struct prof_values *v,
 			pb_int(&body, PB_PROFILE_DEFAULT_SAMPLE_TYPE,
 			    pprof_str(&pp, v->default_type));
 	} else {
-		pprof_value_type(&pp, &body, PB_PROFILE_PERIOD_TYPE, "cpu",
-		    "nanoseconds");
+		pprof_value_type(&pp, &body, PB_PROFILE_PERIOD_TYPE,
+		    pprof_mode_type(p), "nanoseconds");
 		pb_int(&body, PB_PROFILE_PERIOD,
 		    p->rate_hz > 0 ? llround(1e9 / p->rate_hz) : 0);
+		if (prof_mode_name(p->mode) != NULL) {
+			buf_reset(&pp.tmp);
+			buf_printf(&pp.tmp, "vigil profile --%s: %s",
+			    prof_mode_name(p->mode), prof_mode_what(p->mode));
+			pb_int(&body, PB_PROFILE_COMMENT,
+			    pprof_str(&pp, buf_str(&pp.tmp)));
+		}
 		pb_int(&body, PB_PROFILE_DEFAULT_SAMPLE_TYPE,
-		    pprof_str(&pp, "cpu"));
+		    pprof_str(&pp, pprof_mode_type(p)));
 	}
 
 	/* The string table last: only now is every string in it. */

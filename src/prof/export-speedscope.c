@@ -119,6 +119,8 @@ prof_write_speedscope(const struct prof *p, FILE *fp, char *err,
 		sanitize(&tmp, p->comm, strlen(p->comm), 0);
 		buf_printf(&tmp, " (%d)", p->pid);
 	}
+	if (prof_mode_name(p->mode) != NULL)
+		buf_printf(&tmp, " %s", prof_mode_name(p->mode));
 	json_string(&j, buf_str(&tmp));
 	json_key(&j, "exporter");
 	json_string(&j, PACKAGE_NAME " " PACKAGE_VERSION);

@@ -384,6 +384,8 @@ svg_head(const struct svg *s, const char *title, struct buf *b)
 		}
 		if (p->pid > 0)
 			buf_printf(&t, " (%d)", p->pid);
+		if (prof_mode_name(p->mode) != NULL)
+			buf_printf(&t, ", %s", prof_mode_name(p->mode));
 	}
 	buf_printf(b, "<text class=\"title\" x=\"%d\" y=\"20\">",
 	    SVG_WIDTH / 2);

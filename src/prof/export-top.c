@@ -107,6 +107,9 @@ prof_write_top(const struct prof *p, FILE *fp, size_t limit, char *err,
 	    (unsigned long long)p->total, p->rate_hz, p->duration_ns / 1e9);
 	buf_printf(&b, ngettext("%zu thread\n", "%zu threads\n", p->nthreads),
 	    p->nthreads);
+	if (prof_mode_name(p->mode) != NULL)
+		buf_printf(&b, _("mode %s: %s\n"), prof_mode_name(p->mode),
+		    prof_mode_what(p->mode));
 	buf_printf(&b, "%7s %8s %7s %8s  %s\n", _("SELF%"), _("SELF"),
 	    _("TOTAL%"), _("TOTAL"), _("FUNCTION"));
 	for (i = 0; i < nfn && (limit == 0 || i < limit); i++) {

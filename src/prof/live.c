@@ -32,6 +32,7 @@ struct prof_live {
 	struct prof		*shown;		/* cur minus base */
 	double			 elapsed, next_elapsed, base_elapsed;
 	double			 rate;
+	enum prof_mode		 mode, next_mode;
 	uint64_t		 samples, next_samples, base_samples;
 	size_t			 threads, next_threads;
 	char			 message[256];
@@ -132,13 +133,21 @@ live_line(struct prof_live *l, char *line)
 	unsigned long long	 count, samples;
 	double			 elapsed, rate;
 	size_t			 threads;
+	char			 mode[16];
+	enum prof_mode		 m = PROF_MODE_NONE;
 
 	if (strncmp(line, "S ", 2) == 0) {
-		if (sscanf(line + 2, "%lf %llu %lf %zu", &elapsed, &samples,
-		    &rate, &threads) != 4)
+		/* The mode is a sixth field, from vigil 0.x on; optional. */
+		mode[0] = '\0';
+		if (sscanf(line + 2, "%lf %llu %lf %zu %15s", &elapsed,
+		    &samples, &rate, &threads, mode) < 4)
 			return;
+		if (prof_mode_parse(mode, &m) != 0)
+			m = PROF_MODE_NONE;
 		prof_free(l->next);
 		l->next = prof_new(l->pid, l->comm, rate);
+		l->next->mode = m;
+		l->next_mode = m;
 		l->next_elapsed = elapsed;
 		l->next_samples = samples;
 		l->next_threads = threads;
@@ -216,8 +225,10 @@ live_snapshot(struct prof_live *l)
 	l->elapsed = l->next_elapsed;
 	l->samples = l->next_samples;
 	l->threads = l->next_threads;
+	l->mode = l->next_mode;
 
 	shown = prof_new(l->pid, l->comm, p->rate_hz);
+	shown->mode = l->mode;
 	shown->duration_ns = (uint64_t)((l->elapsed - l->base_elapsed) * 1e9);
 	t = prof_thread_intern(shown, l->pid, l->comm);
 	/* Stacks compare by their names, so any two snapshots compare. */
@@ -281,6 +292,7 @@ prof_live_reset(struct prof_live *l)
 	l->next_elapsed = l->elapsed;
 	l->next_samples = l->samples;
 	l->next_threads = l->threads;
+	l->next_mode = l->mode;
 	live_snapshot(l);
 }
 
@@ -312,6 +324,13 @@ size_t
 prof_live_threads(const struct prof_live *l)
 {
 	return (l->threads);
+}
+
+/* What the stream's samples measure; NONE until its first snapshot. */
+enum prof_mode
+prof_live_mode(const struct prof_live *l)
+{
+	return (l->mode);
 }
 
 /* The sampler's last message (an error, say), or NULL. */

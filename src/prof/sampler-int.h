@@ -56,7 +56,11 @@ void	prof_jitmap_free(struct prof_jitmap *);
 /* --- check.c: can this process be profiled, and if not, why ---------- */
 
 int	prof_check_target(int, char *, size_t);
-void	prof_explain_eperm(int, char *, size_t);
+void	prof_explain_eperm(int, int, char *, size_t);
+
+/* --- mode.c: a thread's state and CPU time from /proc/.../stat ------- */
+
+int	prof_stat_parse(const char *, char *, uint64_t *);
 
 /* --- release.c: the threads traced, detached on every exit path ------- */
 
@@ -86,10 +90,18 @@ void	prof_signals_restore(void);
 
 struct prof_sampler;
 
+/*
+ * opts.mode says which stacks the caller will keep (include/prof.h): for
+ * on-CPU only running threads are stopped and unwound, for off-CPU the
+ * waits are read too; NONE and wall: every thread's stack. Which stacks
+ * count is the caller's decision (prof_mode_keep() on ts.running); the
+ * mode here only spares work.
+ */
 struct prof_sampler_opts {
 	int		 pid;
 	int		*tids;		/* only these threads; NULL: all */
 	size_t		 ntids;
+	enum prof_mode	 mode;
 	/* Called with a thread's TID while it is stopped, after its unwind. */
 	void		(*stopped)(int, void *);
 	void		*stopped_arg;
@@ -109,6 +121,8 @@ struct prof_tstack {
 	const uint64_t	*ips;
 	size_t		 depth;		/* 0: no stack (yet) */
 	int		 fresh;		/* unwound now, not repeated */
+	int		 running;	/* on a CPU (or runnable) at the sample */
+	const char	*wait;		/* off-CPU: its leaf label; NULL */
 };
 
 typedef void (*prof_sample_cb)(const struct prof_tstack *, void *);

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "file.h"
 #include "sampler-int.h"
 #include "xalloc.h"
@@ -49,7 +50,12 @@ struct prof_sthread {
 	int		 slot;		/* in prof_reg */
 	char		*name;
 	int		 statfd;	/* schedstat, kept open */
+	int		 pstatfd;	/* stat (state, utime, stime), open */
 	uint64_t	 oncpu;		/* ns on CPU when last looked at */
+	int		 running;	/* state R at this sample */
+	char		 state;		/* as last read from stat */
+	char		 wait[96];	/* off-CPU leaf label; "" not read */
+	int		 named;		/* wait names a kernel function */
 	int		 listening;	/* in a group-stop, PTRACE_LISTEN */
 	int		 unwind;	/* unwind at its next interrupt stop */
 	int		 fresh;
@@ -99,6 +105,8 @@ struct prof_sampler {
 	int			 zombie_leader;	/* not traceable, skipped */
 	void			(*stopped)(int, void *);
 	void			*stopped_arg;
+	enum prof_mode		 mode;		/* which stacks are needed */
+	long			 hz;		/* clock ticks a second */
 };
 
 static int	prof_u_find_proc_info(unw_addr_space_t, unw_word_t,
@@ -115,7 +123,13 @@ static void	prof_sampler_drop(struct prof_sampler *, size_t);
 static void	prof_sampler_event(struct prof_sampler *, int, int);
 static void	prof_sampler_unwind(struct prof_sampler *,
 		    struct prof_sthread *);
-static int	prof_oncpu(struct prof_sthread *, uint64_t *);
+static int	prof_oncpu(struct prof_sampler *, struct prof_sthread *,
+		    uint64_t *);
+static int	prof_sampler_state(struct prof_sthread *, char *);
+static void	prof_sampler_wait(struct prof_sampler *,
+		    struct prof_sthread *, char);
+static int	prof_sampler_look(struct prof_sampler *,
+		    struct prof_sthread *);
 static int	prof_sampler_zombie(struct prof_sampler *, int);
 static void	prof_sampler_name(struct prof_sampler *,
 		    struct prof_sthread *);
@@ -369,20 +383,104 @@ prof_sampler_find(struct prof_sampler *s, int tid)
 	return (NULL);
 }
 
-/* Nanoseconds on CPU: the first field of schedstat. */
+/*
+ * Nanoseconds on CPU: the first field of schedstat, or where the kernel
+ * has none (no CONFIG_SCHED_INFO), utime + stime of stat, coarser.
+ */
 static int
-prof_oncpu(struct prof_sthread *t, uint64_t *ns)
+prof_oncpu(struct prof_sampler *s, struct prof_sthread *t, uint64_t *ns)
 {
-	char	buf[128];
-	ssize_t	n;
+	char		buf[512], state;
+	uint64_t	ticks;
+	ssize_t		n;
 
-	if (t->statfd == -1)
-		return (-1);
-	if ((n = pread(t->statfd, buf, sizeof buf - 1, 0)) <= 0)
+	if (t->statfd != -1) {
+		if ((n = pread(t->statfd, buf, sizeof buf - 1, 0)) <= 0)
+			return (-1);
+		buf[n] = '\0';
+		*ns = strtoull(buf, NULL, 10);
+		return (0);
+	}
+	if (t->pstatfd == -1 ||
+	    (n = pread(t->pstatfd, buf, sizeof buf - 1, 0)) <= 0)
 		return (-1);
 	buf[n] = '\0';
-	*ns = strtoull(buf, NULL, 10);
+	if (prof_stat_parse(buf, &state, &ticks) != 0)
+		return (-1);
+	*ns = ticks * (1000000000ULL / (uint64_t)s->hz);
 	return (0);
+}
+
+/* The state letter of the thread now: R running or runnable, S, D... */
+static int
+prof_sampler_state(struct prof_sthread *t, char *state)
+{
+	char		buf[512];
+	uint64_t	ticks;
+	ssize_t		n;
+
+	if (t->pstatfd == -1 ||
+	    (n = pread(t->pstatfd, buf, sizeof buf - 1, 0)) <= 0)
+		return (-1);
+	buf[n] = '\0';
+	return (prof_stat_parse(buf, state, &ticks));
+}
+
+/* What a waiting thread waits in: its wchan, else its state. */
+static void
+prof_sampler_wait(struct prof_sampler *s, struct prof_sthread *t, char state)
+{
+	struct buf	b = BUF_INITIALIZER;
+	char		path[96], wchan[128];
+	ssize_t		n;
+	int		named;
+
+	snprintf(path, sizeof path, "/proc/%d/task/%d/wchan", s->pid, t->tid);
+	n = file_read(path, wchan, sizeof wchan);
+	named = prof_offcpu_label(n > 0 ? wchan : NULL, state, &b);
+	/* A wait named before is kept over one the kernel cannot name. */
+	if (named || !t->named) {
+		snprintf(t->wait, sizeof t->wait, "%s", buf_str(&b));
+		t->named = named;
+	}
+	buf_free(&b);
+}
+
+/*
+ * Look at a thread before a sample: whether it runs now (it ran since it
+ * was last looked at, and its state is R), and for off-CPU what it waits
+ * in. Returns whether its stack is needed now.
+ */
+static int
+prof_sampler_look(struct prof_sampler *s, struct prof_sthread *t)
+{
+	uint64_t	ns = 0;
+	char		state = '?';
+	int		moved, known;
+
+	known = prof_oncpu(s, t, &ns) == 0;
+	moved = !known || ns != t->oncpu;
+	/*
+	 * A thread that did not run is in the state it was last seen in: it
+	 * cannot fall asleep without running, and one runnable all along
+	 * was preempted (on-CPU, as perf would have it had it had the CPU).
+	 */
+	if (moved && prof_sampler_state(t, &state) == 0)
+		t->state = state;
+	else if (moved)
+		t->state = 'R';		/* it ran: say so */
+	state = t->state;
+	t->running = state == 'R';
+	if (s->mode == PROF_MODE_OFF_CPU && !t->running &&
+	    (moved || t->wait[0] == '\0'))
+		prof_sampler_wait(s, t, state);
+	if (s->mode == PROF_MODE_ON_CPU) {
+		/* A thread that ran and sleeps again: a new baseline. */
+		if (!t->running && known)
+			t->oncpu = ns;
+		return (t->running && (moved || t->depth == 0));
+	}
+	return (t->depth == 0 || moved);
 }
 
 /* Whether a thread has exited and waits to be reaped. */
@@ -439,7 +537,7 @@ prof_sampler_seize(struct prof_sampler *s, int tid, char *err, size_t errlen)
 			return (1);
 		}
 		if (errno == EPERM)
-			prof_explain_eperm(s->pid, err, errlen);
+			prof_explain_eperm(s->pid, tid, err, errlen);
 		else
 			snprintf(err, errlen, _("cannot trace thread %d: %s"),
 			    tid, strerror(errno));
@@ -451,6 +549,13 @@ prof_sampler_seize(struct prof_sampler *s, int tid, char *err, size_t errlen)
 	prof_sampler_name(s, t);
 	snprintf(path, sizeof path, "/proc/%d/task/%d/schedstat", s->pid, tid);
 	t->statfd = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof path, "/proc/%d/task/%d/stat", s->pid, tid);
+	t->pstatfd = open(path, O_RDONLY | O_CLOEXEC);
+	/* The baseline: what it runs from now on is what the first sees. */
+	if (prof_oncpu(s, t, &t->oncpu) != 0)
+		t->oncpu = 0;
+	if (prof_sampler_state(t, &t->state) != 0)
+		t->state = '?';
 	t->u.upt = _UPT_create(tid);
 	t->u.tid = tid;
 	t->u.s = s;
@@ -537,6 +642,8 @@ prof_sampler_drop(struct prof_sampler *s, size_t i)
 	prof_reg_del(t->slot);
 	if (t->statfd != -1)
 		close(t->statfd);
+	if (t->pstatfd != -1)
+		close(t->pstatfd);
 	if (t->u.upt != NULL)
 		_UPT_destroy(t->u.upt);
 	free(t->name);
@@ -664,6 +771,9 @@ prof_sampler_new(const struct prof_sampler_opts *o, char *err, size_t errlen)
 	s->pid = o->pid;
 	s->stopped = o->stopped;
 	s->stopped_arg = o->stopped_arg;
+	s->mode = o->mode;
+	if ((s->hz = sysconf(_SC_CLK_TCK)) <= 0)
+		s->hz = 100;
 	if (o->tids != NULL) {
 		s->only = xreallocarray(NULL, o->ntids, sizeof *s->only);
 		memcpy(s->only, o->tids, o->ntids * sizeof *s->only);
@@ -743,9 +853,16 @@ prof_sampler_sample(struct prof_sampler *s, prof_sample_cb cb, void *arg,
 	for (i = 0; i < s->n; i++) {
 		t = s->t[i];
 		t->fresh = 0;
-		if (t->listening || t->dead || prof_reg[t->slot].pending)
+		t->running = 0;
+		if (t->dead || prof_reg[t->slot].pending)
 			continue;
-		if (t->depth > 0 && prof_oncpu(t, &ns) == 0 && ns == t->oncpu)
+		if (t->listening) {
+			/* Stopped by a signal, and waiting in that. */
+			if (s->mode == PROF_MODE_OFF_CPU)
+				prof_sampler_wait(s, t, 'T');
+			continue;
+		}
+		if (!prof_sampler_look(s, t))
 			continue;
 		if (ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL) == -1)
 			continue;
@@ -797,6 +914,8 @@ prof_sampler_sample(struct prof_sampler *s, prof_sample_cb cb, void *arg,
 		ts.ips = t->ips;
 		ts.depth = t->depth;
 		ts.fresh = t->fresh;
+		ts.running = t->running;
+		ts.wait = t->wait[0] != '\0' ? t->wait : NULL;
 		cb(&ts, arg);
 	}
 	/*
@@ -805,7 +924,7 @@ prof_sampler_sample(struct prof_sampler *s, prof_sample_cb cb, void *arg,
 	 */
 	for (i = 0; i < s->n; i++) {
 		t = s->t[i];
-		if (t->fresh && prof_oncpu(t, &ns) == 0)
+		if (t->fresh && prof_oncpu(s, t, &ns) == 0)
 			t->oncpu = ns;
 	}
 	if (prof_signals_pending() && s->end == PROF_END_NONE)

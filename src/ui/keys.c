@@ -640,7 +640,23 @@ tui_key(struct tui *t, int c)
 	key_find(tui_keys, nitems(tui_keys), t, c);
 }
 
-/* Both tables, each under its heading, for --keys and the help screen. */
+/*
+ * The profile view's keys, for the help (src/ui/profview.c reads them
+ * itself, in tui_profile_key()).
+ */
+static const struct tui_key tui_pv_keys[] = {
+	{ { '\t', 0 }, N_("Tab"), N_("top functions or call tree"), NULL },
+	{ { 'm', 0 }, N_("m"),
+	    N_("mode: on-cpu (running threads), wall (every thread), off-cpu "
+	    "(waiting threads, by their wait); the sampler starts again"),
+	    NULL },
+	{ { ' ', 0 }, N_("Space"), N_("pause or resume the sampler"), NULL },
+	{ { 'r', 0 }, N_("r"), N_("reset: count from now on"), NULL },
+	{ { 's', 0 }, N_("s"),
+	    N_("save: then s SVG, p pprof, f folded, j speedscope"), NULL },
+};
+
+/* The tables, each under its heading, for --keys and the help screen. */
 static const struct {
 	const char		*heading;
 	const struct tui_key	*keys;
@@ -649,6 +665,7 @@ static const struct {
 	{ NULL, tui_keys, nitems(tui_keys) },
 	{ N_("In the log pane (l, then Tab moves the focus):"), tui_lp_keys,
 	    nitems(tui_lp_keys) },
+	{ N_("In the profile view (f):"), tui_pv_keys, nitems(tui_pv_keys) },
 };
 
 /* The key table as text, for --keys and the manual's test. */

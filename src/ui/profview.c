@@ -30,6 +30,8 @@
 #define PV_END_WAIT	2.0	/* seconds the sampler has to let go */
 
 static void	pv_read(int, short, void *);
+static int	pv_start(struct tui *);
+static void	pv_mode(struct tui *);
 static void	pv_stop(struct tui *);
 static void	pv_save(struct tui *, const char *, const char *);
 
@@ -45,15 +47,39 @@ static const struct {
 	{ 'j', "speedscope", "speedscope.json", N_("j speedscope") },
 };
 
+/*
+ * Start `vigil profile --stream --MODE PID` for the view: a fresh live
+ * profile. Returns 0, or -1 with the status line saying why.
+ */
+static int
+pv_start(struct tui *t)
+{
+	struct tui_profview	*pv = &t->pv;
+	char			 pid[32], rate[32], mode[32], err[256];
+	char			*argv[] = { "vigil", "profile", "--stream", "--rate",
+				    rate, mode, pid, NULL };
+
+	snprintf(pid, sizeof pid, "%d", pv->pid);
+	snprintf(rate, sizeof rate, "%d", PROF_LIVE_RATE);
+	snprintf(mode, sizeof mode, "--%s", prof_mode_name(pv->measure));
+	if ((pv->child = spawn_self(argv, &pv->fd, err, sizeof err)) == -1) {
+		pv->child = 0;
+		pv->fd = -1;
+		tui_status(t, 1, _("cannot profile: %s"), err);
+		return (-1);
+	}
+	pv->paused = 0;
+	pv->live = prof_live_new(pv->pid, pv->comm);
+	loop_add_fd(t->loop, pv->fd, POLLIN, pv_read, t);
+	return (0);
+}
+
 /* f: start `vigil profile --stream PID` and open the view on it. */
 void
 tui_profile_open(struct tui *t)
 {
 	struct tui_profview	*pv = &t->pv;
 	struct proc		*p = tui_selected(t);
-	char			 pid[32], rate[32], err[256];
-	char			*argv[] = { "vigil", "profile", "--stream", "--rate",
-				    rate, pid, NULL };
 	const char		*why;
 	struct action_target	 target;
 
@@ -74,16 +100,35 @@ tui_profile_open(struct tui *t)
 	pv->fd = -1;
 	pv->pid = p->pid;
 	pv->start = p->start;
+	pv->measure = PROF_MODE_ON_CPU;
 	snprintf(pv->comm, sizeof pv->comm, "%s", p->comm);
-	snprintf(pid, sizeof pid, "%d", p->pid);
-	snprintf(rate, sizeof rate, "%d", PROF_LIVE_RATE);
-	if ((pv->child = spawn_self(argv, &pv->fd, err, sizeof err)) == -1) {
-		tui_status(t, 1, _("cannot profile: %s"), err);
+	if (pv_start(t) != 0)
+		return;
+	t->mode = MODE_PROFILE;
+}
+
+/*
+ * m: the next mode (on-CPU, wall, off-CPU). The sampler is started again
+ * with it: the old one lets go of the target first, and the counts start
+ * from nothing, as a profile holds one mode.
+ */
+static void
+pv_mode(struct tui *t)
+{
+	struct tui_profview	*pv = &t->pv;
+
+	pv_stop(t);
+	prof_live_free(pv->live);
+	pv->live = NULL;
+	pv->measure = prof_mode_next(pv->measure);
+	pv->sel = pv->top = 0;
+	if (pv_start(t) != 0) {
+		/* Keep the view open, empty, on what it says. */
+		pv->live = prof_live_new(pv->pid, pv->comm);
 		return;
 	}
-	pv->live = prof_live_new(p->pid, p->comm);
-	loop_add_fd(t->loop, pv->fd, POLLIN, pv_read, t);
-	t->mode = MODE_PROFILE;
+	tui_status(t, 0, _("profiling %s: %s"), prof_mode_name(pv->measure),
+	    prof_mode_what(pv->measure));
 }
 
 /* What the sampler wrote; a finished snapshot redraws the view. */
@@ -285,6 +330,9 @@ tui_profile_key(struct tui *t, int c)
 	case 's':
 		pv->saving = 1;
 		break;
+	case 'm':
+		pv_mode(t);
+		break;
 	}
 }
 
@@ -337,8 +385,9 @@ tui_profile_draw(struct tui *t)
 	size_t				 i, n;
 	int				 y, attr;
 
-	buf_printf(&b, _(" Profile of %s (%d): %.0f Hz, %llu samples, %.1f s, %zu threads"),
-	    pv->comm, pv->pid, prof_live_rate(pv->live),
+	buf_printf(&b, _(" Profile of %s (%d), %s: %.0f Hz, %llu samples, %.1f s, %zu threads"),
+	    pv->comm, pv->pid, prof_mode_name(pv->measure),
+	    prof_live_rate(pv->live),
 	    (unsigned long long)prof_live_samples(pv->live),
 	    prof_live_elapsed(pv->live), prof_live_threads(pv->live));
 	if ((ended = prof_live_ended(pv->live)) != NULL)
@@ -402,6 +451,6 @@ tui_profile_bottom(struct tui *t)
 		return;
 	}
 	tui_cstr(t, y, 0, t->cols,
-	    _("Tab top/tree  Enter open/close  Space pause  r reset  s save  q back"),
+	    _("Tab top/tree  Enter open/close  m mode  Space pause  r reset  s save  q back"),
 	    tui_attr(t, C_FLABEL));
 }

@@ -94,6 +94,7 @@ struct tui_profview {
 	int			 child;		/* vigil profile --stream */
 	int			 fd;
 	int			 paused;
+	int			 measure;	/* enum prof_mode of the sampler */
 	int			 saving;	/* the next key picks a format */
 	struct prof_live	*live;
 	int			 tree;		/* call tree, else top functions */

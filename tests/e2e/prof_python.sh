@@ -84,7 +84,7 @@ check "vigil profile: most samples (>= 80%) end outer;middle;hot" test "$share" 
 check "vigil profile: the stacks start at <module> (main.py:25)" \
     sh -c "! grep -v '^<module> (main.py:25);main (main.py:22);' '$TMP/py.folded' | grep -q ."
 
-"$VIGIL" profile "$P" --duration 2 --mixed --format folded \
+"$VIGIL" profile "$P" --wall --duration 2 --mixed --format folded \
     -o "$TMP/mixed.folded" 2>"$TMP/err"
 check "vigil profile --mixed succeeds" test $? = 0
 check "vigil profile --mixed: PyEval_EvalCode;_PyEval_EvalFrameDefault;<module>;main;outer;middle;hot" \

@@ -102,7 +102,7 @@ check "the first target is still there" kill -0 "$P"
 check "--stream: vigil ends when its reader closes the pipe" \
     test "${PIPESTATUS[0]}" = 0
 check "--stream: the first line is a snapshot header" \
-    grep -Eq '^S [0-9.]+ [0-9]+ 99 [0-9]+$' "$TMP/stream"
+    grep -Eq '^S [0-9.]+ [0-9]+ 99 [0-9]+ on-cpu$' "$TMP/stream"
 check "--stream: the target is released" released "$P"
 check "--stream: the target runs on" runs_on "$P"
 

@@ -45,6 +45,7 @@ check "--threads with a TID of another process: status 1, says so" \
 check "... and leaves the target untraced" released "$P"
 
 # --- a sleeping thread is not stopped at every sample ----------------------
+# (--wall: the sleeping thread is in the profile, its last stack again)
 # Its CPU time does not move, so its last stack counts again: over 2 s at
 # 99 Hz it is woken a few times, not about 200.
 switches()
@@ -53,7 +54,7 @@ switches()
 	    /proc/"$P"/task/"$P"/status
 }
 before=$(switches)
-"$VIGIL" profile "$P" --duration 2 --format folded -o "$TMP/sleep.folded" \
+"$VIGIL" profile "$P" --wall --duration 2 --format folded -o "$TMP/sleep.folded" \
     2>"$TMP/err"
 after=$(switches)
 diag "main thread context switches during 2 s at 99 Hz: $((after - before))"
@@ -73,7 +74,7 @@ sys.exit(0 if n["main"] > 0 and abs(n["main"] - n["spin_a"]) <= 3 else 1)
 PY
 
 # --- a thread started mid-profile ------------------------------------------
-"$VIGIL" profile "$P" --duration 4 --format speedscope \
+"$VIGIL" profile "$P" --wall --duration 4 --format speedscope \
     -o "$TMP/prof.json" 2>"$TMP/err" &
 V=$!
 wait_for 5 traced "$P"

@@ -162,6 +162,28 @@ test_messages(void **state)
 	prof_live_free(l);
 }
 
+/* The mode of the stream's header: a sixth field, optional. */
+static void
+test_mode(void **state)
+{
+	struct prof_live	*l = prof_live_new(42, "fixture");
+
+	(void)state;
+	assert_int_equal(prof_live_mode(l), PROF_MODE_NONE);
+	feed_bytes(l, "S 1.00 10 99 2 off-cpu\nF 10 main;[off-cpu: S]\nE\n");
+	assert_int_equal(prof_live_mode(l), PROF_MODE_OFF_CPU);
+	assert_int_equal(prof_live_profile(l)->mode, PROF_MODE_OFF_CPU);
+	assert_int_equal(leaf_count(prof_live_profile(l), "[off-cpu: S]"), 10);
+	prof_live_reset(l);
+	assert_int_equal(prof_live_mode(l), PROF_MODE_OFF_CPU);
+	feed_bytes(l, "S 2.00 20 99 2\nF 20 main;a\nE\n");
+	assert_int_equal(prof_live_mode(l), PROF_MODE_NONE);
+	feed_bytes(l, "S 3.00 30 99 2 bogus\nF 30 main;a\nE\n");
+	assert_int_equal(prof_live_mode(l), PROF_MODE_NONE);
+	assert_int_equal(prof_live_samples(l), 30 - 10);
+	prof_live_free(l);
+}
+
 int
 main(void)
 {
@@ -170,6 +192,7 @@ main(void)
 		cmocka_unit_test(test_reset),
 		cmocka_unit_test(test_tree),
 		cmocka_unit_test(test_messages),
+		cmocka_unit_test(test_mode),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
