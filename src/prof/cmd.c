@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "debuginfo-int.h"
 #include "file.h"
 #include "prof.h"
 #include "options.h"
@@ -882,6 +883,7 @@ prof_cmd_dump(int argc, char **argv)
 		return (1);
 	}
 	d.p = prof_new(c.pid, NULL, 0);
+	prof_dbg_command(c.name);
 	d.syms = prof_syms_new(c.pid, prof_sampler_live_tid(s), d.p);
 	d.py = prof_cmd_python(&c, prof_sampler_live_tid(s), d.p, &d.mode);
 	if (d.py != NULL && c.locals)

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "debuginfo-int.h"
 #include "file.h"
 #include "sampler-int.h"
 #include "xalloc.h"
@@ -37,6 +38,7 @@ struct prof_syms {
 	Dwfl			*dwfl;
 	Dwfl_Callbacks		 cb;
 	char			*debuginfo_path;
+	struct prof_dbg		*dbg;		/* debuginfod, DWARF checks */
 	struct prof_maps	 maps;
 	time_t			 reported;
 
@@ -62,6 +64,9 @@ static struct prof_syms *prof_syms_current;
 
 static int	prof_syms_find_elf(Dwfl_Module *, void **, const char *,
 		    Dwarf_Addr, char **, Elf **);
+static int	prof_syms_find_debuginfo(Dwfl_Module *, void **,
+		    const char *, Dwarf_Addr, const char *, const char *,
+		    GElf_Word, char **);
 static void	prof_syms_report(struct prof_syms *);
 static void	prof_syms_mappings(struct prof_syms *);
 static void	prof_syms_jit(struct prof_syms *);
@@ -117,6 +122,25 @@ prof_syms_find_elf(Dwfl_Module *mod, void **ud, const char *name,
 		return (-1);
 	}
 	return (fd);
+}
+
+/*
+ * The debug file of a module: where libdwfl looks (next to it, in
+ * /usr/lib/debug, by build-id), then from debuginfod (debuginfo.c).
+ */
+static int
+prof_syms_find_debuginfo(Dwfl_Module *mod, void **ud, const char *name,
+    Dwarf_Addr base, const char *file, const char *link, GElf_Word crc,
+    char **debug_name)
+{
+	struct prof_syms	*sy = prof_syms_current;
+	int			 fd;
+
+	fd = dwfl_standard_find_debuginfo(mod, ud, name, base, file, link,
+	    crc, debug_name);
+	if (fd >= 0 || sy == NULL)
+		return (fd);
+	return (prof_dbg_find(sy->dbg, mod, name, debug_name));
 }
 
 /* (Re)read the target's modules from /proc/PID/maps. */
@@ -179,7 +203,8 @@ prof_syms_new(int pid, int mpid, struct prof *p)
 	sy->mpid = mpid;
 	sy->p = p;
 	sy->cb.find_elf = prof_syms_find_elf;
-	sy->cb.find_debuginfo = dwfl_standard_find_debuginfo;
+	sy->cb.find_debuginfo = prof_syms_find_debuginfo;
+	sy->dbg = prof_dbg_new();
 	sy->cb.debuginfo_path = &sy->debuginfo_path;	/* NULL: default */
 	sy->dwfl = dwfl_begin(&sy->cb);
 	prof_syms_current = sy;
@@ -204,6 +229,7 @@ prof_syms_free(struct prof_syms *sy)
 		dwfl_end(sy->dwfl);
 	if (prof_syms_current == sy)
 		prof_syms_current = NULL;
+	prof_dbg_free(sy->dbg);
 	prof_maps_free(&sy->maps);
 	prof_jitmap_free(&sy->jit);
 	free(sy->keys);
@@ -505,7 +531,8 @@ prof_syms_resolve(struct prof_syms *sy, uint64_t addr)
 			prof_syms_name(&f, raw, &fname, &sysname);
 			free(raw);
 		}
-		if (prof_syms_line(sy, mod, addr, &file, &lineno) == 0) {
+		if (prof_dbg_dwarf_ok(sy->dbg, mod, modname) &&
+		    prof_syms_line(sy, mod, addr, &file, &lineno) == 0) {
 			f.file = (char *)file;
 			f.line = lineno;
 		}
