@@ -112,5 +112,19 @@ check_screen "the status line says the selected process exited" \
 check_screen "another row is selected" \
     eval 'sel=$(tui_selected_pid) && [ -n "$sel" ] && [ "$sel" != "${kid[2]}" ]'
 
+# The detail pane: the resident-memory peak names its unit.
+tui_keys '\'
+tui_type "^kid0-$tag\$"
+tui_keys Enter
+check_screen "the filter on kid0 selects it" \
+    wait_for 15 eval 'tui_rows_are "${kid[0]}" && tui_selected_is "${kid[0]}"'
+tui_keys i
+check_screen "the detail pane shows the CPU peak in %" \
+    wait_screen 10 ' [0-9]+ samples, peak [0-9.]+%'
+check_screen "... and the resident-memory peak with its unit (K, M, G)" \
+    wait_screen 10 ' [0-9]+ samples, peak [0-9.]+[KMGTP]( |$)'
+tui_keys Escape
+check_screen "Esc closes the detail pane" wait_screen 10 'F1Help'
+
 check_screen "q quits" tui_quit_ok
 done_testing
