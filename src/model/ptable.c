@@ -467,15 +467,13 @@ model_proc_cmdline(const struct proc *p)
 	    p->comm);
 }
 
-/* The kernel keeps 15 bytes of a name (TASK_COMM_LEN less its NUL). */
-#define PTABLE_COMM_MAX	15
-
 /*
- * Does the word w (wl bytes) name the program comm, as the kernel would
- * have named it from its path: its base name (a login shell's '-' left
- * out) is comm, or starts with it where the kernel cut comm short, or
- * where a program that rewrote its argv put a ':' after its name
- * ("postgres: checkpointer").
+ * Does the word w (wl bytes) show the name comm already: its base name (a
+ * login shell's '-' left out) starts with it. That covers the name the
+ * kernel gave from the path (cut at 15 bytes), a program that rewrote its
+ * argv ("postgres: checkpointer") and an argv[0] that only adds to the
+ * name (exec -a family-1 family): a name shown before it would add
+ * nothing.
  */
 static int
 ptable_word_names(const char *w, size_t wl, const char *comm, size_t cl)
@@ -490,9 +488,7 @@ ptable_word_names(const char *w, size_t wl, const char *comm, size_t cl)
 		w++;
 		wl--;
 	}
-	if (wl < cl || memcmp(w, comm, cl) != 0)
-		return (0);
-	return (wl == cl || cl >= PTABLE_COMM_MAX || w[cl] == ':');
+	return (wl >= cl && memcmp(w, comm, cl) == 0);
 }
 
 /*

@@ -457,8 +457,9 @@ test_proc_renamed(void **state)
 		{ "postgres: checkpointer", "postgres", 0 },
 		{ "/usr/bin/python3 -u /srv/app.py", "app.py", 0 },
 		{ "/opt/x/a-very-long-program-name --x", "a-very-long-pro", 0 },
-		{ "/opt/x/a-very-long-program-name", "a-very-long-pr", 1 },
-		{ "/usr/bin/app", "ap", 1 },
+		{ "family-t1", "family", 0 },		/* exec -a */
+		{ "kid-t1 1000", "sleep", 1 },		/* exec -a */
+		{ "/usr/bin/app web", "web-1", 1 },
 	};
 	struct model		*m = model_new(10, HZ);
 	struct sample_proc	 s[] = { sp(1, 0, 0, 0) };
