@@ -11,6 +11,8 @@
 #define FMT_SIZE	16
 
 char	*fmt_kib(char *, size_t, uint64_t);
+char	*fmt_size(char *, size_t, double, int);
+char	*fmt_growth(char *, size_t, double);
 char	*fmt_bytes(char *, size_t, int64_t, int);
 char	*fmt_rate(char *, size_t, double);
 char	*fmt_time_plus(char *, size_t, double);

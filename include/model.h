@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "ring.h"
 #include "sample.h"
 
@@ -87,6 +88,8 @@ struct proc {
 	int			 visited;
 };
 
+struct rx;
+
 struct view_row {
 	struct proc		*p;
 	int			 depth;
@@ -101,7 +104,7 @@ struct view_opts {
 	int			 tree;
 	int			 show_kthreads;
 	int			 show_threads;
-	const struct rx		*filter;	/* over the command line */
+	const struct rx		*filter;	/* command line and name */
 	int			 uid;		/* -1: any */
 	const int		*pids;		/* NULL: any */
 	size_t			 npids;
@@ -176,6 +179,9 @@ void		 model_view(struct model *, const struct view_opts *);
 int		 model_proc_cmp(const struct proc *, const struct proc *,
 		     enum model_col);
 const char	*model_proc_cmdline(const struct proc *);
+int		 model_proc_renamed(const struct proc *);
+int		 model_proc_match(const struct proc *, const struct rx *);
+void		 model_proc_label(const struct proc *, struct buf *);
 
 int		 model_col_parse(const char *, enum model_col *);
 const char	*model_col_name(enum model_col);

@@ -43,6 +43,8 @@ struct restart_plan {
 
 	/* RESTART_INPLACE (argv and the rest are read for every kind) */
 	char			*exe;		/* what execve runs */
+	char			*exe_real;	/* /proc/PID/exe, resolved */
+	int			 exe_argv0;	/* exe is argv[0]'s path */
 	int			 exe_deleted;	/* replaced since it started */
 	char			**argv;		/* NULL-terminated */
 	size_t			 argc;

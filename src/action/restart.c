@@ -96,6 +96,7 @@ restart_plan_free(struct restart_plan *p)
 {
 	free(p->unit);
 	free(p->exe);
+	free(p->exe_real);
 	restart_free_vec(p->argv);
 	restart_free_vec(p->env);
 	free(p->cwd);
@@ -257,6 +258,86 @@ restart_fallback_log(const struct restart_plan *p)
 	return (log);
 }
 
+/* The process's own PATH, from its environment; NULL: none. */
+static const char *
+restart_env_path(const struct restart_plan *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->nenv; i++) {
+		if (strncmp(p->env[i], "PATH=", 5) == 0)
+			return (p->env[i] + 5);
+	}
+	return (NULL);
+}
+
+/*
+ * The file argv[0] names for the process, as its exec found it: a path
+ * with a slash against its working directory, a bare name through its
+ * own PATH (the first regular file there, as execvp takes it). NULL if
+ * there is none.
+ */
+static char *
+restart_argv0_path(const struct restart_plan *p)
+{
+	const char	*a0 = p->argv[0], *path, *d, *e;
+	struct stat	 st;
+	char		*c;
+	size_t		 dl;
+
+	if (*a0 == '\0')
+		return (NULL);
+	if (strchr(a0, '/') != NULL) {
+		if (*a0 == '/')
+			return (xstrdup(a0));
+		xasprintf(&c, "%s/%s", p->cwd, a0);
+		return (c);
+	}
+	if ((path = restart_env_path(p)) == NULL)
+		return (NULL);
+	for (d = path; ; d = e + 1) {
+		e = strchrnul(d, ':');
+		dl = e - d;
+		if (dl == 0)
+			xasprintf(&c, "%s/%s", p->cwd, a0);
+		else if (*d != '/')
+			xasprintf(&c, "%s/%.*s/%s", p->cwd, (int)dl, d, a0);
+		else
+			xasprintf(&c, "%.*s/%s", (int)dl, d, a0);
+		if (stat(c, &st) == 0 && S_ISREG(st.st_mode))
+			return (c);
+		free(c);
+		if (*e == '\0')
+			return (NULL);
+	}
+}
+
+/*
+ * What to execute: the path argv[0] gives while it still names the file
+ * the process runs (same device and inode as /proc/PID/exe), so that the
+ * new process has the same name ("python3", not the "python3.11" the
+ * symbolic link resolves to) and pgrep and alarm rules still find it;
+ * else the resolved executable.
+ */
+static void
+restart_pick_exe(int dirfd, struct restart_plan *p)
+{
+	struct stat	 run, st;
+	char		*a0;
+
+	p->exe = xstrdup(p->exe_real);
+	if (p->exe_deleted || fstatat(dirfd, "exe", &run, 0) != 0 ||
+	    (a0 = restart_argv0_path(p)) == NULL)
+		return;
+	if (stat(a0, &st) == 0 && st.st_dev == run.st_dev &&
+	    st.st_ino == run.st_ino) {
+		free(p->exe);
+		p->exe = a0;
+		p->exe_argv0 = 1;
+	} else
+		free(a0);
+}
+
 static int
 restart_read_inplace(int dirfd, struct restart_plan *p, char *why,
     size_t len)
@@ -298,11 +379,12 @@ restart_read_inplace(int dirfd, struct restart_plan *p, char *why,
 			return (-1);
 		}
 	}
-	p->exe = exe;
+	p->exe_real = exe;
 	if ((p->cwd = restart_readlink(dirfd, "cwd")) == NULL)
 		return (restart_fail(why, len,
 		    _("cannot see the working directory of process %d: %s"),
 		    p->pid, strerror(errno)));
+	restart_pick_exe(dirfd, p);
 	for (i = 0; i < 2; i++)
 		p->out[i] = restart_out_file(dirfd, i + 1);
 	if (p->out[0] == NULL || p->out[1] == NULL)
@@ -491,13 +573,23 @@ restart_plan_describe(const struct restart_plan *p, double timeout,
 		buf_adds(b, _("Runs: "));
 		restart_quote_argv(p->argv, p->argc, b);
 		buf_addc(b, '\n');
-		if (strcmp(p->exe, p->argv[0]) != 0 || p->exe_deleted) {
-			buf_adds(b, _("Executable: "));
-			sanitize(b, p->exe, strlen(p->exe), 0);
-			if (p->exe_deleted)
-				buf_adds(b, _(" (the one it runs was deleted; this is the file there now)"));
-			buf_addc(b, '\n');
+		buf_adds(b, _("Executable: "));
+		sanitize(b, p->exe, strlen(p->exe), 0);
+		if (p->exe_deleted)
+			buf_adds(b, _(" (the one it runs was deleted; this is the file there now)"));
+		else if (p->exe_argv0 && strcmp(p->exe, p->exe_real) != 0) {
+			buf_adds(b, _(" (its argv[0], so it keeps its name; the same file as "));
+			sanitize(b, p->exe_real, strlen(p->exe_real), 0);
+			buf_addc(b, ')');
+		} else if (p->exe_argv0)
+			buf_adds(b, _(" (its argv[0])"));
+		else {
+			buf_printf(b, _(" (where /proc/%d/exe points: its argv[0], "),
+			    p->pid);
+			sanitize(b, p->argv[0], strlen(p->argv[0]), 0);
+			buf_adds(b, _(", names another file or none)"));
 		}
+		buf_addc(b, '\n');
 		buf_printf(b, _("As: %s (uid %u, gid %u"), p->user, p->uid,
 		    p->gid);
 		if (p->ngroups > 0) {

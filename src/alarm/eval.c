@@ -723,8 +723,10 @@ eval_filters(const struct alarm_rule *r, const struct proc *p)
 			s = p->comm;
 			break;
 		case AF_CMDLINE:
-			s = model_proc_cmdline(p);
-			break;
+			/* A name of its own counts as part of it. */
+			if (!model_proc_match(p, f->rx))
+				return (0);
+			continue;
 		case AF_USER:
 			s = p->user != NULL ? p->user : "";
 			break;

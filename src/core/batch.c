@@ -111,10 +111,10 @@ batch_text_row(struct buf *b, const struct model *m, const struct view_row *v,
     const struct options *o, int flags)
 {
 	const struct proc	*p = v->p;
-	const char		*cmd = model_proc_cmdline(p);
+	struct buf		 label = BUF_INITIALIZER;
 	char			 virt[FMT_SIZE], res[FMT_SIZE], shr[FMT_SIZE],
 				 tm[FMT_SIZE];
-	size_t			 len = strlen(cmd);
+	size_t			 len;
 
 	buf_printf(b, "%7d %-9.9s %3d %3d %6s %6s %6s %c %5.1f %5.1f %9s ",
 	    p->pid, p->user != NULL ? p->user : "?", p->prio, p->nice,
@@ -124,8 +124,12 @@ batch_text_row(struct buf *b, const struct model *m, const struct view_row *v,
 	    p->mem_pct, fmt_time_plus(tm, sizeof tm, (double)p->ticks / m->hz));
 	if (o->tree)
 		batch_tree_prefix(b, v);
-	sanitize(b, cmd, len < BATCH_CMDLINE_MAX ? len : BATCH_CMDLINE_MAX,
-	    (flags & BATCH_ASCII) ? SAN_ASCII : 0);
+	/* The name first where it is its own, as on screen. */
+	model_proc_label(p, &label);
+	len = label.len;
+	sanitize(b, buf_str(&label), len < BATCH_CMDLINE_MAX ? len :
+	    BATCH_CMDLINE_MAX, (flags & BATCH_ASCII) ? SAN_ASCII : 0);
+	buf_free(&label);
 	buf_addc(b, '\n');
 }
 

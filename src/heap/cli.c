@@ -109,8 +109,7 @@ print_delta_row(const char *label, const char *cls,
 	char	a[4][SZ + 8];
 	double	pm = heap_per_minute(x->rss, seconds);
 
-	snprintf(a[3], sizeof a[3], "%s/min",
-	    heap_fmt_delta(a[2], SZ, (int64_t)(pm < 0 ? pm - 0.5 : pm + 0.5)));
+	fmt_growth(a[3], sizeof a[3], pm);
 	printf("%10s %12s %10s %10s  %-16s %s\n",
 	    heap_fmt_delta(a[0], SZ, x->rss), a[3],
 	    heap_fmt_delta(a[1], SZ, x->size),

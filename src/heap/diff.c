@@ -335,29 +335,20 @@ heap_diff_json(struct json *j, const struct heap_diff *d)
 	json_object_end(j);
 }
 
-/* A size in KiB with its unit: "512K", "64.0M". */
+/* A size in KiB with its unit: "512K", "64.0M" (fmt_size()'s style). */
 char *
 heap_fmt_size(char *out, size_t len, uint64_t kib)
 {
-	char	tmp[FMT_SIZE];
-
-	fmt_kib(tmp, sizeof tmp, kib);
-	snprintf(out, len, kib < 100000 ? "%.*sK" : "%.*s", FMT_SIZE - 2,
-	    tmp);
-	return (out);
+	return (fmt_size(out, len, (double)kib, 0));
 }
 
 /* A change in KiB with its sign: "+64.0M", "-12K", "0". */
 char *
 heap_fmt_delta(char *out, size_t len, int64_t kib)
 {
-	char		tmp[HEAP_FMT_SIZE];
-	uint64_t	abs = kib < 0 ? -(uint64_t)kib : (uint64_t)kib;
-
 	if (kib == 0)
 		snprintf(out, len, "0");
 	else
-		snprintf(out, len, "%c%.*s", kib < 0 ? '-' : '+', FMT_SIZE,
-		    heap_fmt_size(tmp, sizeof tmp, abs));
+		fmt_size(out, len, (double)kib, 1);
 	return (out);
 }

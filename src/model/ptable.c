@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "rx.h"
 #include "xalloc.h"
 
 static void		 ptable_want_cmdline(struct model *, int);
@@ -464,4 +465,81 @@ model_proc_cmdline(const struct proc *p)
 {
 	return (p->cmdline != NULL && p->cmdline[0] != '\0' ? p->cmdline :
 	    p->comm);
+}
+
+/*
+ * Does the word w (wl bytes) show the name comm already: its base name (a
+ * login shell's '-' left out) starts with it. That covers the name the
+ * kernel gave from the path (cut at 15 bytes), a program that rewrote its
+ * argv ("postgres: checkpointer") and an argv[0] that only adds to the
+ * name (exec -a family-1 family): a name shown before it would add
+ * nothing.
+ */
+static int
+ptable_word_names(const char *w, size_t wl, const char *comm, size_t cl)
+{
+	size_t	b;
+
+	for (b = wl; b > 0 && w[b - 1] != '/'; b--)
+		;
+	w += b;
+	wl -= b;
+	if (wl > 0 && w[0] == '-') {
+		w++;
+		wl--;
+	}
+	return (wl >= cl && memcmp(w, comm, cl) == 0);
+}
+
+/*
+ * Has the process a name of its own (prctl(PR_SET_NAME), a thread named
+ * by its program), one that none of the first words of its command line
+ * gives? The first three: an interpreter, its options and the script
+ * are named by one of them ("python3 -u /srv/app.py" is "app.py").
+ */
+int
+model_proc_renamed(const struct proc *p)
+{
+	const char	*c = p->cmdline, *w;
+	size_t		 cl = strlen(p->comm), wl;
+	int		 k;
+
+	if (p->kthread || c == NULL || *c == '\0' || cl == 0)
+		return (0);
+	for (k = 0; k < 3 && *c != '\0'; k++) {
+		c += strspn(c, " ");
+		w = c;
+		wl = strcspn(c, " ");
+		if (wl > 0 && ptable_word_names(w, wl, p->comm, cl))
+			return (0);
+		c += wl;
+	}
+	return (1);
+}
+
+/* Does rx match the command line, or the name where it is its own? */
+int
+model_proc_match(const struct proc *p, const struct rx *rx)
+{
+	const char	*cmd = model_proc_cmdline(p);
+
+	if (rx_match(rx, cmd, strlen(cmd)))
+		return (1);
+	return (model_proc_renamed(p) &&
+	    rx_match(rx, p->comm, strlen(p->comm)));
+}
+
+/*
+ * What a row shows (raw, for the sanitiser): the command line, after the
+ * name and ": " where the name is its own ("kid1-web: /usr/bin/app web"),
+ * which reads the same with and without colours and UTF-8.
+ */
+void
+model_proc_label(const struct proc *p, struct buf *b)
+{
+	if (model_proc_renamed(p)) {
+		buf_adds(b, p->comm);
+		buf_adds(b, ": ");
+	}
+	buf_adds(b, model_proc_cmdline(p));
 }

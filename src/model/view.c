@@ -148,7 +148,6 @@ view_cmp(const void *va, const void *vb)
 static int
 view_wanted(const struct proc *p, const struct view_opts *o)
 {
-	const char	*cmd;
 	size_t		 i;
 
 	if (p->kthread && !o->show_kthreads)
@@ -165,11 +164,8 @@ view_wanted(const struct proc *p, const struct view_opts *o)
 		if (i == o->npids)
 			return (0);
 	}
-	if (o->filter != NULL) {
-		cmd = model_proc_cmdline(p);
-		if (!rx_match(o->filter, cmd, strlen(cmd)))
-			return (0);
-	}
+	if (o->filter != NULL && !model_proc_match(p, o->filter))
+		return (0);
 	return (1);
 }
 

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "alarm.h"
+#include "fmt.h"
 #include "buf.h"
 #include "refresh.h"
 #include "sample.h"
@@ -180,19 +181,6 @@ alarms_clock(double when, char *out, size_t len)
 	strftime(out, len, "%H:%M:%S", &tm);
 }
 
-/* Bytes as the rules write them: 512.0K, 48.0M, 2.0G. */
-static void
-alarms_bytes(double v, const char *per, char *out, size_t len)
-{
-	const char	*units = "BKMGT";
-
-	while (v >= 1024 && units[1] != '\0') {
-		v /= 1024;
-		units++;
-	}
-	snprintf(out, len, "%.1f%c%s", v, units[0], per);
-}
-
 /* The value in the rule's own terms. */
 static void
 alarms_value(const struct alarm_item *it, char *out, size_t len)
@@ -208,10 +196,11 @@ alarms_value(const struct alarm_item *it, char *out, size_t len)
 		snprintf(out, len, "%.1f%%", it->value);
 		break;
 	case AM_PROC_RSS:
-		alarms_bytes(it->value, "", out, len);
+		fmt_size(out, len, it->value / 1024, 0);
 		break;
 	case AM_PROC_RSS_GROWTH:
-		alarms_bytes(it->value, "/s", out, len);
+		/* Bytes per second, shown per minute as rules mostly say. */
+		fmt_growth(out, len, it->value * 60 / 1024);
 		break;
 	case AM_PROC_STATE:
 		snprintf(out, len, "%c", it->value >= 32 && it->value < 127 ?

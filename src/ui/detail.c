@@ -301,7 +301,7 @@ detail_spark(struct tui *t, int y, int x, int w, const struct proc *p,
 		    max / MODEL_CPU_SCALE);
 	else if (which == 2)
 		snprintf(note, sizeof note, _(" %zu samples, peak %s"), n,
-		    fmt_kib(tmp, sizeof tmp, (uint64_t)max));
+		    fmt_size(tmp, sizeof tmp, max, 0));
 	else
 		snprintf(note, sizeof note, _(" %zu samples, peak %s"), n,
 		    fmt_rate(tmp, sizeof tmp, max * 1024));

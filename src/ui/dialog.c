@@ -47,15 +47,12 @@ prompt_erase(struct buf *b)
 static void
 prompt_search_from(struct tui *t, size_t from)
 {
-	const char	*cmd;
 	size_t		 i, n = t->m->nview;
 
 	for (i = 0; i < n; i++) {
-		struct proc *p = t->m->view[(from + i) % n].p;
-
-		cmd = model_proc_cmdline(p);
-		if (rx_match(t->search, cmd, strlen(cmd))) {
-			tui_select_index(t, (from + i) % n);
+		if (model_proc_match(t->m->view[(from + i) % n].p,
+		    t->search)) {
+			tui_select_user(t, (from + i) % n);
 			return;
 		}
 	}

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fmt.h"
 #include "heap.h"
 #include "htrack.h"
 #include "jsonv.h"
@@ -730,8 +731,7 @@ heap_lines(struct tui *t, struct hlines *l)
 			double pm = heap_per_minute(x->rss, h->diff.seconds);
 
 			heap_fmt_delta(a[4], sizeof a[4], x->rss);
-			heap_fmt_delta(a[5], sizeof a[5],
-			    (int64_t)(pm < 0 ? pm - 0.5 : pm + 0.5));
+			fmt_growth(a[5], sizeof a[5], pm);
 		} else
 			a[4][0] = a[5][0] = '\0';
 		hl_add(l, c < HEAP_C__COUNT ? (int)A_NORMAL : bold,
@@ -765,8 +765,7 @@ heap_lines(struct tui *t, struct hlines *l)
 			pm = heap_per_minute(d->rss, h->diff.seconds);
 			hl_add(l, A_NORMAL, "%9s %10s %9s  %-*s %s",
 			    heap_fmt_delta(a[0], sizeof a[0], d->rss),
-			    heap_fmt_delta(a[1], sizeof a[1],
-			    (int64_t)(pm < 0 ? pm - 0.5 : pm + 0.5)),
+			    fmt_growth(a[1], sizeof a[1], pm),
 			    heap_fmt_delta(a[2], sizeof a[2], d->size), CLS_W,
 			    heap_class_label(d->cls), d->label);
 		}

@@ -192,13 +192,13 @@ static void
 key_up(struct tui *t)
 {
 	if (t->sel > 0)
-		tui_select_index(t, t->sel - 1);
+		tui_select_user(t, t->sel - 1);
 }
 
 static void
 key_down(struct tui *t)
 {
-	tui_select_index(t, t->sel + 1);
+	tui_select_user(t, t->sel + 1);
 }
 
 static void
@@ -207,7 +207,7 @@ key_pgup(struct tui *t)
 	size_t	h = t->table_h > 1 ? t->table_h - 1 : 1;
 
 	t->top = t->top > h ? t->top - h : 0;
-	tui_select_index(t, t->sel > h ? t->sel - h : 0);
+	tui_select_user(t, t->sel > h ? t->sel - h : 0);
 }
 
 static void
@@ -216,19 +216,19 @@ key_pgdn(struct tui *t)
 	size_t	h = t->table_h > 1 ? t->table_h - 1 : 1;
 
 	t->top += h;
-	tui_select_index(t, t->sel + h);
+	tui_select_user(t, t->sel + h);
 }
 
 static void
 key_home(struct tui *t)
 {
-	tui_select_index(t, 0);
+	tui_select_user(t, 0);
 }
 
 static void
 key_end(struct tui *t)
 {
-	tui_select_index(t, t->m->nview > 0 ? t->m->nview - 1 : 0);
+	tui_select_user(t, t->m->nview > 0 ? t->m->nview - 1 : 0);
 }
 
 static void
@@ -360,17 +360,14 @@ key_search(struct tui *t)
 static void
 key_search_next(struct tui *t)
 {
-	const char	*cmd;
 	size_t		 i, n = t->m->nview;
 
 	if (t->search == NULL || n == 0)
 		return;
 	for (i = 1; i <= n; i++) {
-		struct proc *p = t->m->view[(t->sel + i) % n].p;
-
-		cmd = model_proc_cmdline(p);
-		if (rx_match(t->search, cmd, strlen(cmd))) {
-			tui_select_index(t, (t->sel + i) % n);
+		if (model_proc_match(t->m->view[(t->sel + i) % n].p,
+		    t->search)) {
+			tui_select_user(t, (t->sel + i) % n);
 			return;
 		}
 	}

@@ -170,7 +170,7 @@ rs_select(struct tui *t, int pid, const char *how)
 	tui_apply_view(t);
 	for (i = 0; i < t->m->nview; i++) {
 		if (t->m->view[i].p->pid == pid) {
-			tui_select_index(t, i);
+			tui_select_user(t, i);
 			break;
 		}
 	}

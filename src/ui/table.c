@@ -18,7 +18,7 @@
 enum {
 	TC_PID, TC_PPID, TC_USER, TC_PRI, TC_NI, TC_VIRT, TC_RES, TC_SHR,
 	TC_STATE, TC_CPU, TC_MEM, TC_TIME, TC_THREADS, TC_IO, TC_CPU_HIST,
-	TC_MEM_HIST, TC_COMMAND
+	TC_MEM_HIST, TC_COMM, TC_COMMAND
 };
 
 const struct tui_column tui_all_columns[] = {
@@ -38,6 +38,7 @@ const struct tui_column tui_all_columns[] = {
 	{ "IO", "IO/s", 7, 0, COL_IO, TC_IO },
 	{ "CPU_HISTORY", "CPU-HIST", -1, 1, COL_CPU, TC_CPU_HIST },
 	{ "MEM_HISTORY", "MEM-HIST", -1, 1, COL_RES, TC_MEM_HIST },
+	{ "COMM", "COMM", 15, 1, COL_COMM, TC_COMM },
 	{ "COMMAND", "Command", 0, 1, COL_CMDLINE, TC_COMMAND },
 };
 const size_t tui_nall_columns = nitems(tui_all_columns);
@@ -255,10 +256,23 @@ table_command(struct tui *t, int y, int x, int w, const struct view_row *v,
 		if (w <= 0)
 			return;
 	}
-	if (p->kthread || p->cmdline == NULL || p->cmdline[0] == '\0' ||
-	    selected) {
+	if (p->kthread || p->cmdline == NULL || p->cmdline[0] == '\0') {
 		tui_text(t, y, x, w, cmd, len, p->kthread && !selected ?
 		    tui_attr(t, C_KTHREAD) : attr);
+		return;
+	}
+	/* A name of its own first, highlighted (htop merges it so too). */
+	if (model_proc_renamed(p)) {
+		used = tui_textp(t, y, x, w, p->comm, strlen(p->comm),
+		    selected ? attr : tui_attr(t, C_COMM), 0);
+		used += tui_textp(t, y, x + used, w - used, ": ", 2, attr, 0);
+		x += used;
+		w -= used;
+		if (w <= 0)
+			return;
+	}
+	if (selected) {
+		tui_text(t, y, x, w, cmd, len, attr);
 		return;
 	}
 	/* The program's base name stands out, as in htop. */
@@ -310,6 +324,9 @@ table_cell(struct tui *t, char *out, size_t len, const struct tui_column *c,
 		break;
 	case TC_STATE:
 		snprintf(out, len, "%c", p->state);
+		break;
+	case TC_COMM:
+		snprintf(out, len, "%s", p->comm);
 		break;
 	case TC_CPU:
 		snprintf(out, len, p->cpu_pct < 999.95 ? "%.1f" : "%.0f",
@@ -458,7 +475,7 @@ tui_table_click(struct tui *t, int y, int x)
 	if (y >= t->table_y && y < t->table_y + t->table_h) {
 		i = t->top + (y - t->table_y);
 		if (i < t->m->nview)
-			tui_select_index(t, i);
+			tui_select_user(t, i);
 		return (1);
 	}
 	return (0);

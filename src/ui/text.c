@@ -30,6 +30,7 @@ static const int tui_mono[C__COUNT] = {
 	[C_ALARM_INFO] = A_REVERSE,
 	[C_ALARM_WARN] = A_REVERSE | A_BOLD,
 	[C_ALARM_CRIT] = A_REVERSE | A_BOLD | A_BLINK,
+	[C_COMM] = A_BOLD | A_UNDERLINE,
 };
 
 int
@@ -40,7 +41,7 @@ tui_attr(const struct tui *t, enum tui_color c)
 	if (!t->color)
 		return (tui_mono[c]);
 	return (COLOR_PAIR(c) | (c == C_BASENAME || c == C_LABEL ||
-	    c == C_STATE_R ? A_BOLD : 0));
+	    c == C_STATE_R || c == C_COMM ? A_BOLD : 0));
 }
 
 /*

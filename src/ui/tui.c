@@ -93,6 +93,7 @@ tui_colors(struct tui *t)
 		{ C_ALARM_INFO, COLOR_BLACK, COLOR_CYAN },
 		{ C_ALARM_WARN, COLOR_BLACK, COLOR_YELLOW },
 		{ C_ALARM_CRIT, COLOR_WHITE, COLOR_RED },
+		{ C_COMM, COLOR_MAGENTA, -1 },
 	};
 	size_t	i;
 	short	bg;
@@ -160,24 +161,40 @@ tui_select_index(struct tui *t, size_t i)
 	p = t->m->view[t->sel].p;
 	t->sel_pid = p->pid;
 	t->sel_start = p->start;
+	snprintf(t->sel_comm, sizeof t->sel_comm, "%s", p->comm);
 }
 
 /*
- * Rebuild the view, then place the selection: on the same process when
- * following it (F), else on the same row, as htop does.
+ * Select row i because the user moved or searched there: from now on the
+ * selection stays on that process while rows move under it, so a key
+ * pressed a moment later acts on what the user saw selected.
+ */
+void
+tui_select_user(struct tui *t, size_t i)
+{
+	tui_select_index(t, i);
+	t->sel_user = t->m->nview > 0;
+}
+
+/*
+ * Rebuild the view, then place the selection: on the same process once
+ * the user has moved to it (or follows it with F), as htop does; before
+ * that, on the same row. When that process has exited, the status line
+ * says so and the row now at its place is selected.
  */
 void
 tui_apply_view(struct tui *t)
 {
-	size_t	i;
-	int	keep;
+	const struct proc	*p;
+	size_t			 i;
+	int			 keep;
 
 	/* The detail pane and the kill dialogs stay on their process. */
-	keep = t->follow || t->mode == MODE_DETAIL || t->mode == MODE_SIGNAL ||
-	    t->mode == MODE_CONFIRM || t->mode == MODE_RESTART ||
-	    t->mode == MODE_HEAP;
+	keep = t->follow || t->sel_user || t->mode == MODE_DETAIL ||
+	    t->mode == MODE_SIGNAL || t->mode == MODE_CONFIRM ||
+	    t->mode == MODE_RESTART || t->mode == MODE_HEAP;
 	refresh_view(t->r);
-	if (keep) {
+	if (keep && t->sel_pid > 0) {
 		for (i = 0; i < t->m->nview; i++) {
 			if (t->m->view[i].p->pid == t->sel_pid &&
 			    t->m->view[i].p->start == t->sel_start) {
@@ -185,7 +202,12 @@ tui_apply_view(struct tui *t)
 				return;
 			}
 		}
-		t->follow = 0;	/* it is gone */
+		/* Gone from the view: exited, or hidden by a filter. */
+		p = model_find(t->m, t->sel_pid);
+		if (p == NULL || p->start != t->sel_start || p->state == 'Z')
+			tui_status(t, 0, _("process %d (%s) exited"),
+			    t->sel_pid, t->sel_comm);
+		t->follow = 0;
 		if (t->mode == MODE_DETAIL || t->mode == MODE_HEAP)
 			return;	/* the pane says it has exited */
 	}

@@ -27,7 +27,7 @@ enum tui_color {
 	C_MEM_BUFFERS, C_MEM_CACHE, C_SWAP, C_SPARK_CPU, C_SPARK_MEM,
 	C_BASENAME, C_TREE, C_TAGGED, C_KTHREAD, C_STATE_R, C_STATE_D,
 	C_FKEY, C_FLABEL, C_STATUS, C_ERROR, C_MATCH, C_DIALOG, C_ALARM_INFO,
-	C_ALARM_WARN, C_ALARM_CRIT, C__COUNT
+	C_ALARM_WARN, C_ALARM_CRIT, C_COMM, C__COUNT
 };
 
 enum tui_mode {
@@ -133,7 +133,9 @@ struct tui {
 	size_t			 top;
 	int			 sel_pid;
 	unsigned long long	 sel_start;
-	int			 follow;
+	char			 sel_comm[32];	/* for "exited" */
+	int			 follow;	/* F: on the process, said */
+	int			 sel_user;	/* moved to: on the process */
 
 	/* Prompts and their patterns. */
 	enum tui_mode		 mode;
@@ -198,6 +200,7 @@ void	tui_draw(struct tui *);
 void	tui_apply_view(struct tui *);
 struct proc *tui_selected(struct tui *);
 void	tui_select_index(struct tui *, size_t);
+void	tui_select_user(struct tui *, size_t);
 
 /* banner (tui.c) */
 int	tui_alarm_color(int);

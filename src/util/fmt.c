@@ -32,6 +32,44 @@ fmt_kib(char *out, size_t len, uint64_t kib)
 }
 
 /*
+ * A size in KiB with its unit, in the one short style of every size and
+ * rate vigil shows beside others: "512K", "1.62M", "65.6M", "216M",
+ * "1.20G" (three digits at most, K M G T P); negative ones with "-", and
+ * with sign set positive ones with "+" ("+65.6M", for growth).
+ */
+char *
+fmt_size(char *out, size_t len, double kib, int sign)
+{
+	static const char	 units[] = "KMGTP";
+	double			 v = kib < 0 ? -kib : kib;
+	size_t			 u = 0;
+	const char		*pre = kib < 0 ? "-" : sign ? "+" : "";
+
+	while (v >= 1023.5 && u < sizeof units - 2) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0 || v >= 99.95)
+		snprintf(out, len, "%s%.0f%c", pre, v, units[u]);
+	else if (v >= 9.995)
+		snprintf(out, len, "%s%.1f%c", pre, v, units[u]);
+	else
+		snprintf(out, len, "%s%.2f%c", pre, v, units[u]);
+	return (out);
+}
+
+/* A rate of growth in KiB per minute: "+65.6M/min", "-12K/min". */
+char *
+fmt_growth(char *out, size_t len, double kib_per_min)
+{
+	char	tmp[FMT_SIZE];
+
+	snprintf(out, len, "%s/min", fmt_size(tmp, sizeof tmp, kib_per_min,
+	    1));
+	return (out);
+}
+
+/*
  * A byte count for reports, "512 B", "30.0 MiB"; negative ones with "-",
  * and with sign set positive ones with "+" (growth).
  */

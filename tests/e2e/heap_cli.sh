@@ -86,7 +86,7 @@ check "text output lists the classes" \
 check "text output compares with the previous (the second) snapshot" \
     grep -qF "Since the previous snapshot, $f2:" "$TMP/s3.txt"
 check "text output shows the arena growth with a rate" \
-    grep -qE '^ +\+6[0-9]{4}K +\+[0-9.]+[KMG]?/min .*thread arenas' "$TMP/s3.txt"
+    grep -qE '^ +\+6[0-9]\.[0-9]M +\+[0-9.]+[KMG]/min .*thread arenas' "$TMP/s3.txt"
 diag "$(sed -n '/^Growth/,$p' "$TMP/s3.txt" | head -16)"
 
 # --- --diff --------------------------------------------------------------

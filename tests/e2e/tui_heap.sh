@@ -33,14 +33,17 @@ wait_for 20 grep -q '^grown 1$' "$out" || not_ok "the fixture grew"
 tui_keys m
 check_screen "m again shows the growth since the first snapshot" \
     wait_screen 15 "^Growth since the previous snapshot"
-# The CHANGE column of a class row: +65536K within 5%, +32768K within 5%.
+# The CHANGE column of a class row, in KiB: 65536 within 5%, 32768 within
+# 5% (shown as "+64.0M", "+32.0M").
 class_change()
 {
 	tui_screen | awk -v cls="$1" -v want="$2" '
 		index($0, cls " ") == 1 {
 			for (i = 1; i <= NF; i++)
-				if ($i ~ /^\+[0-9]+K$/) {
-					v = substr($i, 2) + 0
+				if ($i ~ /^\+[0-9.]+[KMG]$/) {
+					u = substr($i, length($i), 1)
+					v = substr($i, 2, length($i) - 2) + 0
+					v *= u == "G" ? 1048576 : u == "M" ? 1024 : 1
 					exit !(v >= want * 0.95 && v <= want * 1.05)
 				}
 			exit 1
@@ -52,7 +55,7 @@ check_screen "thread arenas grew by 64 MiB (within 5%)" \
 check_screen "other anonymous memory grew by 32 MiB (within 5%)" \
     class_change "other anonymous" 32768
 check_screen "the mappings that grew come first, with a rate per minute" \
-    screen_has '^ +\+[0-9.]+[KM] +\+[0-9.]+[KMG] +[^ ]+ +thread arenas +\[arena '
+    screen_has '^ +\+[0-9.]+[KM] +\+[0-9.]+[KMG]/min +[^ ]+ +thread arenas +\[arena '
 
 check "both snapshots were saved in XDG_STATE_HOME/vigil/heap" \
     test "$(ls "$TMP/state/vigil/heap" | grep -c "^$fx-.*\\.json$")" = 2

@@ -249,7 +249,7 @@ sup=$(awk 'NR == 1 { print $1 }' "$XDG_RUNTIME_DIR/vigil/tail-$tag.state")
 wait_for 10 exec_done "$kid" "kid-$tag"
 only "^kid-$tag"
 check_screen "the supervised child is marked with its supervisor and restarts" \
-    wait_for 15 eval 'tui_row $kid | grep -q "\[run tail-$tag r0\] kid-$tag 1000"'
+    wait_for 15 eval 'tui_row $kid | grep -q "\[run tail-$tag r0\] sleep: kid-$tag 1000"'
 tui_keys l
 check_screen "the log pane shows the child's captured output" \
     wait_screen 15 "\\[tail.log\\] hello-$tag"

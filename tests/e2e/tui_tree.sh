@@ -9,7 +9,8 @@
 # children are forks of the parent and share its argv. A holder process
 # has two children: the family's parent and, sorted after it by command, a
 # sleeping sibling. So the row after the family's subtree is known and
-# stays (this test's shell has children that come and go).
+# stays (this test's shell has children that come and go). The sibling
+# names itself (hostile's escapes), so that name shows before its argv.
 tag=t$$x
 name=family-$tag
 sibling_name=zz-after-$tag
@@ -68,7 +69,7 @@ kids_under_parent()
 	done
 	[ "$(tui_rows | grep -c "└─ $name")" -eq 1 ] &&
 	    tui_row "$parent" | grep -q "├─ $name" &&
-	    tui_row "$sibling" | grep -q "└─ $sibling_name"
+	    tui_row "$sibling" | grep -qE "└─ (.*: )?$sibling_name"
 }
 
 # The selection is on the third row after the parent's, one of its children.

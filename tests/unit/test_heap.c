@@ -341,7 +341,9 @@ test_diff(void **state)
 	assert_int_equal(d.groups[3].rss, 4);
 	assert_true(heap_per_minute(d.groups[1].rss, d.seconds) == 65536);
 	assert_true(heap_per_minute(100, 0) == 0);
-	assert_string_equal(heap_fmt_delta(s, sizeof s, 32768), "+32768K");
+	assert_string_equal(heap_fmt_delta(s, sizeof s, 32768), "+32.0M");
+	assert_string_equal(heap_fmt_delta(s, sizeof s, 1000), "+1000K");
+	assert_string_equal(heap_fmt_size(s, sizeof s, 67286), "65.7M");
 	assert_string_equal(heap_fmt_delta(s, sizeof s, -65536 * 2), "-128M");
 	assert_string_equal(heap_fmt_delta(s, sizeof s, 0), "0");
 	heap_diff_free(&d);

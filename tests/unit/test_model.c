@@ -443,6 +443,38 @@ test_sort_columns(void **state)
 	model_free(m);
 }
 
+/* When is a name a process's own, shown before its command line? */
+static void
+test_proc_renamed(void **state)
+{
+	static const struct {
+		const char	*cmdline, *comm;
+		int		 renamed;
+	} c[] = {
+		{ "/usr/bin/app web", "app", 0 },
+		{ "/usr/bin/app web", "kid1-web", 1 },
+		{ "-bash", "bash", 0 },			/* a login shell */
+		{ "postgres: checkpointer", "postgres", 0 },
+		{ "/usr/bin/python3 -u /srv/app.py", "app.py", 0 },
+		{ "/opt/x/a-very-long-program-name --x", "a-very-long-pro", 0 },
+		{ "family-t1", "family", 0 },		/* exec -a */
+		{ "kid-t1 1000", "sleep", 1 },		/* exec -a */
+		{ "/usr/bin/app web", "web-1", 1 },
+	};
+	struct model		*m = model_new(10, HZ);
+	struct sample_proc	 s[] = { sp(1, 0, 0, 0) };
+	size_t			 i;
+
+	(void)state;
+	model_update(m, s, 1, 10.0);
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		model_set_cmdline(m, 1, c[i].cmdline, c[i].comm);
+		assert_int_equal(model_proc_renamed(model_find(m, 1)),
+		    c[i].renamed);
+	}
+	model_free(m);
+}
+
 static void
 test_filter_regex(void **state)
 {
@@ -450,16 +482,20 @@ test_filter_regex(void **state)
 	struct view_opts	 o = vo_default();
 	struct sample_proc	 s[] = {
 		sp(1, 0, 0, 0), sp(2, 1, 0, 0), sp(3, 1, 0, 0),
-		sp(4, 1, 0, 0)
+		sp(4, 1, 0, 0), sp(5, 1, 0, 0)
 	};
 	char			 err[128];
 	struct rx		*rx;
+	struct buf		 label = BUF_INITIALIZER;
 
-	model_update(m, s, 4, 10.0);
-	model_set_cmdline(m, 1, "/sbin/init", NULL);
-	model_set_cmdline(m, 2, "/usr/bin/python3 worker.py --queue=Mail", NULL);
-	model_set_cmdline(m, 3, "sleep 1000", NULL);
+	model_update(m, s, 5, 10.0);
+	model_set_cmdline(m, 1, "/sbin/init", "init");
+	model_set_cmdline(m, 2, "/usr/bin/python3 worker.py --queue=Mail",
+	    "python3");
+	model_set_cmdline(m, 3, "sleep 1000", "sleep");
 	/* 4 has no command line: its name ("proc") is matched. */
+	/* 5 named itself (prctl): its name is matched too, and shown. */
+	model_set_cmdline(m, 5, "/usr/bin/app web", "kid1-web");
 
 	rx = rx_compile("worker|sleep", RX_SMARTCASE, err, sizeof err);
 	assert_non_null(rx);
@@ -485,6 +521,20 @@ test_filter_regex(void **state)
 	model_view(m, &o);
 	assert_view(m, (int[]){ 4 }, NULL, 1);
 	rx_free(rx);
+
+	rx = rx_compile("kid1-web", RX_SMARTCASE, err, sizeof err);
+	o.filter = rx;
+	model_view(m, &o);
+	assert_view(m, (int[]){ 5 }, NULL, 1);
+	rx_free(rx);
+	assert_false(model_proc_renamed(model_find(m, 2)));
+	assert_true(model_proc_renamed(model_find(m, 5)));
+	model_proc_label(model_find(m, 5), &label);
+	assert_string_equal(buf_str(&label), "kid1-web: /usr/bin/app web");
+	buf_reset(&label);
+	model_proc_label(model_find(m, 1), &label);
+	assert_string_equal(buf_str(&label), "/sbin/init");
+	buf_free(&label);
 	model_free(m);
 }
 
@@ -640,6 +690,7 @@ main(void)
 		cmocka_unit_test(test_tree_siblings_sorted),
 		cmocka_unit_test(test_tree_collapse),
 		cmocka_unit_test(test_sort_columns),
+		cmocka_unit_test(test_proc_renamed),
 		cmocka_unit_test(test_filter_regex),
 		cmocka_unit_test(test_filter_user_pid_kthreads),
 		cmocka_unit_test(test_threads_under_process),

@@ -518,6 +518,30 @@ test_fmt_time_plus(void **state)
 	assert_string_equal(fmt_time_plus(s, sizeof s, 360000), "100h00");
 }
 
+/*
+ * The one short style of sizes and rates of growth: the heap view's
+ * +67286K/min beside +216M/min was two styles on one screen.
+ */
+static void
+test_fmt_size(void **state)
+{
+	char	s[FMT_SIZE];
+
+	(void)state;
+	assert_string_equal(fmt_size(s, sizeof s, 512, 0), "512K");
+	assert_string_equal(fmt_size(s, sizeof s, 1023, 0), "1023K");
+	assert_string_equal(fmt_size(s, sizeof s, 1660, 0), "1.62M");
+	assert_string_equal(fmt_size(s, sizeof s, 67286, 1), "+65.7M");
+	assert_string_equal(fmt_size(s, sizeof s, 221184, 1), "+216M");
+	assert_string_equal(fmt_size(s, sizeof s, -12, 1), "-12K");
+	assert_string_equal(fmt_size(s, sizeof s, 1258291, 0), "1.20G");
+	assert_string_equal(fmt_size(s, sizeof s, 1048000, 0), "1023M");
+	assert_string_equal(fmt_size(s, sizeof s, 1048500, 0), "1.00G");
+	assert_string_equal(fmt_growth(s, sizeof s, 67286), "+65.7M/min");
+	assert_string_equal(fmt_growth(s, sizeof s, 221184), "+216M/min");
+	assert_string_equal(fmt_growth(s, sizeof s, -2048), "-2.00M/min");
+}
+
 static void
 test_fmt_bytes(void **state)
 {
@@ -743,6 +767,7 @@ main(void)
 		cmocka_unit_test(test_fmt_kib),
 		cmocka_unit_test(test_fmt_time_plus),
 		cmocka_unit_test(test_fmt_bytes),
+		cmocka_unit_test(test_fmt_size),
 		cmocka_unit_test(test_fmt_rate),
 		cmocka_unit_test(test_fmt_uptime),
 		cmocka_unit_test(test_rx_smartcase),
