@@ -10,6 +10,7 @@
 
 #define FMT_SIZE	16
 
+char	*fmt_uint(char *, size_t, unsigned long long, int);
 char	*fmt_kib(char *, size_t, uint64_t);
 char	*fmt_size(char *, size_t, double, int);
 char	*fmt_growth(char *, size_t, double);

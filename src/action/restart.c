@@ -19,6 +19,7 @@
 #include "action.h"
 #include "buf.h"
 #include "detail.h"
+#include "fdlimit.h"
 #include "file.h"
 #include "restart.h"
 #include "sample.h"
@@ -748,6 +749,7 @@ restart_child(const struct restart_plan *p, int rep)
 		if ((int)i != rep)
 			close(i);
 	}
+	fdlimit_restore();
 	dprintf(rep, "P %d\n", (int)getpid());
 	execve(p->exe, p->argv, p->env);
 	restart_child_fail(rep, "execve");
@@ -849,6 +851,7 @@ restart_systemctl(const struct restart_plan *p, char *err, size_t len)
 			dup2(nul, 1);
 		}
 		dup2(pp[1], 2);
+		fdlimit_restore();
 		if (p->user_unit)
 			execlp("systemctl", "systemctl", "--user", "restart",
 			    "--no-block", p->unit, (char *)NULL);

@@ -38,10 +38,6 @@ static const enum pids_item sampler_base[] = {
 	PIDS_TICS_BEGAN, PIDS_TICS_ALL, PIDS_FLT_MIN, PIDS_FLT_MAJ
 };
 
-
-/* Linux's PF_KTHREAD, from the flags field of /proc/PID/stat. */
-#define SAMPLE_PF_KTHREAD	0x00200000UL
-
 struct sampler {
 	int			 flags;
 	enum pids_item		 items[I_COUNT];
@@ -50,7 +46,11 @@ struct sampler {
 	struct sample_proc	*procs;
 	size_t			 nalloc;
 	struct sysreader	*sys;
+	struct procfd_cache	*fdc;		/* NULL: libproc2 reads all */
 };
+
+/* Threads and I/O come from libproc2; the rest from kept files (procfd.c). */
+#define SAMPLE_LIBPROC2	(SAMPLE_THREADS | SAMPLE_IO)
 
 /* The item list for these flags, in the order of the I_ indices. */
 static void
@@ -88,6 +88,8 @@ sampler_new(int flags)
 		exit(1);
 	}
 	s->sys = sysreader_new();
+	if ((flags & SAMPLE_LIBPROC2) == 0)
+		s->fdc = procfd_new();
 	return (s);
 }
 
@@ -97,6 +99,7 @@ sampler_free(struct sampler *s)
 	if (s == NULL)
 		return;
 	procps_pids_unref(&s->info);
+	procfd_free(s->fdc);
 	sysreader_free(s->sys);
 	free(s->procs);
 	free(s);
@@ -110,6 +113,12 @@ sampler_set_flags(struct sampler *s, int flags)
 		sampler_items(s, flags);
 		procps_pids_reset(s->info, s->items, s->nitems);
 	}
+	/* No files kept open while libproc2 reads them all. */
+	if ((flags & SAMPLE_LIBPROC2) != 0 && s->fdc != NULL) {
+		procfd_free(s->fdc);
+		s->fdc = NULL;
+	} else if ((flags & SAMPLE_LIBPROC2) == 0 && s->fdc == NULL)
+		s->fdc = procfd_new();
 	s->flags = flags;
 }
 
@@ -173,6 +182,13 @@ sampler_read_procs(struct sampler *s, struct sample_proc **out, size_t *n)
 	enum pids_fetch_type	 which;
 	int			 i, total;
 
+	if (s->fdc != NULL && (s->flags & SAMPLE_LIBPROC2) == 0) {
+		if (procfd_scan(s->fdc, s->flags, &s->procs, &s->nalloc,
+		    n) != 0)
+			return (-1);
+		*out = s->procs;
+		return (0);
+	}
 	which = (s->flags & SAMPLE_THREADS) ? PIDS_FETCH_THREADS_TOO :
 	    PIDS_FETCH_TASKS_ONLY;
 	if ((f = procps_pids_reap(s->info, which)) == NULL)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fdlimit.h"
 #include "htrack.h"
 #include "json.h"
 #include "loop.h"
@@ -455,6 +456,7 @@ sup_start_child(struct sup *s)
 		}
 		dup2(p[1], 1);
 		dup2(p[1], 2);
+		fdlimit_restore();
 		execve(s->exe, s->o->argv, environ);
 		dprintf(2, "vigil run: cannot run %s: %s\n", s->exe,
 		    strerror(errno));

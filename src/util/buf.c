@@ -70,21 +70,33 @@ buf_addc(struct buf *b, char c)
 	b->data[b->len] = '\0';
 }
 
+/*
+ * Formatted once into the room there is, and a second time only when it
+ * did not fit: batch output formats every row here, and measuring first
+ * cost a second vsnprintf per row (callgrind: 58% of a --batch refresh).
+ */
 void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list	ap;
+	size_t	room;
 	int	n;
 
+	buf_reserve(b, 128);
+	room = b->cap - b->len;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(b->data + b->len, room, fmt, ap);
 	va_end(ap);
-	if (n <= 0)
+	if (n <= 0) {
+		b->data[b->len] = '\0';
 		return;
-	buf_reserve(b, n);
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, n + 1, fmt, ap);
-	va_end(ap);
+	}
+	if ((size_t)n >= room) {
+		buf_reserve(b, n);
+		va_start(ap, fmt);
+		vsnprintf(b->data + b->len, n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += n;
 }
 

@@ -3,8 +3,35 @@
 #include "vigil.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "fmt.h"
+
+/*
+ * v in decimal, right-aligned in width columns (0: no padding), as
+ * snprintf's "%*llu" writes it, without the cost of a format (a few of
+ * these go into every row of every refresh).
+ */
+char *
+fmt_uint(char *out, size_t len, unsigned long long v, int width)
+{
+	char	tmp[24];
+	size_t	n = 0, pad, i;
+
+	do {
+		tmp[n++] = '0' + v % 10;
+		v /= 10;
+	} while (v != 0);
+	pad = width > 0 && (size_t)width > n ? (size_t)width - n : 0;
+	/* Cut to len, still terminated, as snprintf would. */
+	for (i = 0; i + 1 < len && i < pad; i++)
+		out[i] = ' ';
+	while (n > 0 && i + 1 < len)
+		out[i++] = tmp[--n];
+	if (len > 0)
+		out[i] = '\0';
+	return (out);
+}
 
 /* A size in KiB, as htop shows it: at most 6 characters, K M G T P. */
 char *
@@ -14,10 +41,8 @@ fmt_kib(char *out, size_t len, uint64_t kib)
 	double			 v = kib;
 	size_t			 u = 0;
 
-	if (kib < 100000) {
-		snprintf(out, len, "%llu", (unsigned long long)kib);
-		return (out);
-	}
+	if (kib < 100000)
+		return (fmt_uint(out, len, kib, 0));
 	while (v >= 1024 && u < sizeof units - 2) {
 		v /= 1024;
 		u++;
@@ -116,12 +141,27 @@ fmt_time_plus(char *out, size_t len, double secs)
 {
 	unsigned long long	cs = secs * 100 + 0.5;
 	unsigned long long	m = cs / 6000;
+	char			tail[8];
+	size_t			i;
 
-	if (m >= 1000)
+	if (len == 0)
+		return (out);
+	if (m >= 1000) {
 		snprintf(out, len, "%lluh%02llu", m / 60, m % 60);
-	else
-		snprintf(out, len, "%llu:%02llu.%02llu", m, (cs / 100) % 60,
-		    cs % 100);
+		return (out);
+	}
+	/* "%llu:%02llu.%02llu" by hand: every row of every refresh has one. */
+	tail[0] = ':';
+	tail[1] = '0' + (cs / 100) % 60 / 10;
+	tail[2] = '0' + (cs / 100) % 60 % 10;
+	tail[3] = '.';
+	tail[4] = '0' + cs % 100 / 10;
+	tail[5] = '0' + cs % 10;
+	tail[6] = '\0';
+	fmt_uint(out, len, m, 0);
+	i = strlen(out);
+	memcpy(out + i, tail, i + 7 <= len ? 7 : len - i - 1);
+	out[i + 7 <= len ? i + 6 : len - 1] = '\0';
 	return (out);
 }
 

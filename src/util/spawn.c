@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdlimit.h"
 #include "spawn.h"
 
 /* In the child, between fork and exec: only async-signal-safe calls. */
@@ -44,6 +45,7 @@ spawn_child(char *const argv[], int out, pid_t parent)
 	dup2(out, STDERR_FILENO);
 	if (out != STDOUT_FILENO && out != STDERR_FILENO)
 		close(out);
+	fdlimit_restore();
 	execv("/proc/self/exe", argv);
 	(void)!write(STDERR_FILENO, msg, sizeof msg - 1);
 	_exit(127);

@@ -473,6 +473,34 @@ test_json_double(void **state)
 
 /* --- fmt.c --------------------------------------------------------------- */
 
+/* The hand-written integer and TIME+ formats equal snprintf's. */
+static void
+test_fmt_uint_time(void **state)
+{
+	static const unsigned long long	 v[] = { 0, 7, 10, 99, 12345,
+					     18446744073709551615ULL };
+	static const double		 t[] = { 0, 0.004, 0.005, 1.5, 59.99,
+					     61.25, 3599.994, 59999.99 };
+	char				 a[32], b[32];
+	unsigned long long		 cs, m;
+	size_t				 i;
+
+	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+		snprintf(b, sizeof b, "%llu", v[i]);
+		assert_string_equal(fmt_uint(a, sizeof a, v[i], 0), b);
+		snprintf(b, sizeof b, "%7llu", v[i]);
+		assert_string_equal(fmt_uint(a, sizeof a, v[i], 7), b);
+	}
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		cs = t[i] * 100 + 0.5;
+		m = cs / 6000;
+		snprintf(b, sizeof b, "%llu:%02llu.%02llu", m,
+		    (cs / 100) % 60, cs % 100);
+		assert_string_equal(fmt_time_plus(a, FMT_SIZE, t[i]), b);
+	}
+	assert_string_equal(fmt_time_plus(a, FMT_SIZE, 60000), "16h40");
+}
+
 static void
 test_fmt_kib(void **state)
 {
@@ -764,6 +792,7 @@ main(void)
 		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_json_invalid_utf8),
 		cmocka_unit_test(test_json_double),
+		cmocka_unit_test(test_fmt_uint_time),
 		cmocka_unit_test(test_fmt_kib),
 		cmocka_unit_test(test_fmt_time_plus),
 		cmocka_unit_test(test_fmt_bytes),
