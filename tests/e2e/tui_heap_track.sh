@@ -37,11 +37,15 @@ check_screen "m opens the heap view with the classes, and offers v" \
 tui_keys v
 check_screen "v shows the call sites, every allocation tracked" \
     wait_screen 15 "^Call sites: [0-9]+, every allocation tracked"
-# site_kib FUNC: the LIVE column (KiB) of the row whose leaf is FUNC.
+# site_kib FUNC: the LIVE column, in KiB, of the row whose leaf is FUNC
+# (shown as 1023K, 30.0M or 1.50G).
 site_kib()
 {
 	tui_screen | awk -v f="$1" '$0 ~ " " f "( <|$)" {
-	    v = $1; sub(/K$/, "", v); print v + 0; exit }'
+	    v = $1; m = 1
+	    if (v ~ /M$/) m = 1024
+	    else if (v ~ /G$/) m = 1024 * 1024
+	    sub(/[KMG]$/, "", v); print int(v * m + 0.5); exit }'
 }
 for site in hold_thirty:30 hold_twenty:20 leak_ten:10; do
 	f=${site%:*} mib=${site#*:}
@@ -59,22 +63,22 @@ kill -USR1 "$fx"
 check "the fixture leaks one more MiB" wait_for 30 leaked "$TMP/status" 11
 tui_keys m
 check_screen "m again: growth since the previous snapshot, one leak suspect" \
-    wait_screen 15 "^Growth since the previous snapshot, [0-9]+ s earlier: \\+1024K; leak suspects: 1"
+    wait_screen 15 "^Growth since the previous snapshot, [0-9]+ s earlier: \\+1.00M; leak suspects: 1"
 check_screen "leak_ten grew by 1 MiB and is flagged" \
-    screen_has "^ +11264K +[0-9]+ +\\+1024K leak\\? leak_ten < main"
+    screen_has "^ +11\\.0M +[0-9]+ +\\+1.00M leak\\? leak_ten < main"
 check_screen "hold_thirty did not grow and is not flagged" \
-    screen_has "^ +30720K +[0-9]+ +0 +hold_thirty < main"
+    screen_has "^ +30\\.0M +[0-9]+ +0 +hold_thirty < main"
 
 tui_keys v
 check_screen "v shows the flame view" \
     wait_screen 15 "^Live bytes by call path"
-check_screen "the root's total is every live byte (61440K + the leak)" \
-    screen_has "^ +62464K +100\\.0% .*_start"
+check_screen "the root's total is every live byte (60.0M + the leak)" \
+    screen_has "^ +61\\.0M +100\\.0% .*_start"
 check_screen "the chain opens down to main, then the three sites" \
-    eval 'screen_has "^ +62464K .* main$" &&
-    screen_has "^ +30720K +49\\.2% +30720K +[ ]{10,} hold_thirty$" &&
-    screen_has "^ +20480K +32\\.8% .* hold_twenty$" &&
-    screen_has "^ +11264K +18\\.0% .* leak_ten$"'
+    eval 'screen_has "^ +61\\.0M .* main$" &&
+    screen_has "^ +30\\.0M +49\\.2% +30\\.0M +[ ]{10,} hold_thirty$" &&
+    screen_has "^ +20\\.0M +32\\.8% .* hold_twenty$" &&
+    screen_has "^ +11\\.0M +18\\.0% .* leak_ten$"'
 tui_keys v
 check_screen "v returns to the classes" \
     wait_screen 10 "^main heap +[0-9.]+[KMG] \\["

@@ -139,7 +139,7 @@ test_stat_parse(void **state)
 static void
 test_mode_exports(void **state)
 {
-	struct prof_frame	 f = { PF_NATIVE, "hot", NULL, 0, NULL, 0 };
+	struct prof_frame	 f = { .kind = PF_NATIVE, .func = "hot" };
 	struct prof		*p;
 	char			*text = NULL, err[128];
 	size_t			 len = 0, fr, th;
