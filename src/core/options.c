@@ -217,6 +217,14 @@ options_delay(const char *what, const char *arg, long *tenths, char *err,
 	double	secs;
 	long	t;
 
+	/* "2.5" is more likely seconds than a quarter of a second: ask. */
+	if (strspn(arg, "0123456789.") == strlen(arg) &&
+	    strchr(arg, '.') != NULL) {
+		snprintf(err, errlen,
+		    _("%s: '%s': a bare number is in tenths of a second; for seconds write %ss"),
+		    what, arg, arg);
+		return (-1);
+	}
 	if (duration_parse(arg, DURATION_TENTHS, &secs) != 0) {
 		duration_error(err, errlen, what, arg);
 		return (-1);

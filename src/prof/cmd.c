@@ -213,13 +213,13 @@ prof_cmd_parse(struct prof_cmd *c, int argc, char **argv)
 	};
 	const char		*cmd = c->name;
 	struct cmdline		 cl;
-	const char		*optarg;
+	const char		*arg;
 	size_t			 i;
 	int			 ch, dump = strcmp(cmd, "dump") == 0;
 
 	cmdline_init(&cl, cmd, argc, argv, shortopts, prof_cmd_long);
 	while ((ch = cmdline_next(&cl)) != -1) {
-		optarg = cl.arg;
+		arg = cl.arg;
 		if (dump && ch != 'h' && ch != '?' && ch != CMDLINE_OPERAND &&
 		    ch != OPT_PYTHON && ch != OPT_NATIVE && ch != OPT_MIXED)
 			return (prof_cmd_usage_error(cmd,
@@ -227,45 +227,45 @@ prof_cmd_parse(struct prof_cmd *c, int argc, char **argv)
 			    prof_cmd_optname(ch)));
 		switch (ch) {
 		case OPT_DURATION:
-			if (duration_parse(optarg, DURATION_SECONDS,
+			if (duration_parse(arg, DURATION_SECONDS,
 			    &c->duration) != 0) {
 				char	msg[256];
 
 				return (prof_cmd_usage_error(cmd, "%s",
 				    duration_error(msg, sizeof msg,
-				    "--duration", optarg)));
+				    "--duration", arg)));
 			}
 			if (c->duration < 0.001 || c->duration > 1e9)
 				return (prof_cmd_usage_error(cmd,
 				    _("--duration: '%s' is out of range (1ms "
-				    "and up)"), optarg));
+				    "and up)"), arg));
 			break;
 		case OPT_RATE:
-			if (prof_cmd_number(optarg, 1, RATE_MAX, &c->rate) != 0)
+			if (prof_cmd_number(arg, 1, RATE_MAX, &c->rate) != 0)
 				return (prof_cmd_usage_error(cmd,
 				    _("--rate: '%s' is not a rate in Hz (1 to "
-				    "%d)"), optarg, RATE_MAX));
+				    "%d)"), arg, RATE_MAX));
 			break;
 		case OPT_THREADS:
-			if (prof_cmd_tids(c, optarg) != 0)
+			if (prof_cmd_tids(c, arg) != 0)
 				return (prof_cmd_usage_error(cmd,
 				    _("--threads: '%s' is not 'all' or a "
 				    "comma-separated list of thread IDs"),
-				    optarg));
+				    arg));
 			break;
 		case OPT_FORMAT:
 			for (i = 0; i < nitems(formats); i++) {
-				if (strcmp(optarg, formats[i]) == 0)
+				if (strcmp(arg, formats[i]) == 0)
 					break;
 			}
 			if (i == nitems(formats))
 				return (prof_cmd_usage_error(cmd,
 				    _("--format: '%s' is not top, folded, svg, "
-				    "pprof or speedscope"), optarg));
+				    "pprof or speedscope"), arg));
 			c->format = formats[i];
 			break;
 		case 'o':
-			c->output = optarg;
+			c->output = arg;
 			break;
 		case OPT_DIFF:
 			c->diff = 1;
@@ -288,8 +288,8 @@ prof_cmd_parse(struct prof_cmd *c, int argc, char **argv)
 		case CMDLINE_OPERAND:
 			if (c->nargs == 2)
 				return (prof_cmd_usage_error(cmd,
-				    _("unexpected argument '%s'"), optarg));
-			c->args[c->nargs++] = (char *)optarg;
+				    _("unexpected argument '%s'"), arg));
+			c->args[c->nargs++] = (char *)arg;
 			break;
 		default:
 			return (prof_cmd_usage_error(cmd, "%s", cl.err));

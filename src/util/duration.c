@@ -114,7 +114,7 @@ char *
 duration_error(char *err, size_t errlen, const char *what, const char *text)
 {
 	snprintf(err, errlen,
-	    _("%s: \"%s\": not a duration (e.g. 500ms, 2s, 1.5m)"), what,
+	    _("%s: '%s' is not a duration (e.g. 500ms, 2s, 1.5m)"), what,
 	    text);
 	return (err);
 }
