@@ -172,7 +172,7 @@ test_cmdline_errors(void **state)
 	/* A letter inside a cluster is named itself, whatever came before. */
 	assert_parse("j h !unknown option '-z'", 0, "--json", "-hz");
 	assert_parse("@1 !option '-o' needs a value", 0, "1", "-o");
-	assert_parse("!option '-o' needs a value", 0, "-ho");
+	assert_parse("h !option '-o' needs a value", 0, "-ho");
 	assert_parse("!option '--top' needs a value", 0, "--top");
 	assert_parse("!option '--output' needs a value", 0, "--output");
 	assert_parse("!option '--json' takes no value", 0, "--json=1");
