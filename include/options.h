@@ -61,5 +61,6 @@ int	options_parse(struct options *, int, char **, char *, size_t);
 void	options_usage(void);
 int	options_sort_parse(const char *, enum model_col *, int *);
 int	options_number(const char *, long, long, long *);
+int	options_delay(const char *, const char *, long *, char *, size_t);
 
 #endif

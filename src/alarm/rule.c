@@ -14,7 +14,9 @@
  *		  | 'proc.state' ( '=' LETTER | '~' LETTERS )
  *	filter	  = ( 'comm' | 'cmdline' | 'user' ) '~' REGEX
  *	OP	  = '>' | '>=' | '<' | '<='
- *	DURATION  = NUMBER ( 's' | 'm' | 'min' | 'h' )		10s, 2m
+ *	DURATION  = NUMBER UNIT { NUMBER UNIT }	10s, 2m, 1m30s, 500ms
+ *	UNIT	  = 'us' | 'ms' | 's' | 'm' | 'min' | 'h' | 'd'
+ *			(src/util/duration.c, as every option taking a time)
  *	REGEX	  = '/' PCRE2 '/' [ 'i' ]	\/ is a literal slash; a
  *			trailing i ignores case, else case matters
  *	NAME	  = letters, digits, '.', '_' and '-'
@@ -62,6 +64,7 @@
 
 #include "alarm.h"
 #include "buf.h"
+#include "duration.h"
 #include "rx.h"
 #include "xalloc.h"
 
@@ -638,21 +641,12 @@ rule_duration(struct rule_parse *ps, const char *word, double *out)
 
 	rule_space(ps);
 	at = ps->p;
-	if (rule_number(&ps->p, &v) != 0)
-		goto bad;
-	u = rule_blank_tok(ps->p);
-	ps->p += u.len;
-	if (rule_tok_is(u, "s"))
+	u = rule_blank_tok(at);
+	if (duration_parse_len(u.s, u.len, DURATION_NO_BARE, &v) == 0) {
+		ps->p += u.len;
 		*out = v;
-	else if (rule_tok_is(u, "m") || rule_tok_is(u, "min"))
-		*out = v * 60;
-	else if (rule_tok_is(u, "h"))
-		*out = v * 3600;
-	else
-		goto bad;
-	return (0);
-
-bad:
+		return (0);
+	}
 	return (rule_error(ps, at,
 	    _("expected a duration after '%s' (10s, 2m, 1h), got %s"),
 	    word, rule_got(ps, at)));

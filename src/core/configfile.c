@@ -140,12 +140,8 @@ config_setting(struct config_load *cl, const char *key, const char *value,
 		return (0);
 	}
 	if (strcmp(key, "delay") == 0) {
-		if (options_number(value, 1, OPTIONS_DELAY_MAX, &n) != 0) {
-			snprintf(err, errlen,
-			    _("delay: '%s' is not a delay in tenths of a second (1 to %d)"),
-			    value, OPTIONS_DELAY_MAX);
+		if (options_delay("delay", value, &n, err, errlen) != 0)
 			return (-1);
-		}
 		if (cl->screen && !o->delay_given)
 			o->delay = n;
 		return (0);

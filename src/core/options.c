@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmdline.h"
+#include "duration.h"
 #include "model.h"
 #include "options.h"
 #include "xalloc.h"
@@ -205,6 +207,40 @@ options_sort(struct options *o, const char *arg)
 }
 
 /*
+ * -d and "delay =": a duration, a bare number in tenths of a second as
+ * htop's -d (5 is half a second, 2s is 20).
+ */
+int
+options_delay(const char *what, const char *arg, long *tenths, char *err,
+    size_t errlen)
+{
+	double	secs;
+	long	t;
+
+	/* "2.5" is more likely seconds than a quarter of a second: ask. */
+	if (strspn(arg, "0123456789.") == strlen(arg) &&
+	    strchr(arg, '.') != NULL) {
+		snprintf(err, errlen,
+		    _("%s: '%s': a bare number is in tenths of a second; for seconds write %ss"),
+		    what, arg, arg);
+		return (-1);
+	}
+	if (duration_parse(arg, DURATION_TENTHS, &secs) != 0) {
+		duration_error(err, errlen, what, arg);
+		return (-1);
+	}
+	t = (long)(secs * 10 + 0.5);
+	if (t < 1 || t > OPTIONS_DELAY_MAX) {
+		snprintf(err, errlen,
+		    _("%s: '%s' is out of range (0.1s to %ds; a bare number is tenths of a second)"),
+		    what, arg, OPTIONS_DELAY_MAX / 10);
+		return (-1);
+	}
+	*tenths = t;
+	return (0);
+}
+
+/*
  * Parse argv into o. Returns 0, or -1 with a one-line message in err; the
  * caller prints it with a hint and exits with status 2.
  */
@@ -212,67 +248,65 @@ int
 options_parse(struct options *o, int argc, char **argv, char *err,
     size_t errlen)
 {
-	static const char	 shortopts[] = ":bn:d:F:u:p:s:tCMhV";
-	const char		*bad;
-	char			 letter[3];
-	int			 c;
+	struct cmdline	 cl;
+	const char	*arg;
+	double		 secs;
+	int		 c;
 
-	optind = 0;	/* glibc: start again, for callers that parse twice */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, shortopts, options_long,
-	    NULL)) != -1) {
+	cmdline_init(&cl, NULL, argc, argv, "bn:d:F:u:p:s:tCMhV",
+	    options_long);
+	while ((c = cmdline_next(&cl)) != -1) {
+		arg = cl.arg;
 		switch (c) {
 		case 'b':
 			o->batch = 1;
 			break;
 		case 'n':
-			if (options_number(optarg, 1, LONG_MAX, &o->count) != 0)
+			if (options_number(arg, 1, LONG_MAX, &o->count) != 0)
 				return (options_error(err, errlen,
 				    _("-n: '%s' is not a positive count"),
-				    optarg));
+				    arg));
 			break;
 		case 'd':
-			if (options_number(optarg, 1, OPTIONS_DELAY_MAX,
-			    &o->delay) != 0)
-				return (options_error(err, errlen,
-				    _("-d: '%s' is not a delay in tenths of a second (1 to %d)"),
-				    optarg, OPTIONS_DELAY_MAX));
+			if (options_delay("-d", arg, &o->delay, err,
+			    errlen) != 0)
+				return (-1);
 			o->delay_given = 1;
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "text") == 0)
+			if (strcmp(arg, "text") == 0)
 				o->format = FORMAT_TEXT;
-			else if (strcmp(optarg, "json") == 0)
+			else if (strcmp(arg, "json") == 0)
 				o->format = FORMAT_JSON;
 			else
 				return (options_error(err, errlen,
 				    _("--format: '%s' is not text or json"),
-				    optarg));
+				    arg));
 			break;
 		case 'F':
 			free(o->filter);
-			o->filter = xstrdup(optarg);
+			o->filter = xstrdup(arg);
 			break;
 		case 'u':
-			if (options_user(o, optarg) != 0)
+			if (options_user(o, arg) != 0)
 				return (options_error(err, errlen,
-				    _("-u: no such user '%s'"), optarg));
+				    _("-u: no such user '%s'"), arg));
 			break;
 		case 'p':
-			if (options_pids(o, optarg) != 0)
+			if (options_pids(o, arg) != 0)
 				return (options_error(err, errlen,
 				    _("-p: '%s' is not a comma-separated list of PIDs"),
-				    optarg));
+				    arg));
 			break;
 		case 's':
-			switch (options_sort(o, optarg)) {
+			switch (options_sort(o, arg)) {
 			case -1:
 				return (options_error(err, errlen,
-				    _("-s: unknown column '%s'"), optarg));
+				    _("-s: unknown column '%s'"), arg));
 			case -2:
 				return (options_error(err, errlen,
 				    _("-s: '%s': the direction must be asc or desc"),
-				    optarg));
+				    arg));
 			}
 			break;
 		case 't':
@@ -283,18 +317,24 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 			o->history = 1;
 			break;
 		case OPT_HISTORY_SIZE:
-			if (options_number(optarg, 2, 100000,
+			if (options_number(arg, 2, 100000,
 			    &o->history_size) != 0)
 				return (options_error(err, errlen,
 				    _("--history-size: '%s' is not a number of samples (2 to 100000)"),
-				    optarg));
+				    arg));
 			break;
 		case OPT_RESTART_TIMEOUT:
-			if (options_number(optarg, 1, 3600,
-			    &o->restart_timeout) != 0)
+			if (duration_parse(arg, DURATION_SECONDS,
+			    &secs) != 0) {
+				duration_error(err, errlen,
+				    "--restart-timeout", arg);
+				return (-1);
+			}
+			if (secs < 1 || secs > 3600)
 				return (options_error(err, errlen,
-				    _("--restart-timeout: '%s' is not a number of seconds (1 to 3600)"),
-				    optarg));
+				    _("--restart-timeout: '%s' is out of range (1s to 1h)"),
+				    arg));
+			o->restart_timeout = (long)(secs + 0.5);
 			break;
 		case OPT_THREADS:
 			o->threads = 1;
@@ -324,34 +364,18 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 			o->keys = 1;
 			break;
 		case OPT_ALARM:
-			options_push(&o->alarms, &o->nalarms, optarg);
+			options_push(&o->alarms, &o->nalarms, arg);
 			break;
 		case OPT_LOG:
-			options_push(&o->logs, &o->nlogs, optarg);
+			options_push(&o->logs, &o->nlogs, arg);
 			break;
-		case ':':
+		case CMDLINE_OPERAND:
 			return (options_error(err, errlen,
-			    _("option '%s' needs a value"), argv[optind - 1]));
+			    _("unexpected argument '%s'"), cl.arg));
 		default:
-			/*
-			 * An unknown letter before the end of a cluster (-xb)
-			 * leaves optind on its argument, so argv[optind - 1]
-			 * is the one before: name the letter instead. Long
-			 * options set optopt to 0 or to a known value.
-			 */
-			bad = argv[optind - 1];
-			if (optopt != 0 && optopt < 256 && (optopt == ':' ||
-			    strchr(shortopts, optopt) == NULL)) {
-				snprintf(letter, sizeof letter, "-%c", optopt);
-				bad = letter;
-			}
-			return (options_error(err, errlen,
-			    _("unknown option '%s'"), bad));
+			return (options_error(err, errlen, "%s", cl.err));
 		}
 	}
-	if (optind < argc)
-		return (options_error(err, errlen, _("unexpected argument '%s'"),
-		    argv[optind]));
 	return (0);
 }
 
@@ -364,8 +388,8 @@ options_usage(void)
 "\n"
 "  -b, --batch              print snapshots to standard output, like top -b\n"
 "  -n, --count=N            with --batch, stop after N snapshots\n"
-"  -d, --delay=TENTHS       time between updates, in tenths of a second\n"
-"                           (default 15)\n"
+"  -d, --delay=TIME         time between updates: 500ms, 2s, or tenths of\n"
+"                           a second as htop's -d (default 15)\n"
 "      --format=FORMAT      batch output: text (default) or json, one\n"
 "                           object per snapshot per line\n"
 "  -F, --filter=REGEX       only processes whose command line matches the\n"
@@ -406,7 +430,7 @@ options_usage(void)
 "  vigil profile PID [OPTION]...\n"
 "                           sample PID's stacks and write where its time\n"
 "                           went, until Ctrl-C or the end of --duration\n"
-"      --duration=SECONDS   stop after this long\n"
+"      --duration=TIME      stop after this long (10s, 1.5m; bare: seconds)\n"
 "      --rate=HZ            samples a second (default 99)\n"
 "      --threads=all|TID,...\n"
 "                           only these threads (default all)\n"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cmdline.h"
 #include "fmt.h"
 #include "heap.h"
 #include "json.h"
@@ -277,13 +278,14 @@ heap_cmd_snap(int pid, const char *output, int json, size_t top)
 int
 heap_main(int argc, char **argv)
 {
-	const char	*output = NULL;
+	struct cmdline	 cl;
+	const char	*output = NULL, *args[2];
 	char		*end;
-	long		 pid, top = HEAP_TOP_DEFAULT;
-	int		 c, json = 0, diff = 0;
+	long		 top = HEAP_TOP_DEFAULT;
+	int		 c, pid, nargs = 0, json = 0, diff = 0;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+ho:", heap_long, NULL)) != -1) {
+	cmdline_init(&cl, "heap", argc, argv, "ho:", heap_long);
+	while ((c = cmdline_next(&cl)) != -1) {
 		switch (c) {
 		case OPT_JSON:
 			json = 1;
@@ -293,44 +295,41 @@ heap_main(int argc, char **argv)
 			break;
 		case OPT_TOP:
 			errno = 0;
-			top = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
-			    top < 0) {
-				fprintf(stderr, _("vigil heap: --top: '%s' is not a count\n"),
-				    optarg);
-				return (2);
-			}
+			top = strtol(cl.arg, &end, 10);
+			if (*cl.arg == '\0' || *end != '\0' || errno != 0 ||
+			    top < 0)
+				return (cmdline_fail("heap",
+				    _("--top: '%s' is not a count"), cl.arg));
 			break;
 		case 'o':
-			output = optarg;
+			output = cl.arg;
 			break;
 		case 'h':
 			heap_usage_text(stdout);
 			return (0);
+		case CMDLINE_OPERAND:
+			if (nargs == 2)
+				return (cmdline_fail("heap",
+				    _("unexpected argument '%s'"), cl.arg));
+			args[nargs++] = cl.arg;
+			break;
 		default:
-			fprintf(stderr, _("Try 'vigil heap --help' for more information.\n"));
-			return (2);
+			return (cmdline_fail("heap", "%s", cl.err));
 		}
 	}
 	if (diff) {
-		if (argc - optind != 2) {
-			fprintf(stderr, _("vigil heap: --diff needs two snapshot files, OLD and NEW\n"));
-			return (2);
-		}
-		return (heap_cmd_diff(argv[optind], argv[optind + 1], json,
-		    top));
+		if (nargs != 2)
+			return (cmdline_fail("heap",
+			    _("--diff needs two snapshot files, OLD and NEW")));
+		return (heap_cmd_diff(args[0], args[1], json, top));
 	}
-	if (argc - optind != 1) {
-		fprintf(stderr, _("vigil heap: give one PID (or --diff OLD NEW)\n"));
-		return (2);
-	}
-	errno = 0;
-	pid = strtol(argv[optind], &end, 10);
-	if (*argv[optind] == '\0' || *end != '\0' || errno != 0 || pid < 1 ||
-	    pid > INT_MAX) {
-		fprintf(stderr, _("vigil heap: '%s' is not a PID\n"),
-		    argv[optind]);
-		return (2);
-	}
+	if (nargs == 0)
+		return (cmdline_fail("heap",
+		    _("which process? Give its PID (or --diff OLD NEW)")));
+	if (nargs > 1)
+		return (cmdline_fail("heap", _("unexpected argument '%s'"),
+		    args[1]));
+	if (cmdline_pid(args[0], &pid) != 0)
+		return (cmdline_fail("heap", _("'%s' is not a PID"), args[0]));
 	return (heap_cmd_snap(pid, output, json, top));
 }

@@ -17,6 +17,7 @@
 #include "heap.h"
 #include "json.h"
 #include "jsonv.h"
+#include "procaccess.h"
 #include "xalloc.h"
 
 static int
@@ -28,8 +29,8 @@ snap_error(char *err, size_t errlen, int pid, int e, const char *what)
 	else if (e == ESRCH)
 		snprintf(err, errlen, _("process %d has exited"), pid);
 	else if (e == EACCES || e == EPERM)
-		snprintf(err, errlen, _("permission denied reading /proc/%d/%s: the process belongs to another user (run vigil as that user or as root)"),
-		    pid, what);
+		proc_access_explain(pid, PROC_ACCESS_READ, what, e, err,
+		    errlen);
 	else
 		snprintf(err, errlen, _("cannot read /proc/%d/%s: %s"), pid,
 		    what, strerror(e));
@@ -105,7 +106,7 @@ snap_sps(int pid, uint64_t **sps, size_t *nsps)
 int
 heap_snap_read(int pid, struct heap_snap *s, char *err, size_t errlen)
 {
-	char			 path[64];
+	char			 path[64], comm[64];
 	char			*text = NULL;
 	ssize_t			 len;
 	uint64_t		*sps;
@@ -118,6 +119,11 @@ heap_snap_read(int pid, struct heap_snap *s, char *err, size_t errlen)
 	s->pid = pid;
 	if (snap_stat(pid, s) != 0)
 		return (snap_error(err, errlen, pid, errno, "stat"));
+	if (proc_kernel_thread(pid, comm, sizeof comm) == 1) {
+		snprintf(err, errlen, _("PID %d (%s) is a kernel thread: it has "
+		    "no user memory"), pid, comm);
+		return (-1);
+	}
 	gettimeofday(&tv, NULL);
 	s->time = tv.tv_sec + tv.tv_usec / 1e6;
 	snprintf(path, sizeof path, "/proc/%d/smaps", pid);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cmdline.h"
 #include "htrack.h"
 #include "xalloc.h"
 
@@ -55,14 +56,37 @@ static int	htrack_report(const struct htrack_opts *, int);
 static int
 htrack_usage_error(const char *fmt, ...)
 {
+	char	msg[512];
 	va_list	ap;
 
-	fprintf(stderr, "vigil heaptrack: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n%s", _("Try 'vigil --help' for more information.\n"));
-	return (2);
+	return (cmdline_fail("heaptrack", "%s", msg));
+}
+
+static void
+htrack_usage(void)
+{
+	printf("%s", _(
+"Usage: vigil heaptrack PID [OPTION]...\n"
+"       vigil heaptrack --run [--full] [--rate=BYTES] [--] COMMAND [ARG]...\n"
+"The call sites of a tracked process's live allocations (a process started\n"
+"with vigil heaptrack --run or vigil run --heap), or a command started\n"
+"tracked.\n"
+"\n"
+"      --format=FORMAT      top (default), folded, pprof or json\n"
+"  -o, --output=FILE        write to FILE instead of standard output\n"
+"  -n, --count=N            call sites that top shows (default 20; 0: all)\n"
+"      --no-history         neither read nor write the snapshot history\n"
+"      --run                run COMMAND with libvigil-heap.so preloaded;\n"
+"                           options end at COMMAND, whose own they are\n"
+"      --full               every allocation (default: sampled, one sample\n"
+"                           per 512 KiB allocated on average)\n"
+"      --rate=BYTES         mean bytes between samples (k, m, g: KiB...)\n"
+"  -h, --help               show this help and exit\n"
+"\n"
+"See ALLOCATION TRACKING in vigil(1).\n"));
 }
 
 /*
@@ -192,39 +216,38 @@ int
 htrack_cmd(int argc, char **argv)
 {
 	struct htrack_opts	 o;
-	char			*end;
-	long			 pid;
-	int			 c;
+	struct cmdline		 cl;
+	const char		*arg, *pid_arg = NULL, *extra = NULL;
+	char			*end, **cmd = NULL;
+	int			 c, pid, ncmd = 0;
 
 	memset(&o, 0, sizeof o);
 	o.format = "top";
 	o.count = HTRACK_TOP;
 	o.history = 1;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:n:h", htrack_long,
-	    NULL)) != -1) {
+	cmdline_init(&cl, "heaptrack", argc, argv, "o:n:h", htrack_long);
+	while (cmd == NULL && (c = cmdline_next(&cl)) != -1) {
+		arg = cl.arg;
 		switch (c) {
 		case OPT_FORMAT:
-			if (strcmp(optarg, "top") != 0 &&
-			    strcmp(optarg, "folded") != 0 &&
-			    strcmp(optarg, "pprof") != 0 &&
-			    strcmp(optarg, "json") != 0)
-				return (htrack_usage_error(_("unknown format "
-				    "'%s' (top, folded, pprof or json)"),
-				    optarg));
-			o.format = optarg;
+			if (strcmp(arg, "top") != 0 &&
+			    strcmp(arg, "folded") != 0 &&
+			    strcmp(arg, "pprof") != 0 &&
+			    strcmp(arg, "json") != 0)
+				return (htrack_usage_error(_("--format: '%s' is "
+				    "not top, folded, pprof or json"), arg));
+			o.format = arg;
 			break;
 		case 'o':
-			o.output = optarg;
+			o.output = arg;
 			break;
 		case 'n':
 			errno = 0;
-			o.count = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+			o.count = strtol(arg, &end, 10);
+			if (*arg == '\0' || *end != '\0' || errno != 0 ||
 			    o.count < 0)
-				return (htrack_usage_error(_("-n wants a number "
-				    "of call sites, not '%s'"), optarg));
+				return (htrack_usage_error(_("-n: '%s' is not a "
+				    "number of call sites"), arg));
 			break;
 		case OPT_RUN:
 			o.run = 1;
@@ -234,44 +257,51 @@ htrack_cmd(int argc, char **argv)
 			break;
 		case OPT_RATE:
 			errno = 0;
-			if (strtoull(optarg, &end, 10) == 0 || errno != 0 ||
+			if (strtoull(arg, &end, 10) == 0 || errno != 0 ||
 			    strspn(end, "kKmMgGiB") != strlen(end))
-				return (htrack_usage_error(_("--rate wants a "
-				    "size in bytes (k, m, g for KiB, MiB, "
-				    "GiB), not '%s'"), optarg));
-			o.rate = optarg;
+				return (htrack_usage_error(_("--rate: '%s' is not "
+				    "a size in bytes (k, m, g for KiB, MiB, "
+				    "GiB)"), arg));
+			o.rate = arg;
 			break;
 		case OPT_NO_HISTORY:
 			o.history = 0;
 			break;
 		case 'h':
-			printf("%s", _("Usage: vigil heaptrack PID [--format "
-			    "top|folded|pprof|json] [-o FILE] [-n N]\n"
-			    "       vigil heaptrack --run [--full] [--rate "
-			    "BYTES] -- COMMAND [ARG]...\n"
-			    "See ALLOCATION TRACKING in vigil(1).\n"));
+			htrack_usage();
 			return (0);
+		case CMDLINE_OPERAND:
+			/* With --run, the command: its options are its own. */
+			if (o.run)
+				cmd = cmdline_rest(&cl, &ncmd);
+			else if (pid_arg == NULL)
+				pid_arg = arg;
+			else if (extra == NULL)
+				extra = arg;
+			break;
 		default:
-			return (htrack_usage_error(_("unknown option '%s'"),
-			    argv[optind - 1]));
+			return (htrack_usage_error("%s", cl.err));
 		}
 	}
 	if (o.run) {
-		if (optind >= argc)
+		if (pid_arg != NULL)
+			return (htrack_usage_error(_("--run starts a command; "
+			    "it goes before COMMAND, not after '%s'"), pid_arg));
+		if (cmd == NULL || ncmd == 0)
 			return (htrack_usage_error(_("--run wants a command")));
-		return (htrack_run(&o, argv + optind));
+		return (htrack_run(&o, cmd));
 	}
 	if (o.full || o.rate != NULL)
 		return (htrack_usage_error(_("--full and --rate go with "
 		    "--run")));
-	if (optind != argc - 1)
+	if (pid_arg == NULL)
 		return (htrack_usage_error(_("which process? vigil heaptrack "
 		    "PID")));
-	errno = 0;
-	pid = strtol(argv[optind], &end, 10);
-	if (*argv[optind] == '\0' || *end != '\0' || errno != 0 || pid <= 0 ||
-	    pid > INT_MAX)
+	if (extra != NULL)
+		return (htrack_usage_error(_("unexpected argument '%s'"),
+		    extra));
+	if (cmdline_pid(pid_arg, &pid) != 0)
 		return (htrack_usage_error(_("'%s' is not a process ID"),
-		    argv[optind]));
-	return (htrack_report(&o, (int)pid));
+		    pid_arg));
+	return (htrack_report(&o, pid));
 }

@@ -16,6 +16,8 @@
 
 #include "buf.h"
 #include "debuginfo-int.h"
+#include "cmdline.h"
+#include "duration.h"
 #include "file.h"
 #include "prof.h"
 #include "options.h"
@@ -101,14 +103,55 @@ static int	prof_cmd_number(const char *, double, double, double *);
 static int
 prof_cmd_usage_error(const char *cmd, const char *fmt, ...)
 {
+	char	msg[512];
 	va_list	ap;
 
-	fprintf(stderr, "vigil %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n%s", _("Try 'vigil --help' for more information.\n"));
-	return (2);
+	return (cmdline_fail(cmd, "%s", msg));
+}
+
+static void
+prof_cmd_usage(const char *cmd)
+{
+	if (strcmp(cmd, "dump") == 0) {
+		printf("%s", _(
+"Usage: vigil dump [--python|--native|--mixed] PID\n"
+"Print every thread's current stack once (native and Python).\n"
+"\n"
+"      --python             Python functions only (the default for CPython)\n"
+"      --native             machine-code functions only\n"
+"      --mixed              Python functions inside the native stack\n"
+"  -h, --help               show this help and exit\n"
+"\n"
+"See PROFILING in vigil(1).\n"));
+		return;
+	}
+	printf("%s", _(
+"Usage: vigil profile [OPTION]... PID\n"
+"       vigil profile --stream PID\n"
+"       vigil profile --diff OLD.folded NEW.folded [-o FILE]\n"
+"Sample PID's stacks and write where its time went, until Ctrl-C or the\n"
+"end of --duration.\n"
+"\n"
+"      --duration=TIME      stop after TIME (10s, 1.5m, 500ms; a bare number\n"
+"                           is seconds)\n"
+"      --rate=HZ            samples a second (default 99)\n"
+"      --threads=all|TID,...\n"
+"                           only these threads (default all)\n"
+"      --format=FORMAT      top (default), folded, svg, pprof or speedscope\n"
+"  -o, --output=FILE        write to FILE instead of standard output\n"
+"      --python             Python functions only (the default for CPython)\n"
+"      --native             machine-code functions only\n"
+"      --mixed              Python functions inside the native stack\n"
+"      --stream             a snapshot of the profile every second, for\n"
+"                           programs to read\n"
+"      --diff               a differential flame graph (SVG) of two folded\n"
+"                           files\n"
+"  -h, --help               show this help and exit\n"
+"\n"
+"See PROFILING in vigil(1).\n"));
 }
 
 static int
@@ -155,64 +198,92 @@ prof_cmd_tids(struct prof_cmd *c, const char *arg)
 	return (c->ntids > 0 ? 0 : -1);
 }
 
+/* An option as the user may have typed it, for a message. */
+static const char *
+prof_cmd_optname(int ch)
+{
+	static char	name[32];
+	size_t		i;
+
+	for (i = 0; prof_cmd_long[i].name != NULL; i++) {
+		if (prof_cmd_long[i].val == ch) {
+			snprintf(name, sizeof name, "--%s",
+			    prof_cmd_long[i].name);
+			return (name);
+		}
+	}
+	snprintf(name, sizeof name, "-%c", ch);
+	return (name);
+}
+
 /* Returns 0, or the exit status after printing the error. */
 static int
 prof_cmd_parse(struct prof_cmd *c, int argc, char **argv)
 {
-	static const char	 shortopts[] = ":o:h";
+	static const char	 shortopts[] = "o:h";
 	static const char	*formats[] = {
 		"top", "folded", "svg", "pprof", "speedscope"
 	};
 	const char		*cmd = c->name;
-	char			*end;
-	long			 v;
+	struct cmdline		 cl;
+	const char		*arg;
 	size_t			 i;
 	int			 ch, dump = strcmp(cmd, "dump") == 0;
 
-	optind = 0;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, shortopts, prof_cmd_long,
-	    NULL)) != -1) {
-		if (dump && ch != 'h' && ch != ':' && ch != '?' &&
+	cmdline_init(&cl, cmd, argc, argv, shortopts, prof_cmd_long);
+	while ((ch = cmdline_next(&cl)) != -1) {
+		arg = cl.arg;
+		if (dump && ch != 'h' && ch != '?' && ch != CMDLINE_OPERAND &&
 		    ch != OPT_PYTHON && ch != OPT_NATIVE && ch != OPT_MIXED &&
 		    ch != OPT_LOCALS)
-			ch = '?';
+			return (prof_cmd_usage_error(cmd,
+			    _("'%s' goes with vigil profile, not vigil dump"),
+			    prof_cmd_optname(ch)));
 		if (!dump && ch == OPT_LOCALS)
-			ch = '?';
+			return (prof_cmd_usage_error(cmd,
+			    _("'%s' goes with vigil dump, not vigil profile"),
+			    prof_cmd_optname(ch)));
 		switch (ch) {
 		case OPT_DURATION:
-			if (prof_cmd_number(optarg, 0.001, 1e9,
-			    &c->duration) != 0)
+			if (duration_parse(arg, DURATION_SECONDS,
+			    &c->duration) != 0) {
+				char	msg[256];
+
+				return (prof_cmd_usage_error(cmd, "%s",
+				    duration_error(msg, sizeof msg,
+				    "--duration", arg)));
+			}
+			if (c->duration < 0.001 || c->duration > 1e9)
 				return (prof_cmd_usage_error(cmd,
-				    _("--duration: '%s' is not a number of "
-				    "seconds"), optarg));
+				    _("--duration: '%s' is out of range (1ms "
+				    "and up)"), arg));
 			break;
 		case OPT_RATE:
-			if (prof_cmd_number(optarg, 1, RATE_MAX, &c->rate) != 0)
+			if (prof_cmd_number(arg, 1, RATE_MAX, &c->rate) != 0)
 				return (prof_cmd_usage_error(cmd,
 				    _("--rate: '%s' is not a rate in Hz (1 to "
-				    "%d)"), optarg, RATE_MAX));
+				    "%d)"), arg, RATE_MAX));
 			break;
 		case OPT_THREADS:
-			if (prof_cmd_tids(c, optarg) != 0)
+			if (prof_cmd_tids(c, arg) != 0)
 				return (prof_cmd_usage_error(cmd,
 				    _("--threads: '%s' is not 'all' or a "
 				    "comma-separated list of thread IDs"),
-				    optarg));
+				    arg));
 			break;
 		case OPT_FORMAT:
 			for (i = 0; i < nitems(formats); i++) {
-				if (strcmp(optarg, formats[i]) == 0)
+				if (strcmp(arg, formats[i]) == 0)
 					break;
 			}
 			if (i == nitems(formats))
 				return (prof_cmd_usage_error(cmd,
 				    _("--format: '%s' is not top, folded, svg, "
-				    "pprof or speedscope"), optarg));
+				    "pprof or speedscope"), arg));
 			c->format = formats[i];
 			break;
 		case 'o':
-			c->output = optarg;
+			c->output = arg;
 			break;
 		case OPT_DIFF:
 			c->diff = 1;
@@ -245,21 +316,17 @@ prof_cmd_parse(struct prof_cmd *c, int argc, char **argv)
 			c->measure = PROF_MODE_OFF_CPU;
 			break;
 		case 'h':
-			options_usage();
+			prof_cmd_usage(cmd);
 			return (-1);
-		case ':':
-			return (prof_cmd_usage_error(cmd,
-			    _("option '%s' needs a value"), argv[optind - 1]));
+		case CMDLINE_OPERAND:
+			if (c->nargs == 2)
+				return (prof_cmd_usage_error(cmd,
+				    _("unexpected argument '%s'"), arg));
+			c->args[c->nargs++] = (char *)arg;
+			break;
 		default:
-			return (prof_cmd_usage_error(cmd,
-			    _("unknown option '%s'"), argv[optind - 1]));
+			return (prof_cmd_usage_error(cmd, "%s", cl.err));
 		}
-	}
-	for (; optind < argc; optind++) {
-		if (c->nargs == 2)
-			return (prof_cmd_usage_error(cmd,
-			    _("unexpected argument '%s'"), argv[optind]));
-		c->args[c->nargs++] = argv[optind];
 	}
 	if (c->diff) {
 		if (c->nargs != 2)
@@ -275,12 +342,9 @@ prof_cmd_parse(struct prof_cmd *c, int argc, char **argv)
 	if (c->nargs > 1)
 		return (prof_cmd_usage_error(cmd, _("unexpected argument '%s'"),
 		    c->args[1]));
-	errno = 0;
-	v = strtol(c->args[0], &end, 10);
-	if (*end != '\0' || errno != 0 || v <= 0 || v > INT_MAX)
+	if (cmdline_pid(c->args[0], &c->pid) != 0)
 		return (prof_cmd_usage_error(cmd, _("'%s' is not a PID"),
 		    c->args[0]));
-	c->pid = v;
 	if (c->gil && c->mode == PROF_PY_NATIVE)
 		return (prof_cmd_usage_error(cmd,
 		    _("--gil needs the interpreter's state; not with "

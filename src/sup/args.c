@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "cmdline.h"
+#include "duration.h"
 #include "sup.h"
 #include "xalloc.h"
 
@@ -98,23 +100,23 @@ sup_policy_name(enum sup_policy p)
 	    "always" : "on-failure");
 }
 
+/* A duration (2s, 500ms, 1m; a bare number is seconds), 0 to a day. */
 static int
 sup_parse_seconds(const char *s, const char *end, double *out)
 {
-	char	*e;
-	double	 v;
+	double	v;
 
-	if (s == end || *s == '-' || *s == '+')
-		return (-1);
-	errno = 0;
-	v = strtod(s, &e);
-	if (errno != 0 || e != end || !isfinite(v) || v < 0 || v > 86400)
+	if (duration_parse_len(s, end - s, DURATION_SECONDS, &v) != 0 ||
+	    v < 0 || v > 86400)
 		return (-1);
 	*out = v;
 	return (0);
 }
 
-/* "MIN..MAX" in seconds, MIN > 0 and MIN <= MAX; or one number for both. */
+/*
+ * "MIN..MAX", each a duration (0.2s..1m; a bare number is seconds), with
+ * 0 < MIN <= MAX; or one duration for both.
+ */
 int
 sup_parse_backoff(const char *s, double *min, double *max)
 {
@@ -204,66 +206,67 @@ sup_target(struct sup_opts *o, enum sup_cmd cmd, const char *name,
 }
 
 static int
-sup_opt_one(struct sup_opts *o, int c, char *err, size_t errlen)
+sup_opt_one(struct sup_opts *o, int c, const char *arg, char *err,
+    size_t errlen)
 {
 	long	 v;
 	char	*end;
 
 	switch (c) {
 	case OPT_NAME:
-		if (!sup_name_valid(optarg))
+		if (!sup_name_valid(arg))
 			return (sup_error(err, errlen,
 			    _("--name: '%s' must be letters, digits, '.', '_' or '-' (up to %d, not starting with '.')"),
-			    optarg, SUP_NAME_MAX - 1));
+			    arg, SUP_NAME_MAX - 1));
 		free(o->name);
-		o->name = xstrdup(optarg);
+		o->name = xstrdup(arg);
 		return (0);
 	case OPT_RESTART:
-		if (sup_parse_policy(optarg, &o->policy) != 0)
+		if (sup_parse_policy(arg, &o->policy) != 0)
 			return (sup_error(err, errlen,
 			    _("--restart: '%s' is not no, on-failure or always"),
-			    optarg));
+			    arg));
 		return (0);
 	case OPT_MAX_RESTARTS:
-		if (sup_long_arg(optarg, 0, 1000000000L, &o->max_restarts) != 0)
+		if (sup_long_arg(arg, 0, 1000000000L, &o->max_restarts) != 0)
 			return (sup_error(err, errlen,
 			    _("--max-restarts: '%s' is not a number of restarts"),
-			    optarg));
+			    arg));
 		return (0);
 	case OPT_BACKOFF:
-		if (sup_parse_backoff(optarg, &o->backoff_min,
+		if (sup_parse_backoff(arg, &o->backoff_min,
 		    &o->backoff_max) != 0)
 			return (sup_error(err, errlen,
-			    _("--backoff: '%s' is not MIN..MAX in seconds (0 < MIN <= MAX)"),
-			    optarg));
+			    _("--backoff: '%s' is not MIN..MAX, two durations such as 0.2s..1m (0 < MIN <= MAX)"),
+			    arg));
 		return (0);
 	case OPT_LOG:
-		if (*optarg == '\0')
+		if (*arg == '\0')
 			return (sup_error(err, errlen,
 			    _("--log needs a file name")));
 		free(o->log);
-		o->log = xstrdup(optarg);
+		o->log = xstrdup(arg);
 		return (0);
 	case OPT_LOG_SIZE:
-		if (sup_parse_size(optarg, &o->log_size) != 0 ||
+		if (sup_parse_size(arg, &o->log_size) != 0 ||
 		    o->log_size < 1024)
 			return (sup_error(err, errlen,
 			    _("--log-size: '%s' is not a size of at least 1k"),
-			    optarg));
+			    arg));
 		return (0);
 	case OPT_LOG_KEEP:
-		if (sup_long_arg(optarg, 0, 100, &v) != 0)
+		if (sup_long_arg(arg, 0, 100, &v) != 0)
 			return (sup_error(err, errlen,
 			    _("--log-keep: '%s' is not a number from 0 to 100"),
-			    optarg));
+			    arg));
 		o->log_keep = v;
 		return (0);
 	case OPT_STOP_TIMEOUT:
-		if (sup_parse_seconds(optarg, optarg + strlen(optarg),
-		    &o->stop_timeout) != 0)
-			return (sup_error(err, errlen,
-			    _("--stop-timeout: '%s' is not a number of seconds"),
-			    optarg));
+		if (sup_parse_seconds(arg, arg + strlen(arg),
+		    &o->stop_timeout) != 0) {
+			duration_error(err, errlen, "--stop-timeout", arg);
+			return (-1);
+		}
 		return (0);
 	case OPT_FOREGROUND:
 		o->foreground = 1;
@@ -276,29 +279,26 @@ sup_opt_one(struct sup_opts *o, int c, char *err, size_t errlen)
 		return (0);
 	case OPT_HEAP_RATE:
 		errno = 0;
-		if (strtoull(optarg, &end, 10) == 0 || errno != 0 ||
+		if (strtoull(arg, &end, 10) == 0 || errno != 0 ||
 		    strspn(end, "kKmMgGiB") != strlen(end))
 			return (sup_error(err, errlen,
 			    _("--heap-rate: '%s' is not a size in bytes (k, m, g for KiB, MiB, GiB)"),
-			    optarg));
+			    arg));
 		free(o->heap_rate);
-		o->heap_rate = xstrdup(optarg);
+		o->heap_rate = xstrdup(arg);
 		o->heap = 1;
 		return (0);
 	case OPT_LIST:
 		return (sup_target(o, SUP_CMD_LIST, NULL, err, errlen));
 	case OPT_STATUS:
-		return (sup_target(o, SUP_CMD_STATUS, optarg, err, errlen));
+		return (sup_target(o, SUP_CMD_STATUS, arg, err, errlen));
 	case OPT_STOP:
-		return (sup_target(o, SUP_CMD_STOP, optarg, err, errlen));
+		return (sup_target(o, SUP_CMD_STOP, arg, err, errlen));
 	case OPT_RESTART_NOW:
-		return (sup_target(o, SUP_CMD_RESTART, optarg, err, errlen));
+		return (sup_target(o, SUP_CMD_RESTART, arg, err, errlen));
 	case OPT_HELP:
 		o->help = 1;
 		return (0);
-	case ':':
-		return (sup_error(err, errlen, _("option '%s' needs a value"),
-		    optarg != NULL ? optarg : "?"));
 	default:
 		return (sup_error(err, errlen, _("unknown option")));
 	}
@@ -306,35 +306,26 @@ sup_opt_one(struct sup_opts *o, int c, char *err, size_t errlen)
 
 /*
  * argv[0] is "run". Options stop at "--" or at the first word that is not
- * one: what follows is the command, run as given.
+ * one: what follows is the command, run as given, its options its own.
  */
 int
 sup_opts_parse(struct sup_opts *o, int argc, char **argv, char *err,
     size_t errlen)
 {
-	int	c, idx;
+	struct cmdline	cl;
+	int		c;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", sup_long, &idx)) != -1) {
-		if (c == 'h')
-			c = OPT_HELP;
-		if (c == '?') {
-			if (optopt != 0)
-				return (sup_error(err, errlen,
-				    _("unknown option '-%c'"), optopt));
-			return (sup_error(err, errlen,
-			    _("unknown option '%s'"), argv[optind - 1]));
-		}
-		if (c == ':')
-			optarg = argv[optind - 1];
-		if (sup_opt_one(o, c, err, errlen) != 0)
+	cmdline_init(&cl, "run", argc, argv, "h", sup_long);
+	while ((c = cmdline_next(&cl)) != -1 && c != CMDLINE_OPERAND) {
+		if (c == '?')
+			return (sup_error(err, errlen, "%s", cl.err));
+		if (sup_opt_one(o, c == 'h' ? OPT_HELP : c, cl.arg, err,
+		    errlen) != 0)
 			return (-1);
 	}
 	if (o->help)
 		return (0);
-	o->argv = argv + optind;
-	o->argc = argc - optind;
+	o->argv = cmdline_rest(&cl, &o->argc);
 	if (o->cmd != SUP_CMD_START) {
 		if (o->argc > 0)
 			return (sup_error(err, errlen,
@@ -408,15 +399,17 @@ sup_usage(void)
 "                           name)\n"
 "      --restart=POLICY     no, on-failure (default) or always\n"
 "      --max-restarts=N     give up after N restarts (default: no limit)\n"
-"      --backoff=MIN..MAX   seconds before a restart: MIN, doubling on each\n"
-"                           quick failure, at most MAX (default 1..60)\n"
+"      --backoff=MIN..MAX   time before a restart: MIN, doubling on each\n"
+"                           quick failure, at most MAX (default 1s..60s;\n"
+"                           durations such as 200ms, 2s, 1m; bare numbers\n"
+"                           are seconds)\n"
 "      --log=FILE           the output log (default\n"
 "                           $XDG_STATE_HOME/vigil/run/NAME.log)\n"
 "      --log-size=SIZE      rotate the log past SIZE bytes (k, M, G;\n"
 "                           default 10M)\n"
 "      --log-keep=N         rotated logs kept (default 5)\n"
-"      --stop-timeout=SECS  SIGKILL after SECS if SIGTERM did not stop it\n"
-"                           (default 5)\n"
+"      --stop-timeout=TIME  SIGKILL after TIME if SIGTERM did not stop it\n"
+"                           (default 5s)\n"
 "      --foreground         do not detach from the terminal\n"
 "      --heap               track the command's allocations (libvigil-heap.so\n"
 "                           preloaded, sampled): see them with vigil heaptrack\n"

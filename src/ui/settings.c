@@ -10,6 +10,7 @@
 #include "alarm.h"
 #include "buf.h"
 #include "configfile.h"
+#include "duration.h"
 #include "loop.h"
 #include "model.h"
 #include "options.h"
@@ -139,17 +140,17 @@ tui_delay_start(struct tui *t)
 	buf_adds(&t->input, now);
 }
 
-/* Seconds with an optional fraction, to tenths; 0 when it is no delay. */
+/*
+ * A duration (500ms, 2s, 1m; a bare number is seconds here, as the
+ * prompt says), to tenths; 0 when it is no delay.
+ */
 static long
 delay_parse(const char *s)
 {
-	char	*end;
 	double	 v;
 
-	if (*s == '\0' || strspn(s, "0123456789.") != strlen(s))
-		return (0);
-	v = strtod(s, &end);
-	if (*end != '\0' || v * 10 + 0.5 < 1 || v * 10 > OPTIONS_DELAY_MAX)
+	if (duration_parse(s, DURATION_SECONDS, &v) != 0 ||
+	    v * 10 + 0.5 < 1 || v * 10 > OPTIONS_DELAY_MAX)
 		return (0);
 	return ((long)(v * 10 + 0.5));
 }
@@ -183,7 +184,8 @@ tui_delay_key(struct tui *t, int c)
 			t->input.data[--t->input.len] = '\0';
 	} else if (c == 21)		/* Ctrl-U */
 		buf_reset(&t->input);
-	else if ((c >= '0' && c <= '9') || c == '.') {
+	else if ((c >= '0' && c <= '9') || c == '.' || c == 'm' ||
+	    c == 's' || c == 'h' || c == 'i' || c == 'n') {
 		ch = c;
 		buf_add(&t->input, &ch, 1);
 	}

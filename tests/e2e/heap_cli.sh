@@ -128,8 +128,8 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 &&
 	    env XDG_STATE_HOME=/nonexistent "$VIGIL" heap "$fx" \
 	    >/dev/null 2>"$TMP/e4.err"
 	rc=$?
-	check "another user's process: status 1, permission denied" \
-	    eval "[ $rc = 1 ] && grep -q 'permission denied' '$TMP/e4.err'"
+	check "another user's process: status 1, says whose it is" \
+	    eval "[ $rc = 1 ] && grep -q 'cannot read /proc/$fx/smaps: it belongs to user root; run vigil as root' '$TMP/e4.err'"
 	diag "$(cat "$TMP/e4.err")"
 else
 	skip "not root (or setpriv missing): no other user to try"

@@ -21,9 +21,9 @@ for cmd in "profile $P --duration 1" "dump $P"; do
 	diag "$(cat "$TMP/err")"
 	check "vigil ${cmd%% *} as nobody: status 1" test "$rc" = 1
 	check "vigil ${cmd%% *} as nobody: says it is not permitted and why" \
-	    grep -q "not permitted to trace process $P: it runs as user root and you are nobody" "$TMP/err"
+	    grep -q "not permitted to trace process $P: it belongs to user root" "$TMP/err"
 	check "vigil ${cmd%% *} as nobody: says what to do" \
-	    grep -q 'run vigil as that user, or with sudo' "$TMP/err"
+	    grep -q 'run vigil as root' "$TMP/err"
 	check "vigil ${cmd%% *} as nobody: nothing on standard output" \
 	    test ! -s "$TMP/out"
 done

@@ -140,7 +140,7 @@ fi
 rc=$?
 check "an unknown option exits with status 2" test "$rc" = 2
 check "an unknown option is one line and a hint" \
-    sh -c "grep -q \"unknown option '--bogus'\" '$TMP/err' && grep -q 'vigil --help' '$TMP/err' && test \$(wc -l < '$TMP/err') = 2"
+    sh -c "grep -q \"unknown option '--bogus'\" '$TMP/err' && grep -q 'vigil profile --help' '$TMP/err' && test \$(wc -l < '$TMP/err') = 2"
 "$VIGIL" profile "$P" --rate 0 >"$TMP/out" 2>"$TMP/err"
 check "--rate 0 is refused with status 2" test $? = 2
 "$VIGIL" profile "$P" --format png >"$TMP/out" 2>"$TMP/err"

@@ -92,8 +92,8 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 &&
 	VIGIL=$real
 	wait_for 10 tui_selected_is "$rootp"
 	tui_keys m
-	check_screen "m on another user's process says permission denied" \
-	    wait_screen 15 "permission denied reading /proc/$rootp/smaps"
+	check_screen "m on another user's process says whose it is" \
+	    wait_screen 15 "cannot read /proc/$rootp/smaps: it belongs to user"
 	check "q twice quits with status 0" eval 'tui_keys q && tui_quit_ok'
 else
 	skip "not root (or setpriv missing): no other user to try"
