@@ -50,7 +50,9 @@ check "without DEBUGINFOD_URLS the stripped program has no names" \
 export DEBUGINFOD_CACHE_PATH="$TMP/cache1"
 DEBUGINFOD_URLS="http://127.0.0.1:$PORT" "$VIGIL" profile "$P" \
     --duration 2 --format top >"$TMP/top" 2>"$TMP/top.err"
-if awk '/FUNCTION/ { getline; exit !($NF == "a") }' "$TMP/top"; then
+# hot3's work() is inlined into a, b and c: the debug file says so too.
+if awk '/FUNCTION/ { getline; exit !($NF == "a" || / work \(inlined\)$/) }' \
+    "$TMP/top" && awk '$NF == "a" { f = 1 } END { exit !f }' "$TMP/top"; then
 	ok "with debuginfod, --format top names a() first"
 else
 	not_ok "with debuginfod, --format top names a() first"
@@ -60,7 +62,7 @@ dumped()
 {
 	DEBUGINFOD_URLS="http://127.0.0.1:$PORT" "$VIGIL" dump "$P" \
 	    >"$TMP/dump" 2>"$TMP/dump.err" &&
-	    grep -Eq '^#0 +[abc] \(.*hot3\.c:[0-9]+\)$' "$TMP/dump" &&
+	    grep -Eq '^#0 +([abc]|work \(inlined\)) \(.*hot3\.c:[0-9]+\)$' "$TMP/dump" &&
 	    grep -Eq '^#[0-9]+ +main \(.*hot3\.c:[0-9]+\)$' "$TMP/dump"
 }
 if wait_for 20 dumped; then
@@ -93,8 +95,8 @@ rc=$?
 t1=$(date +%s)
 diag "silent server: exit $rc after $((t1 - t0)) s: $(cat "$TMP/hang.err")"
 check "a silent server: the profile still completes" test "$rc" -eq 0
-check "a silent server: the leaves are module+offset" \
-    sh -c "leaf=\$(sort -k2 -n -r '$TMP/hang.folded' | head -1 | sed 's/.*;//; s/ [0-9]*\$//'); echo \"\$leaf\" | grep -Eq '^hot3s\\+0x[0-9a-f]+\$'"
+check "a silent server: the leaves are module+offset (or the function start)" \
+    sh -c "leaf=\$(sort -k2 -n -r '$TMP/hang.folded' | head -1 | sed 's/.*;//; s/ [0-9]*\$//'); echo \"\$leaf\" | grep -Eq '^hot3s(\\+|!fde@)0x[0-9a-f]+\$'"
 check "a silent server: the note says the lookup failed, once" \
     test "$(grep -c 'debuginfod lookup of build-id .* failed' "$TMP/hang.err")" -eq 1
 check "a silent server: it did not hang (generous deadline)" \
