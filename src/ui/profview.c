@@ -188,6 +188,9 @@ tui_profile_close(struct tui *t)
 	pv_stop(t);
 	prof_live_free(t->pv.live);
 	t->pv.live = NULL;
+	prof_top_free(t->pv.topf, t->pv.ntop);
+	t->pv.topf = NULL;
+	t->pv.ntop = 0;
 	if (t->mode == MODE_PROFILE)
 		t->mode = MODE_NORMAL;
 }
