@@ -10,24 +10,28 @@ static struct rlimit	fdlimit_orig;
 static int		fdlimit_raised;
 
 /*
- * Raise the soft limit to the hard one, once; remember the original.
- * Returns the soft limit now in force.
+ * Raise the soft limit to the hard one; remember the original the first
+ * time. Returns the soft limit now in force.
  */
 rlim_t
 fdlimit_raise(void)
 {
-	struct rlimit	rl;
+	struct rlimit	rl, want;
+
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
 		return (1024);
-	if (fdlimit_raised || rl.rlim_cur == rl.rlim_max)
+	if (rl.rlim_cur >= rl.rlim_max)
 		return (rl.rlim_cur);
-	fdlimit_orig = rl;
-	rl.rlim_cur = rl.rlim_max;
-	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
-		return (fdlimit_orig.rlim_cur);
+	want = rl;
+	want.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &want) == -1)
+		return (rl.rlim_cur);
+	/* The first limit seen is the user's; a later lowering is ours. */
+	if (!fdlimit_raised)
+		fdlimit_orig = rl;
 	fdlimit_raised = 1;
-	return (rl.rlim_cur);
+	return (want.rlim_cur);
 }
 
 /*

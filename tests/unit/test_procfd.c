@@ -7,6 +7,7 @@
 
 #include "vigil.h"
 
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -40,6 +41,17 @@ idle_child(void)
 
 	assert_int_equal(pipe(p), 0);
 	if ((pid = fork()) == 0) {
+		int	null = open("/dev/null", O_RDWR);
+
+		/*
+		 * Never outlive the test, nor hold its output open: a failed
+		 * assertion in the parent would otherwise leave the harness
+		 * waiting for the end of a log that never comes.
+		 */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		close(null);
 		close(p[0]);
 		close(p[1]);	/* the parent's read ends: it is settled */
 		for (;;)
