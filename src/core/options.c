@@ -95,6 +95,9 @@ options_free(struct options *o)
 	o->pids = NULL;
 }
 
+static int	options_error(char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
 static int
 options_error(char *err, size_t errlen, const char *fmt, ...)
 {
