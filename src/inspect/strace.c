@@ -13,7 +13,7 @@
 #include "procaccess.h"
 #include "spawn.h"
 
-/* strace by $PATH (and where Debian puts it), into buf; NULL if none. */
+/* strace by $PATH (execvp's default without one), into buf; NULL if none. */
 const char *
 inspect_strace_path(char *buf, size_t len)
 {
@@ -31,8 +31,7 @@ inspect_strace_path(char *buf, size_t len)
 		if (access(buf, X_OK) == 0)
 			return (buf);
 	}
-	snprintf(buf, len, "/usr/bin/strace");
-	return (access(buf, X_OK) == 0 ? buf : NULL);
+	return (NULL);
 }
 
 /* The process tracing pid (TracerPid), 0 if none, -1 if unreadable. */
