@@ -59,5 +59,6 @@ int	inspect_unix_parse(const char *, unsigned long *, struct buf *);
 const char *inspect_strace_path(char *, size_t);
 int	inspect_strace_start(int, int *, int *, char *, size_t);
 int	inspect_tracer(int);
+int	inspect_exited(int);
 
 #endif

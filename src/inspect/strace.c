@@ -48,6 +48,22 @@ inspect_tracer(int pid)
 }
 
 /*
+ * Whether pid has exited: no such process, or a zombie its parent has not
+ * reaped yet (which strace has stopped tracing all the same).
+ */
+int
+inspect_exited(int pid)
+{
+	char	path[64], text[4096], v[32];
+
+	snprintf(path, sizeof path, "/proc/%d/status", pid);
+	if (file_read(path, text, sizeof text) < 0)
+		return (1);
+	return (proc_status_field(text, "State", v, sizeof v) == 0 &&
+	    (v[0] == 'Z' || v[0] == 'X'));
+}
+
+/*
  * Start `strace -f -tt -s 96 -p PID`: every thread, times to the
  * microsecond, strings cut at 96 bytes, its output (on its stderr) into
  * the pipe whose read end goes in *fdp. strace dies with vigil

@@ -141,7 +141,8 @@ st_ended(struct tui *t, int e)
 	st->fd = -1;
 	status = spawn_end(st->child, ST_END_WAIT);
 	st->child = 0;
-	gone = sample_start_time(st->pid, &start) != 0 || start != st->start;
+	gone = sample_start_time(st->pid, &start) != 0 ||
+	    start != st->start || inspect_exited(st->pid);
 	if (gone)
 		snprintf(st->ended, sizeof st->ended,
 		    _("process %d exited; strace ended"), st->pid);

@@ -72,6 +72,17 @@ st=$?
 check "an exited process: status 1, said" \
     eval '[ $st -eq 1 ] && grep -q "has exited" "$TMP/err"'
 
+# Another user's process: the reason, by its real cause.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$VIGIL" files \
+	    "$O" > /dev/null 2> "$TMP/err"
+	st=$?
+	check "vigil files as nobody on a root process: status 1, names the owner" \
+	    eval '[ $st -eq 1 ] && grep -q "cannot read /proc/$O/fd: it belongs to user root" "$TMP/err"'
+else
+	skip "needs root and setpriv to run vigil as another user"
+fi
+
 # --- L in the monitor ---------------------------------------------------------
 check_screen "vigil starts on the fixture" tui_start 120 40 -- -p "$O" -d 10
 tui_keys L

@@ -191,6 +191,28 @@ check "closing the pane ends the fake strace" \
     wait_for 10 eval '[ -n "$fake" ] && ! kill -0 "$fake" 2>/dev/null'
 check_screen "q quits" tui_quit_ok
 
+# strace cannot attach (vigil as nobody, the fixture root's): the title
+# says why, by its real cause.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	cat > "$TMP/vigil-nobody" <<NOBODY
+#!/bin/sh
+exec setpriv --reuid=65534 --regid=65534 --clear-groups "$VIGIL" "\$@"
+NOBODY
+	chmod +x "$TMP/vigil-nobody"
+	real=$VIGIL
+	VIGIL=$TMP/vigil-nobody
+	check_screen "vigil starts as nobody" tui_start 120 40 -- -p "$F" -d 10
+	VIGIL=$real
+	tui_keys s
+	check_screen "strace as nobody on a root process: the title says why" \
+	    wait_screen 10 "^ strace of stracee \\($F\\) +\\[not permitted to trace process $F: it belongs to user root"
+	check "the fixture is not traced" traced_by "$F" 0
+	check "strace has ended" wait_for 10 eval '[ -z "$(stracers)" ]'
+	check_screen "q quits" tui_quit_ok
+else
+	skip "needs root and setpriv to run vigil as another user"
+fi
+
 # No strace at all.
 mkdir -p "$TMP/empty"
 check_screen "vigil starts without strace on PATH" \
