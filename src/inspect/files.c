@@ -37,6 +37,7 @@ static void	files_socks_free(struct files_socks *);
 static int	files_one(int, int, int, struct files_socks *,
 		    struct inspect_fd *);
 static int	files_cmp(const void *, const void *);
+static int	files_sock_cmp(const void *, const void *);
 
 /* The tables lsof reads for inet and unix sockets, in their netns. */
 static const struct {
@@ -103,6 +104,16 @@ files_socks_read(int pid, struct files_socks *s)
 		free(text);
 	}
 	buf_free(&b);
+	/* A server may hold thousands: found by bsearch, not a walk each. */
+	qsort(s->v, s->n, sizeof *s->v, files_sock_cmp);
+}
+
+static int
+files_sock_cmp(const void *a, const void *b)
+{
+	const struct files_sock	*x = a, *y = b;
+
+	return (x->inode < y->inode ? -1 : x->inode > y->inode);
 }
 
 static void
@@ -187,12 +198,12 @@ static int
 files_one(int pid, int dfd, int fd, struct files_socks *socks,
     struct inspect_fd *f)
 {
-	struct stat	 st;
-	char		 path[64], link[4096], proto[32];
-	unsigned long	 inode;
-	ssize_t		 n;
-	size_t		 i;
-	int		 e = 0;
+	struct files_sock	 key, *found;
+	struct stat		 st;
+	char			 path[64], link[4096], proto[32];
+	unsigned long		 inode;
+	ssize_t			 n;
+	int			 e = 0;
 
 	memset(f, 0, sizeof *f);
 	f->fd = fd;
@@ -220,14 +231,13 @@ files_one(int pid, int dfd, int fd, struct files_socks *socks,
 		return (e);
 	if (!socks->read)
 		files_socks_read(pid, socks);
-	for (i = 0; i < socks->n; i++) {
-		if (socks->v[i].inode == inode) {
-			snprintf(f->type, sizeof f->type, "%s",
-			    socks->v[i].type);
-			free(f->name);
-			f->name = xstrdup(socks->v[i].name);
-			return (0);
-		}
+	key.inode = inode;
+	if (socks->n > 0 && (found = bsearch(&key, socks->v, socks->n,
+	    sizeof *socks->v, files_sock_cmp)) != NULL) {
+		snprintf(f->type, sizeof f->type, "%s", found->type);
+		free(f->name);
+		f->name = xstrdup(found->name);
+		return (0);
 	}
 	/* Not inet or unix (netlink, packet): the protocol, as lsof says it. */
 	snprintf(path, sizeof path, "/proc/%d/fd/%d", pid, fd);
@@ -321,7 +331,7 @@ inspect_files_free(struct inspect_fd *v, size_t n)
 	free(v);
 }
 
-#define FILES_ROW	"%5s %-7s %-4s %-10s %12s %12s  "
+#define FILES_ROW	"%4s %-7s %-4s %-8s %10s %10s  "
 
 void
 inspect_files_header(struct buf *b)
