@@ -84,6 +84,19 @@ check_screen "Esc in the table closes the pane too" \
     wait_screen_not 10 '^ strace of stracee'
 check "strace is gone" wait_for 10 eval '[ -z "$(stracers)" ]'
 
+# l over the strace pane: strace stops, the logs take its place.
+tui_keys s
+check_screen "s once more" wait_screen 15 'write\([0-9]+, "VIGIL-STRACE-MARK'
+S=$(stracers)
+tui_keys l
+check_screen "l puts the log pane in its place" \
+    wait_for 10 eval 'screen_has "^ Logs of " && screen_lacks "^ strace of"'
+check "strace is gone after l" \
+    wait_for 10 eval '! kill -0 "$S" 2>/dev/null && [ -z "$(stracers)" ]'
+check "the fixture is untraced after l" wait_for 10 traced_by "$F" 0
+tui_keys l
+check_screen "l closes the log pane" wait_screen_not 10 '^ Logs of '
+
 # The pane's search works on strace's lines, as on a log's.
 tui_keys s
 wait_screen 15 'write\([0-9]+, "VIGIL-STRACE-MARK'
