@@ -36,6 +36,7 @@ struct logline {
 struct logs;
 
 struct logs		*logs_new(size_t);
+struct logs		*logs_new_streams(size_t);
 void			 logs_free(struct logs *);
 int			 logs_fd(const struct logs *);
 int			 logs_add(struct logs *, const char *, const char *);

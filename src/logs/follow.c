@@ -357,6 +357,21 @@ logs_new(size_t cap)
 	return (set);
 }
 
+/*
+ * A set for stream sources only (logs_add_stream()): no inotify instance,
+ * so it costs none of the user's; logs_fd() is -1.
+ */
+struct logs *
+logs_new_streams(size_t cap)
+{
+	struct logs	*set;
+
+	set = xcalloc(1, sizeof *set);
+	set->ifd = -1;
+	set->cap = cap != 0 ? cap : LOGS_RING_DEFAULT;
+	return (set);
+}
+
 void
 logs_free(struct logs *set)
 {
@@ -367,7 +382,8 @@ logs_free(struct logs *set)
 	for (i = 0; i < set->nsrc; i++)
 		logs_remove(set, i);
 	free(set->src);
-	close(set->ifd);
+	if (set->ifd != -1)
+		close(set->ifd);
 	free(set);
 }
 

@@ -79,12 +79,7 @@ tui_strace_toggle(struct tui *t)
 		tui_status(t, 1, _("cannot strace: %s"), err);
 		return;
 	}
-	if ((logs = logs_new(ST_LINES)) == NULL) {
-		tui_status(t, 1, _("cannot strace: inotify: %s"),
-		    strerror(errno));
-		st_stop(t);
-		return;
-	}
+	logs = logs_new_streams(ST_LINES);
 	/* The pane, in the place and size the log pane had. */
 	if (t->lp.shown)
 		tui_logpane_toggle(t);

@@ -283,7 +283,8 @@ test_logs_stream(void **state)
 	char		*big;
 	int		 id;
 
-	assert_non_null(set = logs_new(3));
+	assert_non_null(set = logs_new_streams(3));
+	assert_int_equal(logs_fd(set), -1);
 	id = logs_add_stream(set, "strace");
 	assert_string_equal(logs_label(set, id), "strace");
 	assert_null(logs_status(set, id));
