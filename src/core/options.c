@@ -95,6 +95,9 @@ options_free(struct options *o)
 	o->pids = NULL;
 }
 
+static int	options_error(char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
 static int
 options_error(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -229,8 +232,9 @@ options_delay(const char *what, const char *arg, long *tenths, char *err,
 		duration_error(err, errlen, what, arg);
 		return (-1);
 	}
-	t = (long)(secs * 10 + 0.5);
-	if (t < 1 || t > OPTIONS_DELAY_MAX) {
+	/* Compared as a double: a huge one does not fit a long. */
+	if (secs * 10 + 0.5 < 1 || secs * 10 > OPTIONS_DELAY_MAX ||
+	    (t = (long)(secs * 10 + 0.5)) > OPTIONS_DELAY_MAX) {
 		snprintf(err, errlen,
 		    _("%s: '%s' is out of range (0.1s to %ds; a bare number is tenths of a second)"),
 		    what, arg, OPTIONS_DELAY_MAX / 10);

@@ -477,6 +477,27 @@ tui_signal(int signo, void *arg)
 	loop_exit(t->loop, signo == SIGINT ? 0 : 128 + signo);
 }
 
+/* What the start had to say (a log rule's missing file), on the status line. */
+static void
+tui_start_warnings(struct tui *t)
+{
+	const char	*w;
+	size_t		 n;
+
+	if ((w = refresh_warning(t->r, 0)) == NULL)
+		return;
+	for (n = 1; refresh_warning(t->r, n) != NULL; n++)
+		;
+	if (n == 1)
+		tui_status(t, 1, "%s", w);
+	else
+		tui_status(t, 1,
+		    _("%s (and %zu more: vigil --batch -n 1 lists them)"), w,
+		    n - 1);
+	/* Longer than a key's answer: it may be the first thing read. */
+	t->status_until = tui_clock() + TUI_STATUS_SECONDS * 6;
+}
+
 int
 tui_run(struct options *o)
 {
@@ -563,6 +584,7 @@ tui_run(struct options *o)
 	refresh_tick(t.r);
 	tui_layout(&t);
 	tui_apply_view(&t);
+	tui_start_warnings(&t);
 	tui_draw(&t);
 	t.timer = loop_add_timer(t.loop, delay < 0.5 ? delay : 0.5, 0,
 	    tui_tick, &t);
