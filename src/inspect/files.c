@@ -32,10 +32,14 @@ struct files_socks {
 	int			 read;		/* the tables were read */
 };
 
+static void	files_sock_add(struct files_socks *, unsigned long,
+		    const char *, const char *);
 static void	files_socks_read(int, struct files_socks *);
 static void	files_socks_free(struct files_socks *);
 static int	files_one(int, int, int, struct files_socks *,
 		    struct inspect_fd *);
+static const char *files_type(mode_t);
+static void	files_fdinfo(int, int, struct inspect_fd *);
 static int	files_cmp(const void *, const void *);
 static int	files_sock_cmp(const void *, const void *);
 

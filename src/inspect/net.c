@@ -13,6 +13,7 @@
 #include "inspect.h"
 
 static int	net_addr(const char *, size_t, int, char *, size_t);
+static void	net_endpoint(struct buf *, const char *, unsigned int, int);
 
 /* include/net/tcp_states.h, from 1. */
 static const char *net_tcp_states[] = {
