@@ -29,8 +29,8 @@ struct inspect_fd {
 
 int	inspect_files(int, struct inspect_fd **, size_t *, char *, size_t);
 void	inspect_files_free(struct inspect_fd *, size_t);
-void	inspect_files_header(struct buf *);
-void	inspect_files_row(struct buf *, const struct inspect_fd *);
+void	inspect_files_header(struct buf *, int);
+void	inspect_files_row(struct buf *, const struct inspect_fd *, int);
 int	inspect_files_main(int, char **);
 
 /*

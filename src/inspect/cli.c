@@ -72,11 +72,11 @@ inspect_files_main(int argc, char **argv)
 		inspect_files_free(v, n);
 		return (0);
 	}
-	inspect_files_header(&out);
+	inspect_files_header(&out, 0);
 	buf_addc(&out, '\n');
 	for (i = 0; i < n; i++) {
 		buf_reset(&line);
-		inspect_files_row(&line, &v[i]);
+		inspect_files_row(&line, &v[i], 0);
 		sanitize(&out, line.data, line.len, 0);
 		buf_addc(&out, '\n');
 	}

@@ -336,25 +336,35 @@ inspect_files_free(struct inspect_fd *v, size_t n)
 }
 
 #define FILES_ROW	"%4s %-7s %-4s %-8s %10s %10s  "
+#define FILES_NARROW	"%4s %-7s %-4s %-8s  "
 
+/* narrow: without OFFSET and SIZE, so names fit 80 columns. */
 void
-inspect_files_header(struct buf *b)
+inspect_files_header(struct buf *b, int narrow)
 {
-	buf_printf(b, FILES_ROW "%s", _("FD"), _("TYPE"), _("MODE"),
-	    _("FLAGS"), _("OFFSET"), _("SIZE"), _("NAME"));
+	if (narrow)
+		buf_printf(b, FILES_NARROW "%s", _("FD"), _("TYPE"),
+		    _("MODE"), _("FLAGS"), _("NAME"));
+	else
+		buf_printf(b, FILES_ROW "%s", _("FD"), _("TYPE"), _("MODE"),
+		    _("FLAGS"), _("OFFSET"), _("SIZE"), _("NAME"));
 }
 
 /* A row as the header lays it out; the name raw (sanitise to print). */
 void
-inspect_files_row(struct buf *b, const struct inspect_fd *f)
+inspect_files_row(struct buf *b, const struct inspect_fd *f, int narrow)
 {
-	char	fd[16], pos[24], size[24];
+	const char	*mode = f->mode[0] != '\0' ? f->mode : "-";
+	const char	*flags = f->flags[0] != '\0' ? f->flags : "-";
+	char		 fd[16], pos[24], size[24];
 
 	snprintf(fd, sizeof fd, "%d", f->fd);
 	snprintf(pos, sizeof pos, "%llu", f->pos);
 	snprintf(size, sizeof size, "%llu", f->size);
-	buf_printf(b, FILES_ROW, fd, f->type, f->mode[0] != '\0' ? f->mode :
-	    "-", f->flags[0] != '\0' ? f->flags : "-", f->has_pos ? pos : "-",
-	    f->has_size ? size : "-");
+	if (narrow)
+		buf_printf(b, FILES_NARROW, fd, f->type, mode, flags);
+	else
+		buf_printf(b, FILES_ROW, fd, f->type, mode, flags,
+		    f->has_pos ? pos : "-", f->has_size ? size : "-");
 	buf_adds(b, f->name);
 }

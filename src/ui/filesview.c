@@ -13,7 +13,8 @@
 #include "ui-int.h"
 #include "xalloc.h"
 
-#define ESC	27
+#define ESC		27
+#define FILES_WIDE	100	/* columns from which OFFSET and SIZE show */
 
 /* The list, read again each refresh while the view is open. */
 struct tui_files {
@@ -153,7 +154,7 @@ tui_files_draw(struct tui *t)
 	/* The name and why are untrusted: tui_text escapes them. */
 	tui_text(t, 0, 0, t->cols, buf_str(&b), b.len, tui_attr(t, C_HEADER));
 	buf_reset(&b);
-	inspect_files_header(&b);
+	inspect_files_header(&b, t->cols < FILES_WIDE);
 	tui_text(t, 1, 0, t->cols, buf_str(&b), b.len, tui_attr(t, C_LABEL));
 	f->h = t->rows - 3;
 	if (f->h < 1)
@@ -162,7 +163,7 @@ tui_files_draw(struct tui *t)
 		f->top = f->n > (size_t)f->h ? f->n - f->h : 0;
 	for (i = f->top, y = 2; i < f->n && y < t->rows - 1; i++, y++) {
 		buf_reset(&b);
-		inspect_files_row(&b, &f->v[i]);
+		inspect_files_row(&b, &f->v[i], t->cols < FILES_WIDE);
 		tui_text(t, y, 0, t->cols, buf_str(&b), b.len, A_NORMAL);
 	}
 	buf_free(&b);

@@ -104,6 +104,16 @@ tui_keys Escape
 check_screen "Esc goes back to the table" wait_screen 10 '^F1Help'
 check_screen "the fixture's row is there" tui_has_row "$O"
 
+# 80 columns: OFFSET and SIZE give their room to the names.
+check_screen "vigil starts in 80x24" tui_start 80 24 -- -p "$O" -d 10
+tui_keys L
+check_screen "L in 80x24: the header without OFFSET and SIZE" \
+    wait_screen 10 '^ +FD TYPE +MODE FLAGS +NAME$'
+check_screen "a connection's whole name fits" \
+    screen_has "TCP 127\\.0\\.0\\.1:$cport->127\\.0\\.0\\.1:$port \\(ESTABLISHED\\)"
+tui_keys Escape
+check_screen "q quits" tui_quit_ok
+
 # A terminal too small for the list: it scrolls.
 check_screen "vigil starts in 100x8" tui_start 100 8 -- -p "$O" -d 10
 tui_keys L
