@@ -411,7 +411,8 @@ options_usage(void)
 "      --threads            list threads as well as processes\n"
 "      --kernel-threads     list kernel threads too\n"
 "      --io                 read per-process I/O (read/write bytes)\n"
-"      --readonly           disable every action on processes\n"
+"      --readonly           disable every action on processes (the strace\n"
+"                           pane s too; the open files list L stays)\n"
 "      --restart-timeout=SECS\n"
 "                           restart (R): seconds from SIGTERM until SIGKILL\n"
 "                           is offered (default 5)\n"
@@ -487,6 +488,10 @@ options_usage(void)
 "  -o, --output=FILE        write to FILE instead of standard output\n"
 "  -n, --count=N            call sites that top shows (default 20; 0: all)\n"
 "      --no-history         neither read nor write the snapshot history\n"
+"\n"
+"Open files (OPEN FILES in vigil(1)):\n"
+"  vigil files PID          PID's open files as lsof lists them: type, mode,\n"
+"                           flags, offset, size, sockets by their addresses\n"
 "\n"
 "See vigil(1) for the JSON schema and everything else.\n"));
 }

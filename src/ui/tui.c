@@ -267,6 +267,12 @@ tui_bottom(struct tui *t)
 		{ "[ ]", N_("Size") }, { "End", N_("Follow") },
 		{ "l", N_("Close") },
 	};
+	static const struct tui_hint stkeys[] = {
+		{ "Tab", N_("Table") }, { "/", N_("Search") },
+		{ "n N", N_("Next") }, { "\\", N_("Filter") },
+		{ "z", N_("Zoom") }, { "[ ]", N_("Size") },
+		{ "End", N_("Follow") }, { "s Esc", N_("Stop") },
+	};
 	static const struct tui_hint fkeys[] = {
 		{ "F1", N_("Help") }, { "F2", N_("Setup") },
 		{ "F3", N_("Search") }, { "F4", N_("Filter") },
@@ -293,9 +299,13 @@ tui_bottom(struct tui *t)
 	clrtoeol();
 	keys = t->lp.shown && t->lp.focus ? lpkeys : fkeys;
 	n = t->lp.shown && t->lp.focus ? nitems(lpkeys) : nitems(fkeys);
+	if (t->lp.shown && t->lp.focus && tui_strace_shown(t)) {
+		keys = stkeys;
+		n = nitems(stkeys);
+	}
 	for (i = 0; i < n && x < t->cols; i++) {
 		/* The pane's keys are words: a space before the label. */
-		w = strlen(keys[i].key) + (keys == lpkeys);
+		w = strlen(keys[i].key) + (keys != fkeys);
 		x += tui_cstr(t, y, x, w, keys[i].key, tui_attr(t, C_FKEY));
 		w = strlen(_(keys[i].label)) + 1;
 		if (x + w > t->cols)
@@ -336,6 +346,9 @@ tui_draw(struct tui *t)
 		break;
 	case MODE_ALARMS:
 		tui_alarms_draw(t);
+		break;
+	case MODE_FILES:
+		tui_files_draw(t);
 		break;
 	default:
 		tui_logpane_follow(t, 0);
@@ -383,7 +396,15 @@ tui_logs(int fd, short revents, void *arg)
 	struct tui	*t = arg;
 
 	refresh_logs_read(t->r);
-	if (!t->lp.shown || t->log_pending)
+	if (!t->lp.shown || tui_strace_shown(t))
+		return;
+	tui_redraw_soon(t);
+}
+
+void
+tui_redraw_soon(struct tui *t)
+{
+	if (t->log_pending)
 		return;
 	t->log_pending = 1;
 	if (t->log_timer <= 0)
@@ -411,6 +432,7 @@ tui_tick(void *arg)
 	tui_alarm_events(t);
 	tui_apply_view(t);
 	tui_logpane_follow(t, 1);	/* files opened since */
+	tui_files_tick(t);
 	tui_draw(t);
 	loop_rearm_timer(t->loop, t->timer, t->o->delay / 10.0);
 }
@@ -572,6 +594,8 @@ tui_run(struct options *o)
 	delscreen(screen);
 	tui_heap_free(&t);	/* before the loop: it ends a child's fd */
 	tui_profile_close(&t);		/* uses the loop */
+	tui_strace_close(&t);		/* strace detaches, and is reaped */
+	tui_files_close(&t);
 	loop_free(t.loop);
 	tui_detail_close(&t);
 	tui_logpane_free(&t);
