@@ -82,7 +82,7 @@ static const struct tui_key tui_keys[] = {
 	    key_filter },
 	{ { 't', KEY_F(5), 0 }, N_("t F5"), N_("tree view on/off"), key_tree },
 	{ { 'v', 0 }, N_("v"),
-	    N_("main screen or I/O screen: bytes/s read and written, to disk and by any call"),
+	    N_("main screen or I/O screen: read/write rates per process"),
 	    key_screen },
 	{ { '-', 0 }, N_("-"), N_("collapse the selected subtree"),
 	    key_collapse },
