@@ -18,8 +18,8 @@
 
 enum {
 	TC_PID, TC_PPID, TC_USER, TC_PRI, TC_NI, TC_VIRT, TC_RES, TC_SHR,
-	TC_STATE, TC_CPU, TC_MEM, TC_TIME, TC_THREADS, TC_IO, TC_IO_READ,
-	TC_IO_WRITE, TC_RCHAR, TC_WCHAR, TC_CPU_HIST, TC_MEM_HIST, TC_COMM,
+	TC_STATE, TC_CPU, TC_MEM, TC_TIME, TC_THREADS, TC_IO_READ, TC_IO_WRITE,
+	TC_RCHAR, TC_WCHAR, TC_IO, TC_CPU_HIST, TC_MEM_HIST, TC_COMM,
 	TC_COMMAND
 };
 
@@ -37,11 +37,12 @@ const struct tui_column tui_all_columns[] = {
 	{ "MEM%", "MEM%", 4, 0, COL_MEM, TC_MEM },
 	{ "TIME+", "TIME+", 9, 0, COL_TIME, TC_TIME },
 	{ "THREADS", "THR", 4, 0, COL_THREADS, TC_THREADS },
-	{ "IO", "IO/s", 7, 0, COL_IO, TC_IO },
+	/* In the I/O screen's order: S keeps this order. */
 	{ "IO_READ_RATE", "DISK R/s", 8, 0, COL_IO_READ, TC_IO_READ },
 	{ "IO_WRITE_RATE", "DISK W/s", 8, 0, COL_IO_WRITE, TC_IO_WRITE },
 	{ "RCHAR_RATE", "RCHAR/s", 7, 0, COL_IO_RCHAR, TC_RCHAR },
 	{ "WCHAR_RATE", "WCHAR/s", 7, 0, COL_IO_WCHAR, TC_WCHAR },
+	{ "IO", "IO/s", 7, 0, COL_IO, TC_IO },
 	{ "CPU_HISTORY", "CPU-HIST", -1, 1, COL_CPU, TC_CPU_HIST },
 	{ "MEM_HISTORY", "MEM-HIST", -1, 1, COL_RES, TC_MEM_HIST },
 	{ "COMM", "COMM", 15, 1, COL_COMM, TC_COMM },

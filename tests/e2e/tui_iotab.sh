@@ -94,12 +94,28 @@ check "the I/O screen's sorts were not saved as the main screen's" \
 tui_keys v
 check_screen "v once more: the I/O screen keeps its last sort" \
     wait_for 10 bottom_has 'I/O screen, sorted by io'
+
+# S on the I/O screen: its own columns, saved as io_columns. The first
+# item of the picker is PID.
+tui_keys S
+check_screen "S: the column picker" wait_screen 10 'Columns:'
+tui_keys Enter Escape
+check_screen "S: the columns are saved" wait_for 10 bottom_has 'columns saved'
+diag "vigilrc:" "$(cat "$TMP/config/vigil/vigilrc" 2>&1)"
+check "the I/O screen's columns are saved as io_columns, without PID" \
+    grep -qxE 'io_columns *= *USER IO_READ_RATE IO_WRITE_RATE RCHAR_RATE WCHAR_RATE IO COMMAND' \
+    "$TMP/config/vigil/vigilrc"
+check "the main screen's columns are not written" \
+    eval '! grep -qE "^ *columns *=" "$TMP/config/vigil/vigilrc"'
 check_screen "q quits, status 0" tui_quit_ok
 
-# --io: the I/O screen first; at 80 columns the tabs still show.
+# --io: the I/O screen first, with its saved columns; at 80 columns the
+# tabs still show.
 TUI_TITLE_RX=$MAIN_RX
+IO_RX='^ *USER +DISK R/s +DISK W/s'
 check_screen "vigil --io starts at 80x24" tui_start 80 24 -- -d 10 --io
-check_screen "--io: the I/O screen first" wait_screen 10 "$IO_RX"
+check_screen "--io: the I/O screen first, its saved columns (no PID)" \
+    wait_screen 10 "$IO_RX"
 check_screen "--io: Main [I/O] on the title row" title_has 'Main [I/O]'
 tui_keys v
 check_screen "80x24: the main screen's title row has the tabs" \
