@@ -258,7 +258,7 @@ table_tabs_at(const struct tui *t, int cmd_x, int *x0, int *x1)
 	for (i = 0; i < nitems(table_tabs); i++)
 		w += strlen(_(table_tabs[i])) + 2;
 	x = t->cols - w;
-	if (x < cmd_x + (int)strlen(_("Command")) + 1)
+	if (x < cmd_x + (int)strlen(tui_all_columns[TC_COMMAND].title) + 1)
 		x = cmd_x;
 	if (x + w > t->cols)
 		return (t->cols);
