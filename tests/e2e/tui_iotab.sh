@@ -2,8 +2,9 @@
 # The I/O screen (v), as htop 3's I/O tab: the title row says which
 # screen is shown; filtered to a writer of a known rate, its DISK W/s and
 # WCHAR/s come within 20% of what it measured itself; the I/O columns
-# sort (< > I, F6); v goes back to the main screen, whose saved sort the
-# I/O screen's does not touch; --io starts on the I/O screen.
+# sort (< > I, F6); v (or a click on a tab) goes back to the main screen,
+# whose saved sort the I/O screen's does not touch; S on the I/O screen
+# saves its own columns; --io starts on the I/O screen.
 . "$SRCDIR/tests/e2e/lib.sh"
 . "$SRCDIR/tests/e2e/tui_lib.sh"
 . "$SRCDIR/tests/e2e/io_lib.sh"
@@ -107,12 +108,32 @@ check "the I/O screen's columns are saved as io_columns, without PID" \
     "$TMP/config/vigil/vigilrc"
 check "the main screen's columns are not written" \
     eval '! grep -qE "^ *columns *=" "$TMP/config/vigil/vigilrc"'
+
+# tab_click NAME: a click (xterm's mouse report, press and release) on
+# that tab's name in the title row.
+tab_click()
+{
+	local line x
+	line=$(tui_screen | grep -nE -- "$MAIN_RX|$IO_RX" | head -n 1 | cut -d: -f1)
+	x=$(tui_screen | sed -n "${line}p" | awk -v t="$1" '{ print index($0, t) }')
+	[ -n "$line" ] && [ "${x:-0}" -gt 0 ] || return 1
+	tui_keys -H 1b 5b 4d 20 "$(printf %02x $((32 + x)))" \
+	    "$(printf %02x $((32 + line)))"
+	tui_keys -H 1b 5b 4d 23 "$(printf %02x $((32 + x)))" \
+	    "$(printf %02x $((32 + line)))"
+}
+IO_RX='^ *USER +DISK R/s +DISK W/s'
+tab_click Main
+check_screen "a click on the Main tab shows the main screen" \
+    wait_for 10 title_has '[Main] I/O'
+tab_click 'I/O'
+check_screen "a click on the I/O tab shows the I/O screen" \
+    wait_for 10 title_has 'Main [I/O]'
 check_screen "q quits, status 0" tui_quit_ok
 
 # --io: the I/O screen first, with its saved columns; at 80 columns the
 # tabs still show.
 TUI_TITLE_RX=$MAIN_RX
-IO_RX='^ *USER +DISK R/s +DISK W/s'
 check_screen "vigil --io starts at 80x24" tui_start 80 24 -- -d 10 --io
 check_screen "--io: the I/O screen first, its saved columns (no PID)" \
     wait_screen 10 "$IO_RX"
