@@ -307,6 +307,42 @@ ht_agent_read(struct ht_client *c)
 	c->fd = -1;
 }
 
+/*
+ * Whether the agent is the process's last live thread. glibc ends a
+ * process with exit(0) when its last thread returns or calls
+ * pthread_exit(), but it counts the agent as one of them: without this, a
+ * program whose threads all left by pthread_exit() (a leader that did, a
+ * child forked from a thread) would live on as the agent alone, its
+ * leader a zombie, deaf to every signal but SIGKILL (the agent blocks
+ * them all). A leader that exited stays listed, as a zombie, until the
+ * process ends.
+ */
+static int
+ht_agent_alone(void)
+{
+	struct stat	 st;
+	char		 buf[512], *p;
+	ssize_t		 n;
+	int		 fd;
+
+	/* The task directory's link count: its threads, and "." and "..". */
+	if (stat("/proc/self/task", &st) != 0 || st.st_nlink > 4)
+		return (0);
+	if (st.st_nlink == 3)
+		return (1);
+	/* Two threads: the agent, and a leader that may be a zombie. */
+	if ((fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC)) == -1)
+		return (0);
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return (0);
+	buf[n] = '\0';
+	/* The state follows the name's closing parenthesis. */
+	return ((p = strrchr(buf, ')')) != NULL && p[1] == ' ' &&
+	    p[2] == 'Z');
+}
+
 static void *
 ht_agent_main(void *arg)
 {
@@ -336,6 +372,9 @@ ht_agent_main(void *arg)
 				continue;
 			break;
 		}
+		/* What glibc would have done, had we not been counted. */
+		if (ht_agent_alone())
+			exit(0);
 		if (pfd[0].revents & (POLLERR | POLLNVAL))
 			break;
 		for (i = 1; i < n; i++) {
