@@ -14,5 +14,6 @@
 int	 cpulist_parse(const char *, cpu_set_t *, size_t);
 char	*cpulist_format(char *, size_t, const cpu_set_t *, size_t);
 int	 cpulist_online(cpu_set_t *, size_t);
+cpu_set_t *cpulist_alloc(size_t *);
 
 #endif

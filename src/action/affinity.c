@@ -10,11 +10,13 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "action.h"
 #include "cpulist.h"
 #include "sched-int.h"
+#include "xalloc.h"
 
 struct affinity_arg {
 	const cpu_set_t	*set;
@@ -74,8 +76,8 @@ action_affinity_one(const struct action_target *t, const cpu_set_t *set,
 	}
 	if (sched_open(t, &sp, err, len) != 0)
 		return (-1);
-	now = CPU_ALLOC(size * 8);
-	if (now != NULL && sched_getaffinity(t->pid, size, now) == 0)
+	now = xcalloc(1, size);
+	if (sched_getaffinity(t->pid, size, now) == 0)
 		cpulist_format(r->before, sizeof r->before, now, size);
 	if (sched_each(&sp, t, affinity_task, &a, r, &e) != 0) {
 		if (e == EINVAL) {
@@ -86,15 +88,15 @@ action_affinity_one(const struct action_target *t, const cpu_set_t *set,
 		} else
 			sched_explain(t, e, _("CPU affinity"), NULL, err,
 			    len);
-		CPU_FREE(now);
+		free(now);
 		sched_close(&sp);
 		return (-1);
 	}
-	if (now != NULL && sched_getaffinity(t->pid, size, now) == 0)
+	if (sched_getaffinity(t->pid, size, now) == 0)
 		cpulist_format(r->after, sizeof r->after, now, size);
 	else
 		snprintf(r->after, sizeof r->after, "?");
-	CPU_FREE(now);
+	free(now);
 	sched_close(&sp);
 	return (0);
 }

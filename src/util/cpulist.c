@@ -12,6 +12,7 @@
 
 #include "cpulist.h"
 #include "file.h"
+#include "xalloc.h"
 
 static int	cpulist_number(const char **, unsigned long *);
 
@@ -128,4 +129,20 @@ cpulist_online(cpu_set_t *set, size_t setsize)
 	for (i = 0; i < n && (size_t)i < setsize * 8; i++)
 		CPU_SET_S(i, setsize, set);
 	return (CPU_COUNT_S(setsize, set));
+}
+
+/*
+ * A cleared set with room for every CPU this machine may have (at least
+ * CPU_SETSIZE, as sched_getaffinity(2) wants no less than the kernel's
+ * own mask); its size in bytes goes in *size. Freed with free().
+ */
+cpu_set_t *
+cpulist_alloc(size_t *size)
+{
+	long	n = sysconf(_SC_NPROCESSORS_CONF);
+
+	if (n < CPU_SETSIZE)
+		n = CPU_SETSIZE;
+	*size = CPU_ALLOC_SIZE(n);
+	return (xcalloc(1, *size));
 }
