@@ -65,11 +65,12 @@ cpulist_parse(const char *s, cpu_set_t *set, size_t setsize)
 			goto bad;
 		for (i = a; i <= b; i += stride)
 			CPU_SET_S(i, setsize, set);
-		if (*s == ',')
-			s++;
-		else if (*s != '\0' && *s != '\n' && *s != ' ' && *s != '\t')
-			goto bad;
 		s += strspn(s, " \t");
+		if (*s == ',') {
+			s++;
+			s += strspn(s, " \t");
+		} else if (*s != '\0' && *s != '\n')
+			goto bad;
 	}
 	return (0);
 bad:
