@@ -80,6 +80,9 @@ sched_apply(struct tui *t, const char *what, sched_apply_fn fn)
 		} else if (rc < 0)
 			failed++;
 	}
+	/* The new values on screen; then what happened, over "exited". */
+	refresh_tick(t->r);
+	tui_apply_view(t);
 	if (t->ntargets == 1 && rc == 0)
 		tui_status(t, 0, ngettext("%s %s %s %s for PID %d (%d thread)",
 		    "%s %s %s %s for PID %d (%d threads)", one.ntasks), what,
@@ -93,8 +96,6 @@ sched_apply(struct tui *t, const char *what, sched_apply_fn fn)
 	else
 		tui_status(t, 0, _("%s changed for %zu processes (%d threads)"),
 		    what, done, threads);
-	refresh_tick(t->r);
-	tui_apply_view(t);
 }
 
 /* --- Renice ------------------------------------------------------------ */
@@ -334,7 +335,7 @@ static int
 sched_box(struct tui *t, const char *what, int w)
 {
 	char	title[160];
-	int	y, h = t->table_h;
+	int	y, tw, h = t->table_h;
 
 	if (t->ntargets == 1)
 		snprintf(title, sizeof title, _("%s of %d (%s):"), what,
@@ -344,8 +345,12 @@ sched_box(struct tui *t, const char *what, int w)
 		    t->ntargets);
 	if (w > t->cols)
 		w = t->cols;
-	tui_fill(t->table_y - 1, 0, w, tui_attr(t, C_HEADER));
-	tui_cstr(t, t->table_y - 1, 0, w, title, tui_attr(t, C_HEADER));
+	/* The title may be wider than the box: the table's titles give way. */
+	tw = (int)strlen(title) + 1 > w ? (int)strlen(title) + 1 : w;
+	if (tw > t->cols)
+		tw = t->cols;
+	tui_fill(t->table_y - 1, 0, tw, tui_attr(t, C_HEADER));
+	tui_cstr(t, t->table_y - 1, 0, tw, title, tui_attr(t, C_HEADER));
 	for (y = 0; y < h; y++)
 		tui_fill(t->table_y + y, 0, w, tui_attr(t, C_DIALOG));
 	return (w);
