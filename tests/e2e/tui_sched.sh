@@ -249,7 +249,7 @@ check_screen "vigil still runs: q quits, status 0" tui_quit_ok
 nice_before=$(task_nices "$w")
 cpus_before=$(task_cpus "$w")
 io_before=$(task_ionice "$w")
-check_screen "vigil --readonly starts" tui_start 100 30 -- -d 10 --readonly
+check_screen "vigil --readonly starts at 100x50" tui_start 100 50 -- -d 10 --readonly
 check_screen "--readonly: the fixture made the only row" \
     only "^sched-$tag( |\$)" "$w"
 for k in ']' '[' F7 F8 a o; do
@@ -265,6 +265,14 @@ done
 check "--readonly: the nice values are unchanged" nice_is "$w" "$nice_before"
 check "--readonly: the CPUs are unchanged" cpus_are "$w" "$cpus_before"
 check "--readonly: the I/O priority is unchanged" ionice_is "$w" "$io_before"
+tui_keys F1
+check_screen "the help screen lists ] F7 and [ F8 (renice)" \
+    wait_for 10 eval 'screen_has "^ *\\] F7 +renice: nice value 1 lower" &&
+    screen_has "^ *\\[ F8 +renice: nice value 1 higher"'
+check_screen "the help screen lists a (CPU affinity) and o (I/O priority)" \
+    eval 'screen_has "^ *a +CPU affinity of" && screen_has "^ *o +I/O priority"'
+tui_keys Escape
+wait_screen 10 '^F1Help'
 check_screen "--readonly: q quits, status 0" tui_quit_ok
 
 diag "started with I/O priority: $start_io"
