@@ -29,7 +29,7 @@ const struct action action_affinity = {
 	.name = "affinity",
 	.key = 'a',
 	.fkey = 0,
-	.help = N_("CPU affinity of the selected or tagged processes: Space toggles a CPU, Enter applies"),
+	.help = N_("CPU affinity (taskset) of the selected or tagged processes"),
 	.refuse = sched_refuse,
 };
 

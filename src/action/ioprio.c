@@ -27,7 +27,7 @@ const struct action action_ioprio = {
 	.name = "ioprio",
 	.key = 'o',
 	.fkey = 0,
-	.help = N_("I/O priority (ionice) of the selected or tagged processes: class and level 0-7"),
+	.help = N_("I/O priority (ionice) of the selected or tagged processes"),
 	.refuse = sched_refuse,
 };
 

@@ -26,7 +26,7 @@ const struct action action_nice_lower = {
 	.name = "nice-",
 	.key = ']',
 	.fkey = 7,
-	.help = N_("renice: nice value 1 lower, a higher priority (below its current value needs CAP_SYS_NICE)"),
+	.help = N_("renice: nice -1, a higher priority (needs CAP_SYS_NICE)"),
 	.refuse = sched_refuse,
 };
 
@@ -34,7 +34,7 @@ const struct action action_nice_raise = {
 	.name = "nice+",
 	.key = '[',
 	.fkey = 8,
-	.help = N_("renice: nice value 1 higher, a lower priority"),
+	.help = N_("renice: nice +1, a lower priority"),
 	.refuse = sched_refuse,
 };
 

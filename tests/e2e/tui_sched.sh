@@ -267,10 +267,10 @@ check "--readonly: the CPUs are unchanged" cpus_are "$w" "$cpus_before"
 check "--readonly: the I/O priority is unchanged" ionice_is "$w" "$io_before"
 tui_keys F1
 check_screen "the help screen lists ] F7 and [ F8 (renice)" \
-    wait_for 10 eval 'screen_has "^ *\\] F7 +renice: nice value 1 lower" &&
-    screen_has "^ *\\[ F8 +renice: nice value 1 higher"'
+    wait_for 10 eval 'screen_has "^ *\\] F7 +renice: nice -1, a higher" &&
+    screen_has "^ *\\[ F8 +renice: nice \\+1, a lower"'
 check_screen "the help screen lists a (CPU affinity) and o (I/O priority)" \
-    eval 'screen_has "^ *a +CPU affinity of" && screen_has "^ *o +I/O priority"'
+    eval 'screen_has "^ *a +CPU affinity \\(taskset\\)" && screen_has "^ *o +I/O priority \\(ionice\\)"'
 tui_keys Escape
 wait_screen 10 '^F1Help'
 check_screen "--readonly: q quits, status 0" tui_quit_ok
