@@ -93,8 +93,8 @@ action_ioprio_one(const struct action_target *t, int value,
 		else
 			sched_explain(t, e, _("I/O priority"),
 			    IOPRIO_PRIO_CLASS(value) == IOPRIO_CLASS_RT ?
-			    _("the realtime class needs CAP_SYS_NICE or "
-			    "CAP_SYS_ADMIN") : NULL, err, len);
+			    _("the realtime class needs CAP_SYS_NICE") : NULL,
+			    err, len);
 		sched_close(&sp);
 		return (-1);
 	}

@@ -89,8 +89,8 @@ action_renice_one(const struct action_target *t, int delta,
 	snprintf(r->before, sizeof r->before, "%d", cur);
 	if (sched_each(&sp, t, renice_task, &want, r, &e) != 0) {
 		sched_explain(t, e, _("nice value"), want < cur ?
-		    _("a lower nice value needs CAP_SYS_NICE (or a higher "
-		    "RLIMIT_NICE)") : NULL, err, len);
+		    _("a lower nice value needs CAP_SYS_NICE") : NULL, err,
+		    len);
 		sched_close(&sp);
 		return (-1);
 	}

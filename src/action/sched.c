@@ -210,21 +210,25 @@ sched_explain(const struct action_target *t, int e, const char *what,
 			snprintf(user, sizeof user, "%s", pw->pw_name);
 		else
 			snprintf(user, sizeof user, "%lu", ruid);
-		snprintf(out, len, _("not permitted to change the %s of "
-		    "process %d: it belongs to user %s; run vigil as root or "
-		    "as %s"), what, t->pid, user, user);
+		if (ruid == 0)
+			snprintf(out, len, _("%s of %d not changed: it belongs "
+			    "to user %s; run vigil as root"), what, t->pid,
+			    user);
+		else
+			snprintf(out, len, _("%s of %d not changed: it belongs "
+			    "to user %s; run vigil as root or as %s"), what,
+			    t->pid, user, user);
 		return;
 	}
 	if (need != NULL && !sched_have_nice_cap()) {
 		snprintf(out, len, geteuid() == 0 ?
-		    _("not permitted to change the %s of process %d: %s, "
-		    "which vigil lacks although it runs as root (a container "
-		    "drops it: docker run --cap-add=SYS_NICE)") :
-		    _("not permitted to change the %s of process %d: %s; run "
-		    "vigil as root"), what, t->pid, need);
+		    _("%s of %d not changed: %s, which vigil lacks although "
+		    "it runs as root (a container drops it: docker run "
+		    "--cap-add=SYS_NICE)") :
+		    _("%s of %d not changed: %s; run vigil as root"), what,
+		    t->pid, need);
 		return;
 	}
-	snprintf(out, len, _("not permitted to change the %s of process %d: "
-	    "%s (a security module, or another user namespace)"), what,
-	    t->pid, strerror(e));
+	snprintf(out, len, _("%s of %d not changed: %s (a security module, "
+	    "or another user namespace)"), what, t->pid, strerror(e));
 }

@@ -275,5 +275,54 @@ tui_keys Escape
 wait_screen 10 '^F1Help'
 check_screen "--readonly: q quits, status 0" tui_quit_ok
 
+# --- As nobody: what needs CAP_SYS_NICE, and another user's process --------
+# nobody's own fixture, with no RLIMIT_NICE to lower its nice with.
+start_fixture n setpriv --reuid=65534 --regid=65534 --clear-groups \
+    bash -c "ulimit -e 0 && exec -a schedn-$tag sleep 1000"
+wait_for 10 exec_done "$n" "schedn-$tag"
+printf '#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups %s "$@"\n' \
+    "'$VIGIL'" >"$TMP/as-nobody"
+chmod 755 "$TMP/as-nobody"
+chmod 711 "$TMP"
+mkdir -m 777 "$TMP/nobody"
+nice_w=$(task_nices "$w")
+cpus_w=$(task_cpus "$w")
+vigil_real=$VIGIL
+VIGIL=$TMP/as-nobody
+check_screen "vigil as nobody starts" tui_start 120 30 \
+    XDG_CONFIG_HOME="$TMP/nobody/config" XDG_STATE_HOME="$TMP/nobody/state" \
+    -- -d 10
+VIGIL=$vigil_real
+check "it runs as nobody" eval \
+    '[ "$(awk "/^Uid:/ { print \$3 }" "/proc/$TUI_PID/status")" = 65534 ]'
+check_screen "as nobody: its own fixture made the only row" \
+    only "^schedn-$tag( |\$)" "$n"
+tui_keys ']'
+check_screen "as nobody: ] on its own process says a lower nice needs CAP_SYS_NICE" \
+    wait_for 10 bottom_has "^nice value of $n not changed: a lower nice value needs CAP_SYS_NICE; run vigil as root"
+check "as nobody: ] changed nothing" nice_is "$n" 0
+tui_keys '['
+check_screen "as nobody: [ raises its own process's nice" \
+    wait_for 10 bottom_has "^nice 0 → 1 for PID $n \\(1 thread\\)"
+check "as nobody: [ did (stat field 19)" wait_for 10 nice_is "$n" 1
+tui_keys o
+wait_screen 10 "^I/O priority of $n"
+tui_keys Home Down Enter
+check_screen "as nobody: the realtime class is said to need CAP_SYS_NICE" \
+    wait_for 10 bottom_has "^I/O priority of $n not changed: the realtime class needs CAP_SYS_NICE"
+check_screen "as nobody: the root fixture made the only row" \
+    only "^sched-$tag( |\$)" "$w"
+tui_keys '['
+check_screen "as nobody: [ on root's process names its owner" \
+    wait_for 10 bottom_has "^nice value of $w not changed: it belongs to user root; run vigil as root"
+tui_keys a
+wait_screen 10 "^CPU affinity of $w"
+tui_keys Space Enter
+check_screen "as nobody: its CPU affinity too" \
+    wait_for 10 bottom_has "^CPU affinity of $w not changed: it belongs to user root"
+check "as nobody: root's fixture kept its nice" nice_is "$w" "$nice_w"
+check "as nobody: root's fixture kept its CPUs" cpus_are "$w" "$cpus_w"
+check_screen "as nobody: q quits, status 0" tui_quit_ok
+
 diag "started with I/O priority: $start_io"
 done_testing
