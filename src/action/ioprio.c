@@ -27,7 +27,7 @@ const struct action action_ioprio = {
 	.name = "ioprio",
 	.key = 'o',
 	.fkey = 0,
-	.help = N_("I/O priority (ionice) of the selected or tagged processes"),
+	.help = N_("I/O priority (ionice, htop's i) of the selected or tagged processes"),
 	.refuse = sched_refuse,
 };
 

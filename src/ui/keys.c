@@ -121,7 +121,7 @@ static const struct tui_key tui_keys[] = {
 	    N_("CPU affinity (taskset) of the selected or tagged processes"),
 	    key_affinity },
 	{ { 'o', 0 }, N_("o"),
-	    N_("I/O priority (ionice) of the selected or tagged processes"),
+	    N_("I/O priority (ionice, htop's i) of the selected or tagged processes"),
 	    key_ioprio },
 	{ { 'f', 0 }, N_("f"),
 	    N_("profile the selected process: live hot functions and call tree"),

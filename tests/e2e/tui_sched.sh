@@ -183,6 +183,11 @@ tui_keys Space Enter
 wait_for 10 cpus_are "$w" "$want"
 
 # --- I/O priority --------------------------------------------------------
+tui_keys Enter
+check_screen "class none: the detail pane gives the level the nice value makes" \
+    wait_screen 10 '^I/O prio +none \(level 4, from nice 2\)'
+tui_keys Escape
+wait_screen 10 '^F1Help'
 tui_keys o
 check_screen "o opens the dialog, titled with the process" \
     wait_screen 10 "^I/O priority of $w \\(waiters\\):"
@@ -270,7 +275,7 @@ check_screen "the help screen lists ] F7 and [ F8 (renice)" \
     wait_for 10 eval 'screen_has "^ *\\] F7 +renice: nice -1, a higher" &&
     screen_has "^ *\\[ F8 +renice: nice \\+1, a lower"'
 check_screen "the help screen lists a (CPU affinity) and o (I/O priority)" \
-    eval 'screen_has "^ *a +CPU affinity \\(taskset\\)" && screen_has "^ *o +I/O priority \\(ionice\\)"'
+    eval 'screen_has "^ *a +CPU affinity \\(taskset\\)" && screen_has "^ *o +I/O priority \\(ionice, htop.s i\\)"'
 tui_keys Escape
 wait_screen 10 '^F1Help'
 check_screen "--readonly: q quits, status 0" tui_quit_ok
