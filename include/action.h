@@ -35,10 +35,13 @@ extern const struct action	 action_nice_lower;
 extern const struct action	 action_nice_raise;
 extern const struct action	 action_affinity;
 extern const struct action	 action_ioprio;
+extern const struct action	 action_strace;
+extern const struct action	 action_files;
 extern const struct action	*action_table[];
 
 const struct action	*action_find(int);
 const char		*action_readonly_refusal(void);
+const char		*action_target_gone(const struct action_target *);
 
 /* Signals. */
 struct action_signal {

@@ -26,5 +26,6 @@ struct logs	*refresh_logs(struct refresh *);
 int		 refresh_logs_fd(struct refresh *);
 void		 refresh_logs_read(struct refresh *);
 void		 refresh_logs_poll(struct refresh *);
+const char	*refresh_warning(const struct refresh *, size_t);
 
 #endif

@@ -489,7 +489,7 @@ batch_run(struct options *o)
 {
 	struct batch	 bt;
 	struct config	 cfg;
-	const char	*cs = nl_langinfo(CODESET);
+	const char	*cs = nl_langinfo(CODESET), *w;
 	double		 delay = o->delay / 10.0;
 	size_t		 i;
 	int		 status;
@@ -511,6 +511,8 @@ batch_run(struct options *o)
 		bt.flags |= BATCH_ASCII;
 	if ((bt.r = refresh_new(o)) == NULL)
 		return (2);
+	for (i = 0; (w = refresh_warning(bt.r, i)) != NULL; i++)
+		fprintf(stderr, "vigil: %s\n", w);
 	bt.loop = loop_new();
 	signal(SIGPIPE, SIG_IGN);
 	loop_add_signal(bt.loop, SIGINT, batch_signal, &bt);

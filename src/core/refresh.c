@@ -26,10 +26,13 @@ struct refresh {
 	struct alarm_set	*alarms;
 	struct logs		*logs;
 	uint64_t		 log_seq;	/* lines fed to the alarms */
+	char			**warnings;	/* said once, at the start */
+	size_t			 nwarnings;
 };
 
 static int	refresh_alarms_new(struct refresh *);
-static void	refresh_log_add(struct refresh *, const char *);
+static int	refresh_log_add(struct refresh *, const char *);
+static void	refresh_log_missing(struct refresh *, const struct alarm_rule *);
 
 /* Returns NULL after printing why (a bad -F pattern). */
 struct refresh *
@@ -74,15 +77,53 @@ refresh_new(const struct options *o)
 	return (r);
 }
 
-/* Follow path once, whoever asked for it (--log or a log rule). */
-static void
+/*
+ * Follow path once, whoever asked for it (--log or a log rule). Returns
+ * its source, or -1 without inotify.
+ */
+static int
 refresh_log_add(struct refresh *r, const char *path)
 {
 	struct logs	*logs = refresh_logs(r);
+	int		 id;
 
+	if (logs == NULL)
+		return (-1);
 	/* Sources are labelled with their path: one source per path. */
-	if (logs != NULL && logs_find(logs, path) == -1)
-		logs_add(logs, path, path);
+	if ((id = logs_find(logs, path)) == -1)
+		id = logs_add(logs, path, path);
+	return (id);
+}
+
+/*
+ * A log rule on a file that cannot be read now is kept: the file is
+ * watched for, as the log pane does, and may appear (a service not
+ * started yet). The user is told once, since a typing mistake in the
+ * path would otherwise be an alarm that never fires.
+ */
+static void
+refresh_log_missing(struct refresh *r, const struct alarm_rule *rule)
+{
+	const char	*path = rule->log_path, *why;
+	char		*msg;
+	int		 id;
+
+	if ((id = refresh_log_add(r, path)) == -1)
+		why = _("cannot watch files (inotify)");
+	else if ((why = logs_status(r->logs, id)) == NULL)
+		return;
+	xasprintf(&msg, _("alarm '%s': %s: %s"), alarm_rule_name(rule), path,
+	    why);
+	r->warnings = xreallocarray(r->warnings, r->nwarnings + 1,
+	    sizeof *r->warnings);
+	r->warnings[r->nwarnings++] = msg;
+}
+
+/* The i-th thing to tell the user about the start, or NULL. */
+const char *
+refresh_warning(const struct refresh *r, size_t i)
+{
+	return (i < r->nwarnings ? r->warnings[i] : NULL);
 }
 
 /*
@@ -106,7 +147,7 @@ refresh_alarms_new(struct refresh *r)
 			return (-1);
 		}
 		if (rule->log_path != NULL)
-			refresh_log_add(r, rule->log_path);
+			refresh_log_missing(r, rule);
 		alarm_set_add(r->alarms, rule);
 	}
 	for (i = 0; i < o->nlogs; i++)
@@ -189,8 +230,13 @@ refresh_alarms(struct refresh *r)
 void
 refresh_free(struct refresh *r)
 {
+	size_t	i;
+
 	if (r == NULL)
 		return;
+	for (i = 0; i < r->nwarnings; i++)
+		free(r->warnings[i]);
+	free(r->warnings);
 	alarm_set_free(r->alarms);
 	logs_free(r->logs);
 	model_free(r->model);

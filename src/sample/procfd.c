@@ -43,7 +43,6 @@
 #define PROCFD_RESERVE	512
 
 /* A kernel thread's name in stat can be longer than TASK_COMM_LEN. */
-#define PROCFD_COMM	64
 
 struct procfd {
 	int			 pid;
@@ -322,7 +321,7 @@ procfd_skip(char **pp, int n)
  * is everything between the first '(' and the last ')'). Returns -1 if the
  * text is not a stat line of pid.
  */
-static int
+int
 procfd_parse_stat(char *text, int pid, struct sample_proc *p, char *comm)
 {
 	char		*open, *close, *q = text;

@@ -19,6 +19,7 @@ struct refresh;
 struct rx;
 struct tui_restart;
 struct tui_heap;
+struct tui_files;
 
 /* Colour pairs and their monochrome stand-ins. */
 enum tui_color {
@@ -34,8 +35,8 @@ enum tui_mode {
 	MODE_NORMAL, MODE_SEARCH, MODE_FILTER, MODE_SIGNAL, MODE_CONFIRM,
 	MODE_HELP, MODE_DETAIL, MODE_SORT, MODE_USER, MODE_SETUP,
 	MODE_LOG_SEARCH, MODE_LOG_FILTER, MODE_PROFILE,
-	MODE_ALARMS, MODE_DELAY, MODE_RESTART, MODE_HEAP, MODE_AFFINITY,
-	MODE_IOPRIO
+	MODE_ALARMS, MODE_DELAY, MODE_RESTART, MODE_HEAP, MODE_FILES,
+	MODE_AFFINITY, MODE_IOPRIO
 };
 
 /* A process-table column as the screen draws it. */
@@ -80,6 +81,26 @@ struct tui_logpane {
 	const struct logline	**shown_lines;
 	int			*shown_ids;
 	size_t			 nshown_cap;
+};
+
+/*
+ * strace in the log pane's place (stracepane.c): the child, its output as
+ * a stream source of a set of its own, which the log pane then shows with
+ * its scrolling, search and filter. The target is held from the moment
+ * the user chose it.
+ */
+struct logs;
+
+struct tui_strace {
+	int			 pid;
+	unsigned long long	 start;
+	char			 comm[64];
+	int			 child;		/* strace, 0 once reaped */
+	int			 fd;
+	struct logs		*logs;		/* NULL: the pane shows logs */
+	int			 id;
+	int			 denied;	/* strace said EPERM */
+	char			 ended[512];	/* why it stopped, if it did */
 };
 
 /* The live profile view (profview.c): a sampler child and what it sent. */
@@ -179,6 +200,8 @@ struct tui {
 	struct tui_heap		*heap;		/* heapview.c */
 
 	struct tui_logpane	 lp;
+	struct tui_strace	 st;
+	struct tui_files	*files;		/* filesview.c */
 	struct tui_profview	 pv;
 	int			 log_timer;	/* redraw for new lines */
 	int			 log_pending;
@@ -301,6 +324,22 @@ void	tui_logpane_zoom(struct tui *);
 void	tui_logpane_shrink(struct tui *);
 void	tui_logpane_grow(struct tui *);
 void	tui_logpane_unfocus(struct tui *);
+
+/* stracepane.c */
+void	tui_strace_toggle(struct tui *);
+void	tui_strace_close(struct tui *);
+int	tui_strace_shown(const struct tui *);
+void	tui_strace_title(struct tui *, struct buf *);
+
+/* filesview.c */
+void	tui_files_open(struct tui *);
+void	tui_files_close(struct tui *);
+void	tui_files_key(struct tui *, int);
+void	tui_files_draw(struct tui *);
+void	tui_files_tick(struct tui *);
+
+/* tui.c: a redraw within a tenth of a second, for lines arriving. */
+void	tui_redraw_soon(struct tui *);
 
 /* profview.c */
 void	tui_profile_open(struct tui *);
