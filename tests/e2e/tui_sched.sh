@@ -7,14 +7,27 @@
 # shows the CPUs and the I/O priority; tagged processes change together; a
 # process that exits while its dialog is open is reported. Under
 # --readonly every one of these keys is refused, said, and nothing changes.
+# As nobody, vigil says what needs CAP_SYS_NICE and whose a process is.
 # (A PID reused meanwhile is test_sched's job: it cannot be made here.)
 . "$SRCDIR/tests/e2e/lib.sh"
 . "$SRCDIR/tests/e2e/tui_lib.sh"
 
-need ionice
+need ionice setpriv
+# A lower nice value needs CAP_SYS_NICE, and vigil runs as nobody below.
+if [ "$(id -u)" != 0 ]; then
+	skip "needs root: it lowers a nice value and runs vigil as nobody"
+	done_testing
+fi
 
 tag=s$$x
 ncpu=$(getconf _NPROCESSORS_ONLN)
+if [ "$ncpu" -lt 2 ]; then
+	skip "needs two CPUs: one is unchecked in the affinity dialog"
+	done_testing
+fi
+# The fixtures start from nice 0, every CPU and no I/O class, whatever
+# this test inherited (nice make check, taskset, ionice).
+reset="renice -n 0 -p \$\$ >/dev/null && taskset -p -c 0-$((ncpu - 1)) \$\$ >/dev/null && ionice -c 0 -p \$\$"
 
 # The values of every thread of PID, sorted and unique, one a line.
 task_nices()
@@ -92,9 +105,9 @@ only()
 	rows_only "$1" "$2" && wait_for 10 tui_selected_is "$2"
 }
 
-start_fixture w bash -c "exec -a sched-$tag '$FIXTURES/waiters' idle"
-start_fixture s bash -c "exec -a schedb-$tag sleep 1000"
-start_fixture v bash -c "exec -a schedv-$tag sleep 1000"
+start_fixture w bash -c "$reset && exec -a sched-$tag '$FIXTURES/waiters' idle"
+start_fixture s bash -c "$reset && exec -a schedb-$tag sleep 1000"
+start_fixture v bash -c "$reset && exec -a schedv-$tag sleep 1000"
 wait_for 10 exec_done "$w" "sched-$tag"
 wait_for 10 exec_done "$s" "schedb-$tag"
 wait_for 10 exec_done "$v" "schedv-$tag"
@@ -282,8 +295,9 @@ check_screen "--readonly: q quits, status 0" tui_quit_ok
 
 # --- As nobody: what needs CAP_SYS_NICE, and another user's process --------
 # nobody's own fixture, with no RLIMIT_NICE to lower its nice with.
-start_fixture n setpriv --reuid=65534 --regid=65534 --clear-groups \
-    bash -c "ulimit -e 0 && exec -a schedn-$tag sleep 1000"
+start_fixture n bash -c "$reset && exec setpriv --reuid=65534 \
+    --regid=65534 --clear-groups bash -c 'ulimit -e 0 &&
+    exec -a schedn-$tag sleep 1000'"
 wait_for 10 exec_done "$n" "schedn-$tag"
 printf '#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups %s "$@"\n' \
     "'$VIGIL'" >"$TMP/as-nobody"
