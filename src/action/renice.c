@@ -21,6 +21,7 @@
 #include "sched-int.h"
 
 static int	renice_task(int, void *);
+static int	renice_get(int, int *);
 
 const struct action action_nice_lower = {
 	.name = "nice-",

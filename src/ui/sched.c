@@ -38,6 +38,11 @@ static int	sched_affinity(struct tui *, const struct action_target *,
 		    struct action_sched *, char *, size_t);
 static int	sched_ioprio(struct tui *, const struct action_target *,
 		    struct action_sched *, char *, size_t);
+static void	sched_affinity_key(struct tui *, int);
+static void	sched_ioprio_key(struct tui *, int);
+static int	sched_box(struct tui *, const char *, int);
+static void	sched_affinity_draw(struct tui *);
+static void	sched_ioprio_draw(struct tui *);
 
 /* Refused under --readonly, else the targets gathered; 0 if any. */
 static int
