@@ -53,7 +53,8 @@ refresh_new(const struct options *o)
 	r->filter = filter;
 	if (o->threads)
 		flags |= SAMPLE_THREADS;
-	if (o->io)
+	/* The counters cost a read per process: only when asked for. */
+	if (o->io || model_col_io(o->sort))
 		flags |= SAMPLE_IO;
 	/* Batch output shows SHR for every process; the screen, for its rows. */
 	if (o->batch)
@@ -63,6 +64,11 @@ refresh_new(const struct options *o)
 
 	r->vo.sort = o->sort;
 	r->vo.descending = o->descending;
+	/* Batch --io is the I/O screen: sorted by the I/O rate unless -s. */
+	if (o->batch && o->io && !o->sort_given) {
+		r->vo.sort = COL_IO;
+		r->vo.descending = 1;
+	}
 	r->vo.tree = o->tree;
 	r->vo.show_kthreads = o->kthreads;
 	r->vo.show_threads = o->threads;
@@ -311,6 +317,22 @@ refresh_set_statm(struct refresh *r, int on)
 
 	flags = on ? flags | SAMPLE_STATM : flags & ~SAMPLE_STATM;
 	sampler_set_flags(r->sampler, flags);
+}
+
+/* The I/O counters are read only while something shows them. */
+void
+refresh_set_io(struct refresh *r, int on)
+{
+	int	flags = sampler_flags(r->sampler);
+
+	flags = on ? flags | SAMPLE_IO : flags & ~SAMPLE_IO;
+	sampler_set_flags(r->sampler, flags);
+}
+
+int
+refresh_io(struct refresh *r)
+{
+	return ((sampler_flags(r->sampler) & SAMPLE_IO) != 0);
 }
 
 /* Threads are read only while they are shown. */

@@ -31,4 +31,7 @@ void			 procfd_poison(struct procfd_cache *, int, int);
 int			 procfd_parse_stat(char *, int, struct sample_proc *,
 			     char *);
 
+int			 sample_io_parse(const char *, struct sample_proc *);
+int			 sample_io_read(int, int, struct sample_proc *);
+
 #endif

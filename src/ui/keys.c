@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "action.h"
+#include "loop.h"
 #include "model.h"
 #include "options.h"
 #include "refresh.h"
@@ -32,6 +33,7 @@ static void	key_pgdn(struct tui *);
 static void	key_home(struct tui *);
 static void	key_end(struct tui *);
 static void	key_tree(struct tui *);
+static void	key_screen(struct tui *);
 static void	key_collapse(struct tui *);
 static void	key_expand(struct tui *);
 static void	key_expand_all(struct tui *);
@@ -86,6 +88,9 @@ static const struct tui_key tui_keys[] = {
 	    N_("filter: show only matching processes (empty: all)"),
 	    key_filter },
 	{ { 't', KEY_F(5), 0 }, N_("t F5"), N_("tree view on/off"), key_tree },
+	{ { 'v', 0 }, N_("v"),
+	    N_("main screen or I/O screen: read/write rates per process"),
+	    key_screen },
 	{ { '-', 0 }, N_("-"), N_("collapse the selected subtree"),
 	    key_collapse },
 	{ { '+', '=', 0 }, N_("+"), N_("expand the selected subtree"),
@@ -265,6 +270,36 @@ key_tree(struct tui *t)
 	t->follow = 1;		/* keep the same process selected */
 	tui_apply_view(t);
 	t->follow = 0;
+}
+
+/*
+ * The other screen (htop's tabs). The I/O counters are read from now on
+ * if it needs them, at once, so its rates show after one more refresh;
+ * the selection stays on its process.
+ */
+void
+tui_screen_show(struct tui *t)
+{
+	tui_screen_switch(t);
+	if (tui_wants_io(t) && !refresh_io(t->r)) {
+		refresh_set_io(t->r, 1);
+		refresh_tick(t->r);
+		/* The first rates over a whole delay, not what is left of one. */
+		loop_rearm_timer(t->loop, t->timer, t->o->delay / 10.0);
+	}
+	t->follow = 1;
+	tui_apply_view(t);
+	t->follow = 0;
+	tui_status(t, 0, t->screen == SCREEN_IO ?
+	    _("I/O screen, sorted by %s (v: main screen)") :
+	    _("main screen, sorted by %s (v: I/O screen)"),
+	    model_col_name(t->vo->sort));
+}
+
+static void
+key_screen(struct tui *t)
+{
+	tui_screen_show(t);
 }
 
 static void

@@ -431,6 +431,7 @@ tui_tick(void *arg)
 	struct tui	*t = arg;
 
 	refresh_set_statm(t->r, t->vo->sort == COL_SHR);
+	refresh_set_io(t->r, tui_wants_io(t));
 	refresh_tick(t->r);
 	tui_alarm_events(t);
 	tui_apply_view(t);
@@ -532,6 +533,14 @@ tui_run(struct options *o)
 	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	tui_columns_default(&t);
 	tui_config_load(&t);
+	/* --io: the I/O screen first, in the order -s gives if given. */
+	if (o->io) {
+		tui_screen_switch(&t);
+		if (o->sort_given) {
+			t.vo->sort = o->sort;
+			t.vo->descending = o->descending;
+		}
+	}
 
 	/*
 	 * With TERM=linux ncurses would ask gpm for the mouse: the mouse of

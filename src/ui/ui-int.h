@@ -131,6 +131,20 @@ struct tui_profview {
 #define TUI_MAX_COLUMNS	24
 #define TUI_SPARK_WIDTH	8
 
+/*
+ * The screens of the process table, as htop 3's tabs: the main one and
+ * the I/O one, each with its own columns and sort. The one shown lives
+ * in struct tui (columns, vo->sort); the other waits in struct tui_screen.
+ */
+enum { SCREEN_MAIN, SCREEN_IO };
+
+struct tui_screen {
+	const struct tui_column	*columns[TUI_MAX_COLUMNS];
+	size_t			 ncolumns;
+	enum model_col		 sort;
+	int			 descending;
+};
+
 struct tui {
 	struct options		*o;
 	struct refresh		*r;
@@ -158,6 +172,8 @@ struct tui {
 	char			 sel_comm[32];	/* for "exited" */
 	int			 follow;	/* F: on the process, said */
 	int			 sel_user;	/* moved to: on the process */
+	int			 screen;	/* SCREEN_MAIN or SCREEN_IO */
+	struct tui_screen	 other;		/* the screen not shown */
 
 	/* Prompts and their patterns. */
 	enum tui_mode		 mode;
@@ -255,6 +271,9 @@ void	tui_header_draw(struct tui *, int);
 extern const struct tui_column	tui_all_columns[];
 extern const size_t		tui_nall_columns;
 void	tui_columns_default(struct tui *);
+void	tui_screen_switch(struct tui *);
+int	tui_io_columns_parse(struct tui *, const char *);
+int	tui_wants_io(const struct tui *);
 int	tui_column_shown(const struct tui *, enum model_col);
 int	tui_columns_parse(struct tui *, const char *);
 void	tui_columns_string(struct tui *, struct buf *);
@@ -263,6 +282,7 @@ int	tui_table_click(struct tui *, int, int);
 
 /* keys.c */
 void	tui_key(struct tui *, int);
+void	tui_screen_show(struct tui *);
 void	tui_help_draw(struct tui *);
 
 /* dialog.c */
