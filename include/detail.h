@@ -1,7 +1,8 @@
 /*
  * What the detail pane shows about one process, read on demand from
  * /proc/PID: executable, working directory, open file count, cgroup and
- * systemd unit, resource limits and, only when asked, the environment.
+ * systemd unit, the CPUs it may run on and its I/O priority (its main
+ * thread's), resource limits and, only when asked, the environment.
  * detail_read() fills a caller's struct; detail_free() releases what it
  * holds. Each field that could not be read says why (its errno).
  */
@@ -30,6 +31,9 @@ struct proc_detail {
 	int			 fds_errno;
 	char			*cgroup;	/* the v2 path, or v1's first */
 	char			*unit;		/* systemd unit, or NULL */
+	char			 cpus[256];	/* Cpus_allowed_list, or "" */
+	int			 ioprio;	/* ioprio_get(2); -1: see */
+	int			 ioprio_errno;	/* ioprio_errno */
 	struct detail_limit	*limits;
 	size_t			 nlimits;
 	int			 limits_errno;

@@ -1,6 +1,7 @@
 /*
- * Unit formatting for columns: memory sizes, TIME+, durations. Each writes a
- * NUL-terminated string into a caller-provided array and returns it.
+ * Unit formatting for columns: memory sizes, TIME+, durations, I/O
+ * priorities. Each writes a NUL-terminated string into a caller-provided
+ * array and returns it.
  */
 #ifndef VIGIL_FMT_H
 #define VIGIL_FMT_H
@@ -18,5 +19,6 @@ char	*fmt_bytes(char *, size_t, int64_t, int);
 char	*fmt_rate(char *, size_t, double);
 char	*fmt_time_plus(char *, size_t, double);
 char	*fmt_uptime(char *, size_t, double);
+char	*fmt_ioprio(char *, size_t, int);
 
 #endif

@@ -11,6 +11,10 @@ const struct action *action_table[] = {
 	&action_kill,
 	&action_profile,
 	&action_restart,
+	&action_nice_lower,
+	&action_nice_raise,
+	&action_affinity,
+	&action_ioprio,
 	&action_strace,
 	&action_files,
 	NULL

@@ -5,13 +5,16 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/ioprio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "detail.h"
 #include "file.h"
+#include "procaccess.h"
 #include "xalloc.h"
 
 /* What the kernel's d_path() appends to the name of an unlinked file. */
@@ -31,6 +34,7 @@ static void	 detail_read_exe(int, struct proc_detail *);
 static void	 detail_read_fds(int, struct proc_detail *);
 static void	 detail_read_cgroup(int, struct proc_detail *);
 static void	 detail_read_limits(int, struct proc_detail *);
+static void	 detail_read_sched(int, int, struct proc_detail *);
 static void	 detail_read_env(int, struct proc_detail *);
 static int	 detail_cgroup_line(const char *, const char *, int *,
 		     const char **);
@@ -69,6 +73,7 @@ detail_read(int pid, int flags, struct proc_detail *d)
 	detail_read_fds(dirfd, d);
 	detail_read_cgroup(dirfd, d);
 	detail_read_limits(dirfd, d);
+	detail_read_sched(dirfd, pid, d);
 	if (flags & DETAIL_ENV)
 		detail_read_env(dirfd, d);
 
@@ -196,6 +201,24 @@ detail_read_limits(int dirfd, struct proc_detail *d)
 	}
 	if (detail_parse_limits(text, &d->limits, &d->nlimits) == -1)
 		d->limits_errno = EINVAL;
+}
+
+/*
+ * What vigil's a and o keys change: the CPUs the process may run on
+ * (Cpus_allowed_list) and its I/O priority (glibc has no ioprio_get()).
+ */
+static void
+detail_read_sched(int dirfd, int pid, struct proc_detail *d)
+{
+	char	text[4096];
+
+	if (file_read_at(dirfd, "status", text, sizeof text) < 0 ||
+	    proc_status_field(text, "Cpus_allowed_list", d->cpus,
+	    sizeof d->cpus) != 0)
+		d->cpus[0] = '\0';
+	if ((d->ioprio = syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS, pid)) ==
+	    -1)
+		d->ioprio_errno = errno;
 }
 
 /* Empty strings (an environment block a process overwrote) are skipped. */

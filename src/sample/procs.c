@@ -49,6 +49,8 @@ struct sampler {
 	struct procfd_cache	*fdc;		/* NULL: libproc2 reads all */
 };
 
+static int	procs_stat_start(const char *, unsigned long long *);
+
 /*
  * Threads come from libproc2; processes from kept files (procfd.c). I/O
  * counters are read by either path itself (io.c), not by libproc2, whose
@@ -276,17 +278,17 @@ sampler_read_sys(struct sampler *s, struct sample_sys *out)
 /*
  * The start time of one process (field 22 of /proc/PID/stat, counted after
  * the last ')' since the name may hold spaces and parentheses), to check
- * that a PID still names the process the user saw.
+ * that a PID still names the process the user saw. With the _at form,
+ * dirfd is an open /proc/PID (or /proc/PID/task/TID) directory: it keeps
+ * naming that process after its PID is reused, so what is checked through
+ * it is the process acted on through it.
  */
-int
-sample_start_time(int pid, unsigned long long *start)
+static int
+procs_stat_start(const char *text, unsigned long long *start)
 {
-	char	 path[64], text[1024], *p;
-	int	 field;
+	const char	*p;
+	int		 field;
 
-	snprintf(path, sizeof path, "/proc/%d/stat", pid);
-	if (file_read(path, text, sizeof text) < 0)
-		return (-1);
 	if ((p = strrchr(text, ')')) == NULL)
 		return (-1);
 	/* Field 2 ends at p; field 3 (state) follows. */
@@ -299,6 +301,27 @@ sample_start_time(int pid, unsigned long long *start)
 		return (-1);
 	*start = strtoull(p + 1, NULL, 10);
 	return (0);
+}
+
+int
+sample_start_time_at(int dirfd, unsigned long long *start)
+{
+	char	 text[1024];
+
+	if (file_read_at(dirfd, "stat", text, sizeof text) < 0)
+		return (-1);
+	return (procs_stat_start(text, start));
+}
+
+int
+sample_start_time(int pid, unsigned long long *start)
+{
+	char	 path[64], text[1024];
+
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	if (file_read(path, text, sizeof text) < 0)
+		return (-1);
+	return (procs_stat_start(text, start));
 }
 
 /*

@@ -3,6 +3,7 @@
 #include "vigil.h"
 
 #include <curses.h>
+#include <linux/ioprio.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,6 +229,18 @@ detail_lines(struct tui *t, struct proc *p, struct dlines *d)
 	dl_addf(d, _("Started"), "%s", when);
 	dl_addf(d, _("State"), "%c, nice %d, priority %d", p->state, p->nice,
 	    p->prio);
+	if (dt->cpus[0] != '\0')
+		dl_wrap(t, d, _("CPUs"), dt->cpus, strlen(dt->cpus), w);
+	/* Class none: the kernel takes the level from the nice value. */
+	if (dt->ioprio >= 0 && IOPRIO_PRIO_CLASS(dt->ioprio) ==
+	    IOPRIO_CLASS_NONE)
+		dl_addf(d, _("I/O prio"), _("none (level %d, from nice %d)"),
+		    (p->nice + 20) / 5, p->nice);
+	else if (dt->ioprio >= 0)
+		dl_addf(d, _("I/O prio"), "%s", fmt_ioprio(a, sizeof a,
+		    dt->ioprio));
+	else
+		dl_addf(d, _("I/O prio"), "(%s)", dl_err(dt->ioprio_errno));
 	dl_addf(d, _("Threads"), "%d", p->nlwp);
 	dl_addf(d, _("Memory"), _("RSS %s, virtual %s, shared %s"),
 	    detail_size(a, sizeof a, p->rss_kb),

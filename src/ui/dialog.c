@@ -165,17 +165,22 @@ tui_prompt_draw(struct tui *t)
 static void
 kill_target(struct action_target *a, const struct proc *p)
 {
+	memset(a, 0, sizeof *a);
 	a->pid = p->pid;
 	a->start = p->start;
+	a->thread = p->thread;
 	snprintf(a->comm, sizeof a->comm, "%s", p->comm);
 }
 
-/* The tagged processes, or else the selected one, as the user sees them. */
+/*
+ * The tagged processes, or else the selected one, as the user sees them
+ * now, into t->targets: what an action (kill, renice, affinity, I/O
+ * priority) applies to, each by PID and start time.
+ */
 void
-tui_kill_start(struct tui *t)
+tui_targets_gather(struct tui *t)
 {
 	struct proc	*p;
-	const char	*why;
 	size_t		 i, n = 0;
 
 	free(t->targets);
@@ -194,6 +199,15 @@ tui_kill_start(struct tui *t)
 		t->targets = xmalloc(sizeof *t->targets);
 		kill_target(&t->targets[t->ntargets++], p);
 	}
+}
+
+void
+tui_kill_start(struct tui *t)
+{
+	const char	*why;
+	size_t		 i;
+
+	tui_targets_gather(t);
 	if ((why = action_kill.refuse(t->targets, t->ntargets)) != NULL) {
 		tui_status(t, 1, "%s", why);
 		return;

@@ -56,6 +56,10 @@ static void	key_threads(struct tui *);
 static void	key_kthreads(struct tui *);
 static void	key_detail(struct tui *);
 static void	key_kill(struct tui *);
+static void	key_nice_lower(struct tui *);
+static void	key_nice_raise(struct tui *);
+static void	key_affinity(struct tui *);
+static void	key_ioprio(struct tui *);
 static void	key_restart(struct tui *);
 static void	key_heap(struct tui *);
 static void	key_setup(struct tui *);
@@ -115,6 +119,18 @@ static const struct tui_key tui_keys[] = {
 	    N_("details of the selected process"), key_detail },
 	{ { 'k', KEY_F(9), 0 }, N_("k F9"),
 	    N_("send a signal to the selected or tagged processes"), key_kill },
+	{ { ']', KEY_F(7), 0 }, N_("] F7"),
+	    N_("renice: nice -1, a higher priority (needs CAP_SYS_NICE)"),
+	    key_nice_lower },
+	{ { '[', KEY_F(8), 0 }, N_("[ F8"),
+	    N_("renice: nice +1, a lower priority"),
+	    key_nice_raise },
+	{ { 'a', 0 }, N_("a"),
+	    N_("CPU affinity (taskset) of the selected or tagged processes"),
+	    key_affinity },
+	{ { 'o', 0 }, N_("o"),
+	    N_("I/O priority (ionice, htop's i) of the selected or tagged processes"),
+	    key_ioprio },
 	{ { 'f', 0 }, N_("f"),
 	    N_("profile the selected process: live hot functions and call tree"),
 	    key_profile },
@@ -526,6 +542,30 @@ key_kill(struct tui *t)
 }
 
 static void
+key_nice_lower(struct tui *t)
+{
+	tui_renice(t, -1);
+}
+
+static void
+key_nice_raise(struct tui *t)
+{
+	tui_renice(t, 1);
+}
+
+static void
+key_affinity(struct tui *t)
+{
+	tui_affinity_start(t);
+}
+
+static void
+key_ioprio(struct tui *t)
+{
+	tui_ioprio_start(t);
+}
+
+static void
 key_restart(struct tui *t)
 {
 	tui_restart_start(t);
@@ -676,6 +716,10 @@ tui_key(struct tui *t, int c)
 		return;
 	case MODE_DELAY:
 		tui_delay_key(t, c);
+		return;
+	case MODE_AFFINITY:
+	case MODE_IOPRIO:
+		tui_sched_key(t, c);
 		return;
 	case MODE_HELP:
 		/* A page is the key lines the help screen has room for. */

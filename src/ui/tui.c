@@ -192,7 +192,8 @@ tui_apply_view(struct tui *t)
 	/* The detail pane and the kill dialogs stay on their process. */
 	keep = t->follow || t->sel_user || t->mode == MODE_DETAIL ||
 	    t->mode == MODE_SIGNAL || t->mode == MODE_CONFIRM ||
-	    t->mode == MODE_RESTART || t->mode == MODE_HEAP;
+	    t->mode == MODE_RESTART || t->mode == MODE_HEAP ||
+	    t->mode == MODE_AFFINITY || t->mode == MODE_IOPRIO;
 	refresh_view(t->r);
 	if (keep && t->sel_pid > 0) {
 		for (i = 0; i < t->m->nview; i++) {
@@ -368,6 +369,8 @@ tui_draw(struct tui *t)
 			tui_signal_draw(t);
 		else if (t->mode == MODE_RESTART)
 			tui_restart_draw(t);
+		else if (t->mode == MODE_AFFINITY || t->mode == MODE_IOPRIO)
+			tui_sched_draw(t);
 		else if (t->mode == MODE_SORT || t->mode == MODE_USER ||
 		    t->mode == MODE_SETUP)
 			tui_pick_draw(t);
@@ -610,6 +613,7 @@ tui_run(struct options *o)
 	tui_logpane_free(&t);
 	tui_restart_free(&t);
 	tui_users_free(&t);
+	tui_sched_free(&t);
 	rx_free(t.search);
 	rx_free(t.filter);
 	free(t.targets);

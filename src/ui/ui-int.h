@@ -35,7 +35,8 @@ enum tui_mode {
 	MODE_NORMAL, MODE_SEARCH, MODE_FILTER, MODE_SIGNAL, MODE_CONFIRM,
 	MODE_HELP, MODE_DETAIL, MODE_SORT, MODE_USER, MODE_SETUP,
 	MODE_LOG_SEARCH, MODE_LOG_FILTER, MODE_PROFILE,
-	MODE_ALARMS, MODE_DELAY, MODE_RESTART, MODE_HEAP, MODE_FILES
+	MODE_ALARMS, MODE_DELAY, MODE_RESTART, MODE_HEAP, MODE_FILES,
+	MODE_AFFINITY, MODE_IOPRIO
 };
 
 /* A process-table column as the screen draws it. */
@@ -196,6 +197,12 @@ struct tui {
 	int			 signo;
 	int			 confirm_stage;
 
+	/* The affinity and I/O priority dialogs (sched.c). */
+	int			*sched_cpus;	/* the online CPUs, listed */
+	unsigned char		*sched_on;	/* checked, per listed CPU */
+	size_t			 sched_ncpus;
+	int			 sched_level;	/* I/O level 0-7 */
+
 	/* Detail pane. */
 	struct proc_detail	 detail;
 	int			 detail_env;
@@ -291,6 +298,15 @@ void	tui_sort_start(struct tui *);
 void	tui_user_start(struct tui *);
 void	tui_users_free(struct tui *);
 void	tui_setup_start(struct tui *);
+void	tui_targets_gather(struct tui *);
+
+/* sched.c */
+void	tui_renice(struct tui *, int);
+void	tui_affinity_start(struct tui *);
+void	tui_ioprio_start(struct tui *);
+void	tui_sched_key(struct tui *, int);
+void	tui_sched_draw(struct tui *);
+void	tui_sched_free(struct tui *);
 
 /* detail.c */
 void	tui_detail_open(struct tui *);

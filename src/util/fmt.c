@@ -179,3 +179,25 @@ fmt_uptime(char *out, size_t len, double secs)
 		    (s / 60) % 60, s % 60);
 	return (out);
 }
+
+/*
+ * An I/O priority as ioprio_get(2) returns it, in ionice's words:
+ * "realtime 0".."realtime 7", "best-effort 0".."best-effort 7", "idle",
+ * "none" (the kernel derives the level from the nice value then).
+ */
+char *
+fmt_ioprio(char *out, size_t len, int ioprio)
+{
+	static const char	*names[] = { "none", "realtime", "best-effort",
+				    "idle" };
+	int			 class = (ioprio >> 13) & 7, level =
+				    ioprio & 0x1fff;
+
+	if (ioprio < 0 || class >= (int)nitems(names))
+		snprintf(out, len, "%d", ioprio);
+	else if (class == 1 || class == 2)
+		snprintf(out, len, "%s %d", names[class], level);
+	else
+		snprintf(out, len, "%s", names[class]);
+	return (out);
+}

@@ -125,7 +125,12 @@ check_screen "80x24: the help's first page lists the key table's first 22 keys" 
 check_screen "80x24: the help hides the process table" \
     screen_lacks "$TUI_TITLE_RX"
 tui_keys PageDown
-check_screen "80x24: PgDn scrolls the help to the last keys" \
+# A page is 20 lines at 24 rows, and 22 lines show: from the 21st key to
+# the 42nd. Down scrolls on, a line at a time, to the last keys.
+for ((i = 42; i < nkeys; i++)); do
+	tui_keys Down
+done
+check_screen "80x24: PgDn (and Down) scroll the help to the last keys" \
     wait_for 10 help_shows "$((nkeys - 5))" "$nkeys"
 tui_keys Escape
 check_screen "80x24: another key leaves the help" \

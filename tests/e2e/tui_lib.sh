@@ -131,12 +131,20 @@ tui_start()
 	wait_screen 20 'F1Help|F10Quit'
 }
 
-# End vigil (if running) and its session.
+# End vigil (if running) and its session. The server exits with its last
+# session, but after kill-session returns: a session started before it is
+# gone would be accepted by the exiting server and die with it ("no server
+# running" for the rest of the test), so its exit is awaited too.
 tui_stop()
 {
+	local server
+	server=$(tmux_ display -p '#{pid}' 2>/dev/null)
 	tmux_ kill-session -t "$TUI_T" >/dev/null 2>&1
 	if [ -n "$TUI_PID" ]; then
 		wait_for 10 tui_gone "$TUI_PID"
+	fi
+	if [ -n "$server" ]; then
+		wait_for 10 tui_gone "$server"
 	fi
 	return 0
 }
