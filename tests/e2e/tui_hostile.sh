@@ -9,8 +9,15 @@
 
 tag=t$$x
 name=hostile-$tag
-start_fixture h bash -c 'exec -a "$0" "$@"' "$name" "$FIXTURES/hostile" \
+# A child of init (setsid -f), so that the tree view draws it one level
+# deep, whatever the depth of the shells this test runs under: its row
+# must fit 200 columns.
+setsid -f bash -c 'echo $$ > "$1"; shift; exec -a "$0" "$@"' "$name" \
+    "$TMP/h.pid" "$FIXTURES/hostile" \
     $'\e]2;PWNED\a' $'\e[31mred' $'bad\xffutf8'
+wait_for 10 test -s "$TMP/h.pid"
+h=$(cat "$TMP/h.pid")
+FIXTURE_PIDS="$FIXTURE_PIDS $h"
 wait_for 10 sh -c "grep -q evil /proc/$h/comm"
 wait_for 10 exec_done "$h" "$name"
 
