@@ -770,6 +770,10 @@ prof_src_start(const struct prof_cmd *c, struct prof_src *src,
 	} else if (c->method != PROF_METHOD_PTRACE)
 		snprintf(why, sizeof why, _("--%s needs every thread's stack"),
 		    prof_mode_name(c->measure));
+	/* A fallback is said first: if ptrace is refused too, both show. */
+	if (!c->stream && why[0] != '\0')
+		fprintf(stderr, _("vigil profile: method ptrace (%s): each "
+		    "sample stops the threads that ran\n"), why);
 	memset(&so, 0, sizeof so);
 	so.pid = c->pid;
 	so.tids = c->tids;
@@ -781,12 +785,7 @@ prof_src_start(const struct prof_cmd *c, struct prof_src *src,
 		fprintf(stderr, "vigil profile: %s\n", err);
 		return (1);
 	}
-	if (c->stream)
-		return (0);
-	if (why[0] != '\0')
-		fprintf(stderr, _("vigil profile: method ptrace (%s): each "
-		    "sample stops the threads that ran\n"), why);
-	else
+	if (!c->stream && why[0] == '\0')
 		fprintf(stderr, "%s\n", _("vigil profile: method ptrace: each "
 		    "sample stops the threads that ran"));
 	return (0);

@@ -503,8 +503,13 @@ perf_open(struct prof_perf *pf, int tid, char *err, size_t errlen)
 	if (base == MAP_FAILED) {
 		saved = errno;
 		close(fd);
-		snprintf(err, errlen, _("cannot map a perf_event ring buffer "
-		    "for thread %d: %s"), tid, strerror(saved));
+		if (saved == EPERM)
+			snprintf(err, errlen, _("no locked memory left for a "
+			    "perf_event ring buffer (kernel.perf_event_mlock_kb "
+			    "and ulimit -l limit it)"));
+		else
+			snprintf(err, errlen, _("cannot map a perf_event ring "
+			    "buffer for thread %d: %s"), tid, strerror(saved));
 		errno = saved;
 		return (-1);
 	}
@@ -789,14 +794,22 @@ prof_perf_new(const struct prof_perf_opts *o, char *err, size_t errlen,
 	/* One thread first, so a refusal is one line about the process. */
 	first = pf->only != NULL ? pf->only[0] : pf->pid;
 	rc = perf_open(pf, first, err, errlen);
-	if (rc == -1 && (errno == EACCES || errno == EPERM))
-		*denied = 1;
-	if (rc == 1)
-		snprintf(err, errlen, pf->only != NULL ?
-		    _("thread %d is not a thread of process %d") :
-		    _("process %d exited"), first, pf->pid);
+	/* A leader gone by pthread_exit(): its threads run on. */
+	if (rc == 1 && pf->only == NULL)
+		rc = 0;
+	else if (rc == 1)
+		snprintf(err, errlen,
+		    _("thread %d is not a thread of process %d"), first,
+		    pf->pid);
 	if (rc == 0 && (rc = perf_scan(pf, err, errlen)) == 1)
 		snprintf(err, errlen, _("process %d exited"), pf->pid);
+	if (rc == -1 && (errno == EACCES || errno == EPERM))
+		*denied = 1;
+	if (rc == 0 && pf->n == 0) {
+		snprintf(err, errlen,
+		    _("process %d has no thread left to sample"), pf->pid);
+		rc = -1;
+	}
 	for (i = 0; rc == 0 && i < pf->nonly; i++) {
 		if (perf_find(pf, pf->only[i]) == NULL) {
 			snprintf(err, errlen,
