@@ -759,6 +759,7 @@ prof_perf_new(const struct prof_perf_opts *o, char *err, size_t errlen,
     int *denied)
 {
 	struct prof_perf	*pf;
+	char			 path[64];
 	size_t			 i;
 	int			 rc, first;
 
@@ -791,6 +792,18 @@ prof_perf_new(const struct prof_perf_opts *o, char *err, size_t errlen,
 	pf->as = unw_create_addr_space(&pf->acc, 0);
 	unw_set_caching_policy(pf->as, UNW_CACHE_GLOBAL);
 
+	/* perf_event_open takes any TID: those asked for must be the PID's. */
+	for (i = 0; i < pf->nonly; i++) {
+		snprintf(path, sizeof path, "/proc/%d/task/%d", pf->pid,
+		    pf->only[i]);
+		if (access(path, F_OK) != 0) {
+			snprintf(err, errlen,
+			    _("thread %d is not a thread of process %d"),
+			    pf->only[i], pf->pid);
+			prof_perf_free(pf);
+			return (NULL);
+		}
+	}
 	/* One thread first, so a refusal is one line about the process. */
 	first = pf->only != NULL ? pf->only[0] : pf->pid;
 	rc = perf_open(pf, first, err, errlen);
