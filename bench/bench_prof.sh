@@ -88,7 +88,7 @@ profiled()
 	for word; do
 		args+=("${word//PID/$p}")
 	done
-	"${args[@]}" || { kill "$p"; wait "$p" 2>/dev/null; return 1; }
+	"${args[@]}" || { kill "$p" 2>/dev/null; wait "$p"; return 1; }
 	wait "$p"
 	awk '{ print $2, $6 }' "$tmp/hot3.raw" >"$tmp/hot3.out"
 }
@@ -100,6 +100,17 @@ slowdowns()
 	awk -v b="$1" 'BEGIN { split(b, a, " ") }
 	    { printf "%.4f %.4f\n", 1 - $1 / a[1], 1 - ($1 / $2) / (a[1] / a[2]) }' \
 	    "$tmp/hot3.out"
+}
+
+# record CPUFILE ARGS...: perf record, its CPU seconds into CPUFILE. When
+# the process it follows exits first, perf ends by SIGTERM (its data
+# written): run_cpu's status 241 (-15), or 143.
+record()
+{
+	local out=$1 rc=0
+	shift
+	run_cpu "$out" perf record "$@" || rc=$?
+	[ "$rc" = 0 ] || [ "$rc" = 143 ] || [ "$rc" = 241 ]
 }
 
 # add TOOL: the slowdowns of the last run to TOOL's figures.
@@ -140,7 +151,7 @@ for rate in $rates; do
 		done
 
 		[ "$have_perf" = 1 ] || continue
-		profiled run_cpu "$tmp/pcpu" perf record -q -e cpu-clock \
+		profiled record "$tmp/pcpu" -q -e cpu-clock \
 		    -F "$rate" --call-graph dwarf -o "$tmp/perf.data" -p PID \
 		    -- sleep "$seconds" >/dev/null 2>"$tmp/perr" ||
 		    die "perf record failed: $(cat "$tmp/perr")"
