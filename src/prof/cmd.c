@@ -708,6 +708,7 @@ prof_cmd_comm(int pid)
 struct prof_src {
 	struct prof_sampler	*s;
 	struct prof_perf	*pf;
+	char			 said[256];	/* the method, said at start */
 };
 
 static int
@@ -729,8 +730,10 @@ prof_src_free(struct prof_src *src)
 /*
  * Start the sampler the method asks for: perf_event where it is asked
  * for or allowed and the mode is on-CPU (a cpu-clock sample fires only on
- * a running thread), else ptrace. Says which on standard error, unless
- * the stream's header says it. Returns 0, or 1 after printing why not.
+ * a running thread), else ptrace. A fallback is said at once on standard
+ * error; the method that runs is in src->said, for when sampling starts
+ * (not with --stream: its header says it). Returns 0, or 1 after
+ * printing why not.
  */
 static int
 prof_src_start(const struct prof_cmd *c, struct prof_src *src,
@@ -759,11 +762,9 @@ prof_src_start(const struct prof_cmd *c, struct prof_src *src,
 			return (1);
 		}
 		if (src->pf != NULL) {
-			if (!c->stream)
-				fprintf(stderr, _("vigil profile: method perf: "
-				    "%s events at %g Hz, no thread is ever "
-				    "stopped\n"), prof_perf_event(src->pf),
-				    c->rate);
+			snprintf(src->said, sizeof src->said, _("vigil profile: "
+			    "method perf: %s events at %g Hz, no thread is ever "
+			    "stopped"), prof_perf_event(src->pf), c->rate);
 			return (0);
 		}
 		snprintf(why, sizeof why, "%s", err);
@@ -785,9 +786,9 @@ prof_src_start(const struct prof_cmd *c, struct prof_src *src,
 		fprintf(stderr, "vigil profile: %s\n", err);
 		return (1);
 	}
-	if (!c->stream && why[0] == '\0')
-		fprintf(stderr, "%s\n", _("vigil profile: method ptrace: each "
-		    "sample stops the threads that ran"));
+	if (why[0] == '\0')
+		snprintf(src->said, sizeof src->said, "%s", _("vigil profile: "
+		    "method ptrace: each sample stops the threads that ran"));
 	return (0);
 }
 
@@ -845,6 +846,9 @@ prof_cmd_profile(int argc, char **argv)
 		return (1);
 	}
 
+	/* Said when sampling starts: the symbols and Python are ready. */
+	if (!c.stream && src.said[0] != '\0')
+		fprintf(stderr, "%s\n", src.said);
 	period = (uint64_t)(1e9 / c.rate);
 	t0 = next = prof_now(CLOCK_MONOTONIC);
 	emit = t0 + STREAM_EVERY_NS;

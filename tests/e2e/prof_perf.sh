@@ -116,9 +116,9 @@ else
 fi
 
 # --- a thread started mid-profile --------------------------------------------
-start_fixture L "$FIXTURES/perfmix" late=1500
+start_fixture L "$FIXTURES/perfmix" late=3000
 wait_for 5 exec_done "$L" perfmix
-"$VIGIL" profile "$L" --method perf --rate 999 --duration 3 \
+"$VIGIL" profile "$L" --method perf --rate 999 --duration 5 \
     --format speedscope -o "$TMP/late.json" 2>"$TMP/err" &
 v=$!
 wait_for 10 grep -q 'method perf' "$TMP/err"
@@ -149,9 +149,11 @@ for what in exec exit; do
 	"$VIGIL" profile "$E" --method perf --format folded \
 	    -o "$TMP/$what.folded" 2>"$TMP/err" &
 	v=$!
+	# The line comes as sampling starts: from then on, CPU time the
+	# target uses is sampled (a third of a second of it, at least).
 	wait_for 10 grep -q 'method perf' "$TMP/err"
-	wait_for 10 sh -c "test \$(wc -l < /proc/$E/maps) -gt 0"
-	sleep 0.5	# let it take samples: the count is checked
+	ticks=$(cpu_ticks "$E")
+	wait_for 10 cpu_above "$E" $((ticks + 30))
 	if [ "$what" = exec ]; then kill -HUP "$E"; else kill -USR2 "$E"; fi
 	if wait_for 10 eval "! kill -0 $v 2>/dev/null"; then
 		wait "$v"
