@@ -8,11 +8,13 @@
 #
 # For each rate (BENCH_RATES, default "99 999") and BENCH_REPS runs (3),
 # medians reported, side by side:
-# * alone: `hot3 for=S` does rounds of its three functions for
+# * the work: `hot3 for=S` does rounds of its three functions for
 #   BENCH_SECONDS (default 5) and prints how many: its own loop counts
-#   its work. The slowdown of a profiled run is 1 - rounds / rounds alone
+#   its work. Each run starts two of them at once, the target and its
+#   twin, which nothing profiles: on a machine others load too, both get
+#   the same share of it. The slowdown is 1 - rounds / the twin's rounds
 #   (work per wall second, what a user of the target feels), and the same
-#   per CPU second of the target (what it pays in its own time: the
+#   per CPU second of each (what the target pays in its own time: the
 #   kernel's copy of its stack for perf_event is charged to it);
 # * vigil perf, vigil ptrace: `vigil profile PID --method M --rate R
 #   --duration S` attached from hot3's start. vigil's CPU time (user +
@@ -30,8 +32,8 @@
 # * eu-stack, when installed: CPU time of one `eu-stack -p PID` against
 #   one `vigil dump PID`.
 # It reports; it never asserts. It exits non-zero only when a tool failed.
-# The machine should be otherwise idle: on a loaded one the slowdowns are
-# mostly noise (the median of more BENCH_REPS helps).
+# On a machine others load too, the slowdowns of one run are noisy even
+# against the twin: the medians of more BENCH_REPS help.
 
 set -eu
 
@@ -78,26 +80,30 @@ median()
 have_perf=1
 command -v perf >/dev/null 2>&1 || have_perf=0
 
-# profiled CMD...: hot3 for $seconds with CMD run beside it (the word PID
-# in CMD becomes hot3's); "ROUNDS CPU" of hot3 into $tmp/hot3.out.
+# profiled CMD...: hot3 for $seconds, and its twin, with CMD run beside
+# them (the word PID in CMD becomes the target's); "ROUNDS CPU" of the
+# target into $tmp/hot3.out, of the twin into $tmp/twin.out.
 profiled()
 {
-	local p word args=()
+	local p q word args=()
 	"$hot3" "for=$seconds" >"$tmp/hot3.raw" &
 	p=$!
+	"$hot3" "for=$seconds" >"$tmp/twin.raw" &
+	q=$!
 	for word; do
 		args+=("${word//PID/$p}")
 	done
-	"${args[@]}" || { kill "$p" 2>/dev/null; wait "$p"; return 1; }
-	wait "$p"
+	"${args[@]}" || { kill "$p" "$q" 2>/dev/null; wait "$p" "$q"; return 1; }
+	wait "$p" "$q"
 	awk '{ print $2, $6 }' "$tmp/hot3.raw" >"$tmp/hot3.out"
+	awk '{ print $2, $6 }' "$tmp/twin.raw" >"$tmp/twin.out"
 }
 
-# slowdowns BASE: "WALL CPU" slowdowns (fractions) of the run in
-# $tmp/hot3.out against BASE, "ROUNDS CPU" of hot3 alone.
+# slowdowns: "WALL CPU" slowdowns (fractions) of the target against its
+# twin in the last run.
 slowdowns()
 {
-	awk -v b="$1" 'BEGIN { split(b, a, " ") }
+	awk -v b="$(cat "$tmp/twin.out")" 'BEGIN { split(b, a, " ") }
 	    { printf "%.4f %.4f\n", 1 - $1 / a[1], 1 - ($1 / $2) / (a[1] / a[2]) }' \
 	    "$tmp/hot3.out"
 }
@@ -116,12 +122,13 @@ record()
 # add TOOL: the slowdowns of the last run to TOOL's figures.
 add()
 {
-	slowdowns "$base" >"$tmp/s"
+	slowdowns >"$tmp/s"
 	cut -d ' ' -f 1 "$tmp/s" >>"$tmp/$1.sw"
 	cut -d ' ' -f 2 "$tmp/s" >>"$tmp/$1.sc"
 }
 
-echo "hot3 for=$seconds: rounds of a(), b(), c() counted by hot3 itself;" \
+echo "hot3 for=$seconds: rounds of a(), b(), c() counted by hot3 itself," \
+    "against a twin run beside it unprofiled;" \
     "$reps runs per figure, medians; $(nproc) CPUs, load" \
     "$(cut -d ' ' -f 1-3 /proc/loadavg)"
 echo
@@ -134,9 +141,6 @@ for rate in $rates; do
 		: >"$tmp/$t.sw"; : >"$tmp/$t.sc"; : >"$tmp/$t.n"; : >"$tmp/$t.cost"
 	done
 	for ((i = 0; i < reps; i++)); do
-		# Alone, just before the profiled runs it is compared with.
-		"$hot3" "for=$seconds" | awk '{ print $2, $6 }' >"$tmp/base"
-		base=$(cat "$tmp/base")
 		for m in perf ptrace; do
 			profiled run_cpu "$tmp/vcpu" "$vigil" profile PID \
 			    --method "$m" --rate "$rate" --duration "$seconds" \

@@ -46,6 +46,7 @@
 #define PERF_STACK	16384		/* bytes of user stack per sample */
 #define PERF_PAGES_MAX	128		/* data pages per thread, at most */
 #define PERF_PAGES_MIN	8		/* ... and at least (one sample fits) */
+#define PERF_RINGS_MAX	(64 << 20)	/* bytes of rings, all threads */
 #define PERF_TICK_NS	20000000ULL	/* buffers read, threads scanned */
 #define PERF_MAPS_NS	100000000ULL	/* maps reread at most this often */
 
@@ -381,6 +382,7 @@ perf_u_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
 	const struct prof_map	*m;
 	struct perf_mapx	*x;
 	struct perf_img		*img;
+	unw_dyn_info_t		 di;
 	Elf			*elf;
 	size_t			 i;
 
@@ -397,9 +399,12 @@ perf_u_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
 			elf_end(elf);
 		}
 	}
-	if (x->tab_state == 1)
-		return (_Ux86_64_dwarf_search_unwind_table(as, ip, &x->tab.di,
-		    pi, need, arg));
+	/* A copy: the search reads memory, which may reread the maps. */
+	if (x->tab_state == 1) {
+		di = x->tab.di;
+		return (_Ux86_64_dwarf_search_unwind_table(as, ip, &di, pi,
+		    need, arg));
+	}
 	if (pf->upt == NULL)
 		pf->upt = _UPT_create(prof_perf_live_tid(pf));
 	return (_UPT_find_proc_info(as, ip, pi, need, pf->upt));
@@ -491,8 +496,13 @@ perf_open(struct prof_perf *pf, int tid, char *err, size_t errlen)
 		errno = saved;
 		return (-1);
 	}
+	/* Many threads, smaller rings: the memory is locked. */
+	pages = pf->pages;
+	while (pages > PERF_PAGES_MIN &&
+	    (pf->n + 1) * (size_t)pages * PERF_PAGE > PERF_RINGS_MAX)
+		pages /= 2;
 	/* Locked memory is limited for users: smaller rings then. */
-	for (pages = pf->pages; pages >= PERF_PAGES_MIN; pages /= 2) {
+	for (; pages >= PERF_PAGES_MIN; pages /= 2) {
 		base = mmap(NULL, (pages + 1) * PERF_PAGE,
 		    PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		if (base != MAP_FAILED)
