@@ -47,7 +47,7 @@
 #define PERF_PAGES_MAX	128		/* data pages per thread, at most */
 #define PERF_PAGES_MIN	8		/* ... and at least (one sample fits) */
 #define PERF_RINGS_MAX	(64 << 20)	/* bytes of rings, all threads */
-#define PERF_TICK_NS	20000000ULL	/* buffers read, threads scanned */
+#define PERF_TICK_NS	100000000ULL	/* buffers read, threads scanned */
 #define PERF_MAPS_NS	100000000ULL	/* maps reread at most this often */
 
 /* The user registers asked for: all but the segment registers. */
