@@ -29,10 +29,13 @@ struct action {
 extern const struct action	 action_kill;
 extern const struct action	 action_profile;
 extern const struct action	 action_restart;
+extern const struct action	 action_strace;
+extern const struct action	 action_files;
 extern const struct action	*action_table[];
 
 const struct action	*action_find(int);
 const char		*action_readonly_refusal(void);
+const char		*action_target_gone(const struct action_target *);
 
 /* Signals. */
 struct action_signal {

@@ -26,6 +26,7 @@ struct options;
 struct config {
 	char		*path;		/* the file read, or NULL */
 	char		*columns;	/* "columns =", for the screen; or NULL */
+	char		*io_columns;	/* "io_columns =", the I/O screen's */
 	char		**errors;	/* "FILE:LINE: reason" */
 	size_t		 nerrors;
 };

@@ -11,7 +11,9 @@
  * Lines are raw, untrusted bytes (the screen sanitises them); a line
  * longer than the bound is kept cut, and says so. Every line gets a
  * sequence number that grows across all sources, so a caller can merge
- * sources in arrival order. The set owns its sources and lines.
+ * sources in arrival order. The set owns its sources and lines. A stream
+ * source is fed by the caller instead of read from a file (strace's
+ * output, from a pipe): the same lines, bound and ring.
  */
 #ifndef VIGIL_LOGS_H
 #define VIGIL_LOGS_H
@@ -34,11 +36,16 @@ struct logline {
 struct logs;
 
 struct logs		*logs_new(size_t);
+struct logs		*logs_new_streams(size_t);
 void			 logs_free(struct logs *);
 int			 logs_fd(const struct logs *);
 int			 logs_add(struct logs *, const char *, const char *);
 int			 logs_find(const struct logs *, const char *);
 void			 logs_remove(struct logs *, int);
+int			 logs_add_stream(struct logs *, const char *);
+int			 logs_stream_feed(struct logs *, int, const char *,
+			     size_t);
+int			 logs_stream_end(struct logs *, int, const char *);
 int			 logs_process(struct logs *);
 int			 logs_poll(struct logs *);
 int			 logs_nids(const struct logs *);

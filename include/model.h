@@ -25,7 +25,8 @@
 enum model_col {
 	COL_PID, COL_PPID, COL_USER, COL_PRIO, COL_NICE, COL_VIRT, COL_RES,
 	COL_SHR, COL_STATE, COL_CPU, COL_MEM, COL_TIME, COL_THREADS,
-	COL_START, COL_COMM, COL_CMDLINE, COL_IO, COL__COUNT
+	COL_START, COL_COMM, COL_CMDLINE, COL_IO, COL_IO_READ, COL_IO_WRITE,
+	COL_IO_RCHAR, COL_IO_WCHAR, COL__COUNT
 };
 
 struct proc {
@@ -54,12 +55,19 @@ struct proc {
 	unsigned long		 vsz_kb;
 	unsigned long		 rss_kb;
 	unsigned long		 shr_kb;
-	unsigned long long	 io_read;
+	unsigned long long	 io_read;	/* see struct sample_proc */
 	unsigned long long	 io_write;
-	int			 has_io;
+	unsigned long long	 io_rchar;
+	unsigned long long	 io_wchar;
+	int			 has_io;	/* counters read this tick */
+	int			 has_io_rate;	/* and the tick before: rates */
 	double			 cpu_pct;	/* 100 = one core */
 	double			 mem_pct;
 	double			 io_rate;	/* bytes/s, read + write */
+	double			 io_read_rate;	/* bytes/s of each counter */
+	double			 io_write_rate;
+	double			 io_rchar_rate;
+	double			 io_wchar_rate;
 	int			 nfds;		/* open files; -1: not read */
 
 	/* History: one sample per tick, and 1-minute averages. */
@@ -186,5 +194,7 @@ void		 model_proc_label(const struct proc *, struct buf *);
 int		 model_col_parse(const char *, enum model_col *);
 const char	*model_col_name(enum model_col);
 int		 model_col_descending(enum model_col);
+int		 model_col_io(enum model_col);
+double		 model_rate(unsigned long long, unsigned long long, double);
 
 #endif

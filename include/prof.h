@@ -111,7 +111,7 @@ void		 prof_free(struct prof *);
 void		 prof_reset(struct prof *);
 size_t		 prof_frame_intern(struct prof *, const struct prof_frame *);
 size_t		 prof_thread_intern(struct prof *, int, const char *);
-void		 prof_add(struct prof *, size_t, const size_t *, size_t,
+size_t		 prof_add(struct prof *, size_t, const size_t *, size_t,
 		     uint64_t);
 void		 prof_mapping_add(struct prof *, const struct prof_mapping *);
 size_t		 prof_frame_label(const struct prof_frame *, char *, size_t);

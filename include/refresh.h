@@ -21,10 +21,13 @@ struct view_opts *refresh_view_opts(struct refresh *);
 void		 refresh_set_threads(struct refresh *, int);
 void		 refresh_shr(struct refresh *, size_t, size_t);
 void		 refresh_set_statm(struct refresh *, int);
+void		 refresh_set_io(struct refresh *, int);
+int		 refresh_io(struct refresh *);
 struct alarm_set *refresh_alarms(struct refresh *);
 struct logs	*refresh_logs(struct refresh *);
 int		 refresh_logs_fd(struct refresh *);
 void		 refresh_logs_read(struct refresh *);
 void		 refresh_logs_poll(struct refresh *);
+const char	*refresh_warning(const struct refresh *, size_t);
 
 #endif

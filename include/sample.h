@@ -1,7 +1,9 @@
 /*
- * Reading the kernel. Processes come from libproc2 (procps-ng 4), the way
- * top reads them: /proc/PID/stat and statm every tick, io only when asked,
- * cmdline only for processes the model has not seen yet. System counters
+ * Reading the kernel. Processes come from /proc/PID/stat (and statm) every
+ * tick, through files kept open or libproc2 (procps-ng 4) for threads;
+ * /proc/PID/io only with SAMPLE_IO, which the caller sets while a screen,
+ * column, sort or option needs the counters; cmdline only for processes
+ * the model has not seen yet. System counters
  * come from libproc2 (CPU ticks, memory, load, uptime) and from the few
  * files it does not cover (PSI, disk and network byte counts).
  *
@@ -15,7 +17,7 @@
 #include <stdint.h>
 
 #define SAMPLE_THREADS	0x1	/* list every thread, not just processes */
-#define SAMPLE_IO	0x2	/* read /proc/PID/io (read and write bytes) */
+#define SAMPLE_IO	0x2	/* read /proc/PID/io (bytes and chars) */
 #define SAMPLE_STATM	0x4	/* read SHR (statm) for every process */
 
 struct sample_proc {
@@ -38,9 +40,11 @@ struct sample_proc {
 	unsigned long		 rss_kb;
 	unsigned long		 shr_kb;
 	int			 has_shr;	/* else shr_kb is unknown */
-	int			 has_io;
-	unsigned long long	 io_read;	/* bytes */
-	unsigned long long	 io_write;
+	int			 has_io;	/* else the io_ are unknown */
+	unsigned long long	 io_read;	/* read_bytes: storage */
+	unsigned long long	 io_write;	/* write_bytes */
+	unsigned long long	 io_rchar;	/* rchar: every read call */
+	unsigned long long	 io_wchar;	/* wchar */
 };
 
 struct sample_cpu {

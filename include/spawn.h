@@ -5,6 +5,7 @@
  * pipe the caller reads without blocking, standard input from /dev/null,
  * signals as a new program expects them, and the child told to end
  * (SIGTERM) if vigil dies first. spawn_end() stops and reaps it.
+ * spawn_prog() runs another program (Debian's strace) the same way.
  */
 #ifndef VIGIL_SPAWN_H
 #define VIGIL_SPAWN_H
@@ -13,6 +14,7 @@
 #include <sys/types.h>
 
 pid_t	spawn_self(char *const [], int *, char *, size_t);
+pid_t	spawn_prog(const char *, char *const [], int *, char *, size_t);
 int	spawn_end(pid_t, double);
 
 #endif

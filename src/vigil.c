@@ -10,6 +10,7 @@
 #include "batch.h"
 #include "heap.h"
 #include "htrack.h"
+#include "inspect.h"
 #include "options.h"
 #include "profcmd.h"
 #include "sup.h"
@@ -39,6 +40,9 @@ main(int argc, char **argv)
 	/* vigil heap: snapshots of a process's memory. */
 	if (argc > 1 && strcmp(argv[1], "heap") == 0)
 		return (heap_main(argc - 1, argv + 1));
+	/* vigil files: a process's open files, as the monitor's L lists them. */
+	if (argc > 1 && strcmp(argv[1], "files") == 0)
+		return (inspect_files_main(argc - 1, argv + 1));
 
 	options_init(&o);
 	if (options_parse(&o, argc, argv, err, sizeof err) != 0) {

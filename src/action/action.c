@@ -2,12 +2,17 @@
 
 #include "vigil.h"
 
+#include <stdio.h>
+
 #include "action.h"
+#include "sample.h"
 
 const struct action *action_table[] = {
 	&action_kill,
 	&action_profile,
 	&action_restart,
+	&action_strace,
+	&action_files,
 	NULL
 };
 
@@ -27,4 +32,27 @@ const char *
 action_readonly_refusal(void)
 {
 	return (_("read-only mode (--readonly): actions are disabled"));
+}
+
+/*
+ * Why the process the user chose is no longer there: exited, or its PID
+ * now names another process (its start time differs). NULL if it is.
+ */
+const char *
+action_target_gone(const struct action_target *t)
+{
+	static char		 why[128];
+	unsigned long long	 start;
+
+	if (sample_start_time(t->pid, &start) != 0) {
+		snprintf(why, sizeof why, _("process %d has already exited"),
+		    t->pid);
+		return (why);
+	}
+	if (start != t->start) {
+		snprintf(why, sizeof why,
+		    _("PID %d is now another process"), t->pid);
+		return (why);
+	}
+	return (NULL);
 }

@@ -133,6 +133,47 @@ batch_text_row(struct buf *b, const struct model *m, const struct view_row *v,
 	buf_addc(b, '\n');
 }
 
+/* A rate, or "-" where it is not known. */
+static const char *
+batch_rate(char *out, size_t len, const struct proc *p, double rate)
+{
+	if (!p->has_io_rate)
+		return ("-");
+	return (fmt_rate(out, len, rate));
+}
+
+/*
+ * With --io, the monitor's I/O screen: PID, USER, the bytes per second
+ * read from and written to storage (read_bytes, write_bytes), read and
+ * written by any call (rchar, wchar), storage read + write, the command.
+ */
+static void
+batch_text_io_row(struct buf *b, const struct view_row *v,
+    const struct options *o, int flags)
+{
+	const struct proc	*p = v->p;
+	struct buf		 label = BUF_INITIALIZER;
+	char			 r[FMT_SIZE], w[FMT_SIZE], rc[FMT_SIZE],
+				 wc[FMT_SIZE], t[FMT_SIZE];
+	size_t			 len;
+
+	buf_printf(b, "%7d %-9.9s %8s %8s %8s %8s %8s ", p->pid,
+	    p->user != NULL ? p->user : "?",
+	    batch_rate(r, sizeof r, p, p->io_read_rate),
+	    batch_rate(w, sizeof w, p, p->io_write_rate),
+	    batch_rate(rc, sizeof rc, p, p->io_rchar_rate),
+	    batch_rate(wc, sizeof wc, p, p->io_wchar_rate),
+	    batch_rate(t, sizeof t, p, p->io_rate));
+	if (o->tree)
+		batch_tree_prefix(b, v);
+	model_proc_label(p, &label);
+	len = label.len;
+	sanitize(b, buf_str(&label), len < BATCH_CMDLINE_MAX ? len :
+	    BATCH_CMDLINE_MAX, (flags & BATCH_ASCII) ? SAN_ASCII : 0);
+	buf_free(&label);
+	buf_addc(b, '\n');
+}
+
 /* The alarm events since the last snapshot, one line each. */
 static void
 batch_text_alarms(struct buf *b, const struct alarm_set *a, int flags)
@@ -165,6 +206,15 @@ batch_text(struct batch_out *out, struct model *m, const struct options *o,
 
 	batch_text_header(b, m);
 	batch_text_alarms(b, out->alarms, flags);
+	if (o->io) {
+		buf_adds(b, _("    PID USER      DISK R/s DISK W/s  RCHAR/s  WCHAR/s     IO/s COMMAND\n"));
+		for (i = 0; i < m->nview; i++) {
+			batch_text_io_row(b, &m->view[i], o, flags);
+			batch_spill(out, BATCH_SPILL);
+		}
+		buf_addc(b, '\n');
+		return;
+	}
 	buf_adds(b, _("    PID USER      PRI  NI   VIRT    RES    SHR S  CPU%  MEM%     TIME+ COMMAND\n"));
 	for (i = 0; i < m->nview; i++) {
 		batch_text_row(b, m, &m->view[i], o, flags);
@@ -290,6 +340,44 @@ batch_json_hist(struct json *j, const struct ring *r, double scale)
 	json_array_end(j);
 }
 
+/* A counter, or null where it may not be read. */
+static void
+batch_json_count(struct json *j, const char *key, const struct proc *p,
+    unsigned long long v)
+{
+	json_key(j, key);
+	if (p->has_io)
+		json_uint(j, v);
+	else
+		json_null(j);
+}
+
+/* A rate, or null where it is not known (first seen, unreadable). */
+static void
+batch_json_rate(struct json *j, const char *key, const struct proc *p,
+    double v)
+{
+	json_key(j, key);
+	if (p->has_io_rate)
+		json_double(j, v, 0);
+	else
+		json_null(j);
+}
+
+static void
+batch_json_io(struct json *j, const struct proc *p)
+{
+	batch_json_count(j, "io_read_bytes", p, p->io_read);
+	batch_json_count(j, "io_write_bytes", p, p->io_write);
+	batch_json_count(j, "io_rchar", p, p->io_rchar);
+	batch_json_count(j, "io_wchar", p, p->io_wchar);
+	batch_json_rate(j, "io_read_bps", p, p->io_read_rate);
+	batch_json_rate(j, "io_write_bps", p, p->io_write_rate);
+	batch_json_rate(j, "io_rchar_bps", p, p->io_rchar_rate);
+	batch_json_rate(j, "io_wchar_bps", p, p->io_wchar_rate);
+	batch_json_rate(j, "io_bps", p, p->io_rate);
+}
+
 static void
 batch_json_proc(struct json *j, struct model *m, const struct view_row *v,
     const struct options *o)
@@ -320,11 +408,8 @@ batch_json_proc(struct json *j, struct model *m, const struct view_row *v,
 	json_key(j, "minflt"); json_uint(j, p->minflt);
 	json_key(j, "majflt"); json_uint(j, p->majflt);
 	json_key(j, "kthread"); json_bool(j, p->kthread);
-	if (p->has_io) {
-		json_key(j, "io_read_bytes"); json_uint(j, p->io_read);
-		json_key(j, "io_write_bytes"); json_uint(j, p->io_write);
-		json_key(j, "io_bps"); json_double(j, p->io_rate, 0);
-	}
+	if (o->io || model_col_io(o->sort))
+		batch_json_io(j, p);
 	if (o->tree) {
 		json_key(j, "depth"); json_int(j, v->depth);
 	}
@@ -489,7 +574,7 @@ batch_run(struct options *o)
 {
 	struct batch	 bt;
 	struct config	 cfg;
-	const char	*cs = nl_langinfo(CODESET);
+	const char	*cs = nl_langinfo(CODESET), *w;
 	double		 delay = o->delay / 10.0;
 	size_t		 i;
 	int		 status;
@@ -511,6 +596,8 @@ batch_run(struct options *o)
 		bt.flags |= BATCH_ASCII;
 	if ((bt.r = refresh_new(o)) == NULL)
 		return (2);
+	for (i = 0; (w = refresh_warning(bt.r, i)) != NULL; i++)
+		fprintf(stderr, "vigil: %s\n", w);
 	bt.loop = loop_new();
 	signal(SIGPIPE, SIG_IGN);
 	loop_add_signal(bt.loop, SIGINT, batch_signal, &bt);

@@ -100,14 +100,17 @@ config_setting(struct config_load *cl, const char *key, const char *value,
 		o->log_lines = n;
 		return (0);
 	}
-	if (strcmp(key, "columns") == 0) {
+	if (strcmp(key, "columns") == 0 || strcmp(key, "io_columns") == 0) {
 		if (cl->columns_ok != NULL && cl->columns_ok(value) != 0) {
 			snprintf(err, errlen, _("bad column list '%s'"), value);
 			return (-1);
 		}
-		if (cl->cfg != NULL) {
+		if (cl->cfg != NULL && key[0] == 'c') {
 			free(cl->cfg->columns);
 			cl->cfg->columns = xstrdup(value);
+		} else if (cl->cfg != NULL) {
+			free(cl->cfg->io_columns);
+			cl->cfg->io_columns = xstrdup(value);
 		}
 		return (0);
 	}
@@ -237,6 +240,7 @@ config_free(struct config *cfg)
 		free(cfg->errors[i]);
 	free(cfg->errors);
 	free(cfg->columns);
+	free(cfg->io_columns);
 	free(cfg->path);
 	memset(cfg, 0, sizeof *cfg);
 }

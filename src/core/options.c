@@ -95,6 +95,9 @@ options_free(struct options *o)
 	o->pids = NULL;
 }
 
+static int	options_error(char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
 static int
 options_error(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -229,8 +232,9 @@ options_delay(const char *what, const char *arg, long *tenths, char *err,
 		duration_error(err, errlen, what, arg);
 		return (-1);
 	}
-	t = (long)(secs * 10 + 0.5);
-	if (t < 1 || t > OPTIONS_DELAY_MAX) {
+	/* Compared as a double: a huge one does not fit a long. */
+	if (secs * 10 + 0.5 < 1 || secs * 10 > OPTIONS_DELAY_MAX ||
+	    (t = (long)(secs * 10 + 0.5)) > OPTIONS_DELAY_MAX) {
 		snprintf(err, errlen,
 		    _("%s: '%s' is out of range (0.1s to %ds; a bare number is tenths of a second)"),
 		    what, arg, OPTIONS_DELAY_MAX / 10);
@@ -400,14 +404,19 @@ options_usage(void)
 "  -s, --sort-key=COLUMN[:asc|:desc]\n"
 "                           sort by COLUMN: pid ppid user pri ni virt res\n"
 "                           shr s cpu mem time threads start comm command io\n"
+"                           io_read io_write rchar wchar\n"
 "  -t, --tree               show processes as a tree\n"
 "      --history            include the CPU, RSS (and with --io, I/O)\n"
 "                           histories in JSON output\n"
 "      --history-size=N     samples kept per process (default 300)\n"
 "      --threads            list threads as well as processes\n"
 "      --kernel-threads     list kernel threads too\n"
-"      --io                 read per-process I/O (read/write bytes)\n"
-"      --readonly           disable every action on processes\n"
+"      --io                 per-process I/O rates (/proc/PID/io): the\n"
+"                           monitor starts on its I/O screen (v); batch\n"
+"                           text prints its columns, sorted by I/O rate\n"
+"                           unless -s; JSON gets the counters and rates\n"
+"      --readonly           disable every action on processes (the strace\n"
+"                           pane s too; the open files list L stays)\n"
 "      --restart-timeout=SECS\n"
 "                           restart (R): seconds from SIGTERM until SIGKILL\n"
 "                           is offered (default 5)\n"
@@ -487,6 +496,10 @@ options_usage(void)
 "  -o, --output=FILE        write to FILE instead of standard output\n"
 "  -n, --count=N            call sites that top shows (default 20; 0: all)\n"
 "      --no-history         neither read nor write the snapshot history\n"
+"\n"
+"Open files (OPEN FILES in vigil(1)):\n"
+"  vigil files PID          PID's open files as lsof lists them: type, mode,\n"
+"                           flags, offset, size, sockets by their addresses\n"
 "\n"
 "See vigil(1) for the JSON schema and everything else.\n"));
 }

@@ -26,10 +26,13 @@ struct refresh {
 	struct alarm_set	*alarms;
 	struct logs		*logs;
 	uint64_t		 log_seq;	/* lines fed to the alarms */
+	char			**warnings;	/* said once, at the start */
+	size_t			 nwarnings;
 };
 
 static int	refresh_alarms_new(struct refresh *);
-static void	refresh_log_add(struct refresh *, const char *);
+static int	refresh_log_add(struct refresh *, const char *);
+static void	refresh_log_missing(struct refresh *, const struct alarm_rule *);
 
 /* Returns NULL after printing why (a bad -F pattern). */
 struct refresh *
@@ -50,7 +53,8 @@ refresh_new(const struct options *o)
 	r->filter = filter;
 	if (o->threads)
 		flags |= SAMPLE_THREADS;
-	if (o->io)
+	/* The counters cost a read per process: only when asked for. */
+	if (o->io || model_col_io(o->sort))
 		flags |= SAMPLE_IO;
 	/* Batch output shows SHR for every process; the screen, for its rows. */
 	if (o->batch)
@@ -60,6 +64,11 @@ refresh_new(const struct options *o)
 
 	r->vo.sort = o->sort;
 	r->vo.descending = o->descending;
+	/* Batch --io is the I/O screen: sorted by the I/O rate unless -s. */
+	if (o->batch && o->io && !o->sort_given) {
+		r->vo.sort = COL_IO;
+		r->vo.descending = 1;
+	}
 	r->vo.tree = o->tree;
 	r->vo.show_kthreads = o->kthreads;
 	r->vo.show_threads = o->threads;
@@ -74,15 +83,53 @@ refresh_new(const struct options *o)
 	return (r);
 }
 
-/* Follow path once, whoever asked for it (--log or a log rule). */
-static void
+/*
+ * Follow path once, whoever asked for it (--log or a log rule). Returns
+ * its source, or -1 without inotify.
+ */
+static int
 refresh_log_add(struct refresh *r, const char *path)
 {
 	struct logs	*logs = refresh_logs(r);
+	int		 id;
 
+	if (logs == NULL)
+		return (-1);
 	/* Sources are labelled with their path: one source per path. */
-	if (logs != NULL && logs_find(logs, path) == -1)
-		logs_add(logs, path, path);
+	if ((id = logs_find(logs, path)) == -1)
+		id = logs_add(logs, path, path);
+	return (id);
+}
+
+/*
+ * A log rule on a file that cannot be read now is kept: the file is
+ * watched for, as the log pane does, and may appear (a service not
+ * started yet). The user is told once, since a typing mistake in the
+ * path would otherwise be an alarm that never fires.
+ */
+static void
+refresh_log_missing(struct refresh *r, const struct alarm_rule *rule)
+{
+	const char	*path = rule->log_path, *why;
+	char		*msg;
+	int		 id;
+
+	if ((id = refresh_log_add(r, path)) == -1)
+		why = _("cannot watch files (inotify)");
+	else if ((why = logs_status(r->logs, id)) == NULL)
+		return;
+	xasprintf(&msg, _("alarm '%s': %s: %s"), alarm_rule_name(rule), path,
+	    why);
+	r->warnings = xreallocarray(r->warnings, r->nwarnings + 1,
+	    sizeof *r->warnings);
+	r->warnings[r->nwarnings++] = msg;
+}
+
+/* The i-th thing to tell the user about the start, or NULL. */
+const char *
+refresh_warning(const struct refresh *r, size_t i)
+{
+	return (i < r->nwarnings ? r->warnings[i] : NULL);
 }
 
 /*
@@ -106,7 +153,7 @@ refresh_alarms_new(struct refresh *r)
 			return (-1);
 		}
 		if (rule->log_path != NULL)
-			refresh_log_add(r, rule->log_path);
+			refresh_log_missing(r, rule);
 		alarm_set_add(r->alarms, rule);
 	}
 	for (i = 0; i < o->nlogs; i++)
@@ -189,8 +236,13 @@ refresh_alarms(struct refresh *r)
 void
 refresh_free(struct refresh *r)
 {
+	size_t	i;
+
 	if (r == NULL)
 		return;
+	for (i = 0; i < r->nwarnings; i++)
+		free(r->warnings[i]);
+	free(r->warnings);
 	alarm_set_free(r->alarms);
 	logs_free(r->logs);
 	model_free(r->model);
@@ -265,6 +317,22 @@ refresh_set_statm(struct refresh *r, int on)
 
 	flags = on ? flags | SAMPLE_STATM : flags & ~SAMPLE_STATM;
 	sampler_set_flags(r->sampler, flags);
+}
+
+/* The I/O counters are read only while something shows them. */
+void
+refresh_set_io(struct refresh *r, int on)
+{
+	int	flags = sampler_flags(r->sampler);
+
+	flags = on ? flags | SAMPLE_IO : flags & ~SAMPLE_IO;
+	sampler_set_flags(r->sampler, flags);
+}
+
+int
+refresh_io(struct refresh *r)
+{
+	return ((sampler_flags(r->sampler) & SAMPLE_IO) != 0);
 }
 
 /* Threads are read only while they are shown. */

@@ -4,12 +4,14 @@
 
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -45,6 +47,24 @@
 
 #define HT_AGENT_BUF	16384
 
+/*
+ * Clients are read a few at once, without blocking, each within a
+ * deadline: one that connects and says nothing holds a slot for
+ * HT_CLIENT_SECONDS, never the agent, so a real request is answered
+ * whatever the others do. One that never reads its answer is dropped
+ * when a write has waited HT_CLIENT_SECONDS.
+ */
+#define HT_CLIENTS		8
+#define HT_CLIENT_SECONDS	2
+#define HT_REQ_MAX		64
+
+struct ht_client {
+	int		 fd;		/* -1: free */
+	char		 req[HT_REQ_MAX];
+	size_t		 got;
+	time_t		 deadline;
+};
+
 struct ht_out {
 	int		 fd;
 	size_t		 len;
@@ -60,7 +80,7 @@ static _Atomic int	 ht_agent_pending;
 static int	 ht_agent_dir(char *, size_t);
 static void	 ht_agent_sweep(const char *);
 static void	*ht_agent_main(void *);
-static void	 ht_agent_serve(int);
+static void	 ht_agent_serve(int, const char *);
 static void	 ht_out_flush(struct ht_out *);
 static void	 ht_out_printf(struct ht_out *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
@@ -207,60 +227,139 @@ ht_agent_stop(void)
 	ht_agent_path[0] = '\0';
 }
 
+static time_t
+ht_agent_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec);
+}
+
+/* A new connection: ours or root's, and while a slot is free. */
+static void
+ht_agent_accept(int fd, struct ht_client *cl)
+{
+	static const char	busy[] = "error too many clients\n";
+	struct ucred		cred;
+	socklen_t		len = sizeof cred;
+	int			c, i, o;
+
+	c = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (c < 0) {
+		/* Out of descriptors: wait rather than spin. */
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM)
+			sleep(1);
+		return;
+	}
+	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
+	    (cred.uid != geteuid() && cred.uid != 0)) {
+		close(c);
+		return;
+	}
+	/* All taken: the oldest, which has said nothing yet, gives way. */
+	for (i = 0, o = 0; i < HT_CLIENTS; i++) {
+		if (cl[i].fd == -1) {
+			o = i;
+			break;
+		}
+		if (cl[i].deadline < cl[o].deadline)
+			o = i;
+	}
+	if (cl[o].fd != -1) {
+		(void)send(cl[o].fd, busy, sizeof busy - 1,
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
+		close(cl[o].fd);
+	}
+	cl[o].fd = c;
+	cl[o].got = 0;
+	cl[o].deadline = ht_agent_now() + HT_CLIENT_SECONDS;
+}
+
+/* Read what a client sent; answer once its line is whole. */
+static void
+ht_agent_read(struct ht_client *c)
+{
+	static const char	toolong[] = "error request too long\n";
+	struct timeval		tv = { HT_CLIENT_SECONDS, 0 };
+	ssize_t			r;
+
+	r = read(c->fd, c->req + c->got, sizeof c->req - 1 - c->got);
+	if (r < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (r > 0)
+		c->got += r;
+	if (r > 0 && memchr(c->req, '\n', c->got) == NULL) {
+		if (c->got + 1 < sizeof c->req)
+			return;
+		(void)send(c->fd, toolong, sizeof toolong - 1,
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
+	} else if (r > 0 || (r == 0 && c->got > 0)) {
+		/* A line, or a request half-closed without its newline. */
+		c->req[c->got] = '\0';
+		c->req[strcspn(c->req, "\r\n")] = '\0';
+		fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) & ~O_NONBLOCK);
+		setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+		ht_agent_serve(c->fd, c->req);
+	}
+	close(c->fd);
+	c->fd = -1;
+}
+
 static void *
 ht_agent_main(void *arg)
 {
-	struct ucred	cred;
-	socklen_t	len;
-	int		c, fd = ht_agent_fd;
+	struct ht_client	cl[HT_CLIENTS];
+	struct pollfd		pfd[1 + HT_CLIENTS];
+	int			map[1 + HT_CLIENTS], fd = ht_agent_fd;
+	int			i, n;
+	time_t			now;
 
 	(void)arg;
 	ht_busy = 1;
+	for (i = 0; i < HT_CLIENTS; i++)
+		cl[i].fd = -1;
 	for (;;) {
-		c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-		if (c < 0) {
-			if (errno == EINTR || errno == ECONNABORTED ||
-			    errno == EMFILE || errno == ENFILE ||
-			    errno == ENOBUFS || errno == ENOMEM) {
-				if (errno != EINTR && errno != ECONNABORTED)
-					sleep(1);
+		pfd[0].fd = fd;
+		pfd[0].events = POLLIN;
+		n = 1;
+		for (i = 0; i < HT_CLIENTS; i++) {
+			if (cl[i].fd == -1)
 				continue;
-			}
+			pfd[n].fd = cl[i].fd;
+			pfd[n].events = POLLIN;
+			map[n++] = i;
+		}
+		if (poll(pfd, n, 500) < 0) {
+			if (errno == EINTR || errno == ENOMEM)
+				continue;
 			break;
 		}
-		len = sizeof cred;
-		if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
-		    (cred.uid == geteuid() || cred.uid == 0))
-			ht_agent_serve(c);
-		close(c);
+		if (pfd[0].revents & (POLLERR | POLLNVAL))
+			break;
+		for (i = 1; i < n; i++) {
+			if (pfd[i].revents != 0)
+				ht_agent_read(&cl[map[i]]);
+		}
+		if (pfd[0].revents & POLLIN)
+			ht_agent_accept(fd, cl);
+		now = ht_agent_now();
+		for (i = 0; i < HT_CLIENTS; i++) {
+			if (cl[i].fd != -1 && now > cl[i].deadline) {
+				close(cl[i].fd);
+				cl[i].fd = -1;
+			}
+		}
 	}
 	return (NULL);
 }
 
 static void
-ht_agent_serve(int c)
+ht_agent_serve(int c, const char *req)
 {
-	struct timeval	 tv = { 5, 0 };
 	struct timespec	 ts;
 	struct ht_out	*o;
-	char		 req[64];
-	size_t		 n = 0;
-	ssize_t		 r;
-
-	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	while (n < sizeof req - 1) {
-		r = read(c, req + n, sizeof req - 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return;
-		n += r;
-		if (memchr(req, '\n', n) != NULL)
-			break;
-	}
-	req[n] = '\0';
-	req[strcspn(req, "\r\n")] = '\0';
 
 	/* The agent's own memory: passes through to the real malloc. */
 	if ((o = malloc(sizeof *o)) == NULL)

@@ -31,6 +31,7 @@ struct logs_source {
 	char		*dir;
 	char		*base;
 	char		*status;	/* NULL while following */
+	int		 stream;	/* fed by the caller, no file */
 
 	int		 fd;
 	dev_t		 dev;
@@ -287,6 +288,8 @@ logs_check(struct logs *set, struct logs_source *s)
 	int		lines = 0, found;
 
 	s->dirty = 0;
+	if (s->stream)
+		return (0);
 	logs_watch_dir(set, s);
 	if (s->fd == -1)
 		return (logs_open(set, s));
@@ -354,6 +357,21 @@ logs_new(size_t cap)
 	return (set);
 }
 
+/*
+ * A set for stream sources only (logs_add_stream()): no inotify instance,
+ * so it costs none of the user's; logs_fd() is -1.
+ */
+struct logs *
+logs_new_streams(size_t cap)
+{
+	struct logs	*set;
+
+	set = xcalloc(1, sizeof *set);
+	set->ifd = -1;
+	set->cap = cap != 0 ? cap : LOGS_RING_DEFAULT;
+	return (set);
+}
+
 void
 logs_free(struct logs *set)
 {
@@ -364,7 +382,8 @@ logs_free(struct logs *set)
 	for (i = 0; i < set->nsrc; i++)
 		logs_remove(set, i);
 	free(set->src);
-	close(set->ifd);
+	if (set->ifd != -1)
+		close(set->ifd);
 	free(set);
 }
 
@@ -401,6 +420,58 @@ logs_add(struct logs *set, const char *path, const char *label)
 	set->src[set->nsrc++] = s;
 	logs_check(set, s);
 	return (s->id);
+}
+
+/*
+ * A source whose bytes the caller hands over with logs_stream_feed() (the
+ * output of strace), split into lines and kept as a file's are. Returns
+ * its id.
+ */
+int
+logs_add_stream(struct logs *set, const char *label)
+{
+	struct logs_source	*s;
+
+	s = xcalloc(1, sizeof *s);
+	s->id = set->nsrc;
+	s->stream = 1;
+	s->label = xstrdup(label);
+	s->fd = -1;
+	s->wd_file = s->wd_dir = -1;
+	buf_init(&s->partial);
+	ring_init(&s->lines, sizeof (struct logline), set->cap);
+	set->src = xreallocarray(set->src, set->nsrc + 1, sizeof *set->src);
+	set->src[set->nsrc++] = s;
+	return (s->id);
+}
+
+/* Bytes of a stream; returns the number of lines they ended. */
+int
+logs_stream_feed(struct logs *set, int id, const char *p, size_t n)
+{
+	struct logs_source	*s;
+
+	if ((s = logs_get(set, id)) == NULL || !s->stream)
+		return (0);
+	return (logs_feed(set, s, p, n));
+}
+
+/*
+ * The stream has ended: its unended last line becomes a line, and status
+ * (if not NULL) is what logs_status() says of it from now on.
+ */
+int
+logs_stream_end(struct logs *set, int id, const char *status)
+{
+	struct logs_source	*s;
+	int			 lines = 0;
+
+	if ((s = logs_get(set, id)) == NULL || !s->stream)
+		return (0);
+	if (s->partial.len != 0 || s->partial_cut)
+		lines = logs_emit(set, s);
+	logs_set_status(s, status);
+	return (lines);
 }
 
 void
@@ -498,7 +569,8 @@ logs_find(const struct logs *set, const char *path)
 	size_t	i;
 
 	for (i = 0; i < set->nsrc; i++) {
-		if (set->src[i] != NULL && strcmp(set->src[i]->path, path) == 0)
+		if (set->src[i] != NULL && set->src[i]->path != NULL &&
+		    strcmp(set->src[i]->path, path) == 0)
 			return (i);
 	}
 	return (-1);

@@ -224,13 +224,73 @@ ptable_want_cmdline(struct model *m, int pid)
 	m->pending[m->npending++] = pid;
 }
 
+/*
+ * Bytes per second of a counter read twice, interval seconds apart; -1
+ * when that is not known: no interval, or a counter that went backwards
+ * (a reader that lost access, a kernel that reset it), which is no rate
+ * rather than a huge or negative one.
+ */
+double
+model_rate(unsigned long long prev, unsigned long long cur, double interval)
+{
+	if (interval <= 0 || cur < prev)
+		return (-1);
+	return ((double)(cur - prev) / interval);
+}
+
+/*
+ * The I/O rates of one row from the counters of this tick and the last.
+ * A row has rates only when both ticks read its counters: the first
+ * reading of a process (or of one reused PID: a new row) shows none,
+ * rather than the whole of its past as one interval's.
+ */
+static void
+ptable_io(struct model *m, struct proc *p, const struct sample_proc *s,
+    int known)
+{
+	double	interval = m->now - m->prev, r, w, rc, wc;
+	uint32_t v32;
+
+	p->has_io_rate = 0;
+	if (s->has_io && known && p->has_io) {
+		r = model_rate(p->io_read, s->io_read, interval);
+		w = model_rate(p->io_write, s->io_write, interval);
+		rc = model_rate(p->io_rchar, s->io_rchar, interval);
+		wc = model_rate(p->io_wchar, s->io_wchar, interval);
+		if (r >= 0 && w >= 0 && rc >= 0 && wc >= 0) {
+			p->io_read_rate = r;
+			p->io_write_rate = w;
+			p->io_rchar_rate = rc;
+			p->io_wchar_rate = wc;
+			p->io_rate = r + w;
+			p->has_io_rate = 1;
+		}
+	}
+	if (!p->has_io_rate)
+		p->io_rate = p->io_read_rate = p->io_write_rate =
+		    p->io_rchar_rate = p->io_wchar_rate = 0;
+	p->has_io = s->has_io;
+	p->io_read = s->io_read;
+	p->io_write = s->io_write;
+	p->io_rchar = s->io_rchar;
+	p->io_wchar = s->io_wchar;
+	if (!s->has_io)
+		return;
+	/* Allocated on the first I/O reading: I/O is read on demand. */
+	if (p->h_io.cap == 0) {
+		ring_init(&p->h_io, sizeof(uint32_t), m->history);
+		ring_init(&p->m_io, sizeof(uint32_t), MODEL_MINUTES);
+	}
+	v32 = ptable_clamp32(p->io_rate / 1024);
+	ring_push(&p->h_io, &v32);
+	p->acc_io += p->io_rate / 1024;
+}
+
 static void
 ptable_set(struct model *m, struct proc *p, const struct sample_proc *s,
     double mem_total)
 {
-	unsigned long long	 prev_io = p->io_read + p->io_write;
 	int			 known = p->gen != 0;
-	double			 interval = m->now - m->prev;
 	uint16_t		 c16;
 	uint32_t		 v32;
 
@@ -281,24 +341,7 @@ ptable_set(struct model *m, struct proc *p, const struct sample_proc *s,
 		p->shr_kb = s->shr_kb;	/* else kept: model_set_shr() */
 	p->mem_pct = mem_total > 0 ? p->rss_kb * 100.0 / mem_total : 0;
 
-	p->has_io = s->has_io;
-	if (s->has_io) {
-		unsigned long long io = s->io_read + s->io_write;
-
-		p->io_rate = known && interval > 0 && io >= prev_io ?
-		    (io - prev_io) / interval : 0;
-		p->io_read = s->io_read;
-		p->io_write = s->io_write;
-		/* Allocated on the first I/O reading: I/O is read on demand. */
-		if (p->h_io.cap == 0) {
-			ring_init(&p->h_io, sizeof(uint32_t), m->history);
-			ring_init(&p->m_io, sizeof(uint32_t), MODEL_MINUTES);
-		}
-		v32 = ptable_clamp32(p->io_rate / 1024);
-		ring_push(&p->h_io, &v32);
-		p->acc_io += p->io_rate / 1024;
-	} else
-		p->io_rate = 0;
+	ptable_io(m, p, s, known);
 
 	c16 = ptable_clamp16(p->cpu_pct * MODEL_CPU_SCALE);
 	ring_push(&p->h_cpu, &c16);

@@ -16,7 +16,9 @@ static const char *view_col_names[COL__COUNT] = {
 	[COL_RES] = "res", [COL_SHR] = "shr", [COL_STATE] = "s",
 	[COL_CPU] = "cpu", [COL_MEM] = "mem", [COL_TIME] = "time",
 	[COL_THREADS] = "threads", [COL_START] = "start", [COL_COMM] = "comm",
-	[COL_CMDLINE] = "command", [COL_IO] = "io"
+	[COL_CMDLINE] = "command", [COL_IO] = "io", [COL_IO_READ] = "io_read",
+	[COL_IO_WRITE] = "io_write", [COL_IO_RCHAR] = "rchar",
+	[COL_IO_WCHAR] = "wchar"
 };
 
 /* Other names users type for the same columns (htop's and ps's). */
@@ -31,7 +33,10 @@ static const struct {
 	{ "priority", COL_PRIO }, { "pri", COL_PRIO }, { "nice", COL_NICE },
 	{ "state", COL_STATE }, { "time+", COL_TIME }, { "nlwp", COL_THREADS },
 	{ "starttime", COL_START }, { "name", COL_COMM }, { "cmd", COL_CMDLINE },
-	{ "cmdline", COL_CMDLINE }, { "io_rate", COL_IO }
+	{ "cmdline", COL_CMDLINE }, { "io_rate", COL_IO },
+	{ "io_read_rate", COL_IO_READ }, { "disk_read", COL_IO_READ },
+	{ "io_write_rate", COL_IO_WRITE }, { "disk_write", COL_IO_WRITE },
+	{ "rchar_rate", COL_IO_RCHAR }, { "wchar_rate", COL_IO_WCHAR }
 };
 
 int
@@ -71,6 +76,14 @@ model_col_descending(enum model_col col)
 	}
 }
 
+/* Does sorting by this column need the I/O counters? */
+int
+model_col_io(enum model_col col)
+{
+	return (col == COL_IO || col == COL_IO_READ || col == COL_IO_WRITE ||
+	    col == COL_IO_RCHAR || col == COL_IO_WCHAR);
+}
+
 const char *
 model_col_name(enum model_col col)
 {
@@ -78,6 +91,9 @@ model_col_name(enum model_col col)
 }
 
 #define CMP(a, b)	((a) < (b) ? -1 : (a) > (b))
+
+/* A rate not known sorts below every known one, 0 included. */
+#define RATE(p, r)	((p)->has_io_rate ? (p)->r : -1.0)
 
 /* Compare two rows by one column, ascending; ties are left to the caller. */
 int
@@ -117,13 +133,22 @@ model_proc_cmp(const struct proc *a, const struct proc *b, enum model_col col)
 	case COL_CMDLINE:
 		return (strcmp(model_proc_cmdline(a), model_proc_cmdline(b)));
 	case COL_IO:
-		return (CMP(a->io_rate, b->io_rate));
+		return (CMP(RATE(a, io_rate), RATE(b, io_rate)));
+	case COL_IO_READ:
+		return (CMP(RATE(a, io_read_rate), RATE(b, io_read_rate)));
+	case COL_IO_WRITE:
+		return (CMP(RATE(a, io_write_rate), RATE(b, io_write_rate)));
+	case COL_IO_RCHAR:
+		return (CMP(RATE(a, io_rchar_rate), RATE(b, io_rchar_rate)));
+	case COL_IO_WCHAR:
+		return (CMP(RATE(a, io_wchar_rate), RATE(b, io_wchar_rate)));
 	case COL__COUNT:
 		break;
 	}
 	return (0);
 }
 
+#undef RATE
 #undef CMP
 
 /* qsort has no context argument: the sort key lives here for one call. */

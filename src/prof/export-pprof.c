@@ -70,6 +70,8 @@ struct pprof {
 	struct prof_names	 strings;	/* the string table */
 	struct prof		*funcs;		/* (name, file) as frames */
 	int			*funcline;	/* per function: first line */
+	size_t			*fid;		/* per frame: its function + 1 */
+	struct prof		*locs;		/* locations as runs of frames */
 	struct buf		 tmp;
 };
 
@@ -86,6 +88,9 @@ static void	pprof_value_type(struct pprof *, struct buf *, int,
 static void	pprof_mappings(struct pprof *, struct buf *);
 static size_t	pprof_mapping_of(const struct prof *,
 		    const struct prof_frame *, uint64_t *);
+static size_t	pprof_function(struct pprof *, size_t);
+static void	pprof_sample_locs(struct pprof *, struct buf *,
+		    const size_t *, size_t);
 static void	pprof_locations(struct pprof *, struct buf *);
 static void	pprof_functions(struct pprof *, struct buf *);
 static void	pprof_samples(struct pprof *, struct buf *);
@@ -240,65 +245,111 @@ pprof_mappings(struct pprof *pp, struct buf *out)
 }
 
 /*
- * One location per frame (id: frame index + 1), one line each, whose
- * function is the frame's (name, system name, file): a Python frame's
- * qualname, a native frame's demangled name (system name: the mangled
- * one), or its label.
+ * The function of frame i (its index in pp->funcs): the frame's (name,
+ * system name, file), a Python frame's qualname, a native frame's
+ * demangled name (system name: the mangled one), or its label.
  */
+static size_t
+pprof_function(struct pprof *pp, size_t i)
+{
+	const struct prof_frame	*f = &pp->p->frames[i];
+	struct prof_frame	 key;
+	struct buf		 name = BUF_INITIALIZER, sys = BUF_INITIALIZER;
+	size_t			 fid, nfuncs, cap;
+
+	if (pp->fid[i] != 0)
+		return (pp->fid[i] - 1);
+	/* A native function's name without " (inlined)": its line says. */
+	if (f->func != NULL)
+		sanitize(&name, f->func, strlen(f->func), 0);
+	else
+		prof_frame_label_buf(f, &name);
+	if (f->sysname != NULL)
+		sanitize(&sys, f->sysname, strlen(f->sysname), 0);
+	memset(&key, 0, sizeof key);
+	key.kind = f->kind;
+	key.func = (char *)buf_str(&name);
+	key.sysname = f->sysname != NULL ? (char *)buf_str(&sys) : NULL;
+	key.file = f->file;
+	nfuncs = pp->funcs->nframes;
+	fid = prof_frame_intern(pp->funcs, &key);
+	if (pp->funcs->nframes > nfuncs) {
+		cap = pp->funcs->nframes;
+		pp->funcline = xreallocarray(pp->funcline, cap,
+		    sizeof *pp->funcline);
+		pp->funcline[fid] = 0;
+	}
+	if (f->line > 0 && (pp->funcline[fid] == 0 ||
+	    f->line < pp->funcline[fid]))
+		pp->funcline[fid] = f->line;
+	buf_free(&name);
+	buf_free(&sys);
+	pp->fid[i] = fid + 1;
+	return (fid);
+}
+
+/*
+ * A stack's location ids, leaf first, into ids. A frame inlined at the
+ * same address as its caller is not a location of its own: as perf and
+ * pprof's own symbolizer have it, one location holds the run of frames
+ * at one address, one line each.
+ */
+static void
+pprof_sample_locs(struct pprof *pp, struct buf *ids, const size_t *frames,
+    size_t depth)
+{
+	const struct prof_frame	*f, *g;
+	size_t			*loc, nloc = 0, d, e;
+
+	if (depth == 0)
+		return;
+	loc = xreallocarray(NULL, depth, sizeof *loc);
+	for (d = 0; d < depth; d = e) {
+		f = &pp->p->frames[frames[d]];
+		for (e = d + 1; e < depth; e++) {
+			g = &pp->p->frames[frames[e]];
+			if (!(g->flags & PF_INLINED) || g->module == NULL ||
+			    f->module == NULL || g->offset != f->offset ||
+			    strcmp(g->module, f->module) != 0)
+				break;
+		}
+		loc[nloc++] = prof_add(pp->locs, 0, frames + d, e - d, 0);
+	}
+	while (nloc > 0)
+		pb_varint(ids, loc[--nloc] + 1);
+	free(loc);
+}
+
+/* The locations the samples named: each a run of frames, innermost line first. */
 static void
 pprof_locations(struct pprof *pp, struct buf *out)
 {
+	const struct prof_stack	*run;
 	const struct prof_frame	*f;
-	struct prof_frame	 key;
 	struct buf		 b = BUF_INITIALIZER, l = BUF_INITIALIZER;
-	struct buf		 name = BUF_INITIALIZER, sys = BUF_INITIALIZER;
-	size_t			 i, fid, mid, nfuncs, cap = 0;
+	size_t			 i, d, mid;
 	uint64_t		 addr;
 
-	for (i = 0; i < pp->p->nframes; i++) {
-		f = &pp->p->frames[i];
-		buf_reset(&name);
-		buf_reset(&sys);
-		/* A native function's name without " (inlined)": a line says. */
-		if (f->func != NULL)
-			sanitize(&name, f->func, strlen(f->func), 0);
-		else
-			prof_frame_label_buf(f, &name);
-		if (f->sysname != NULL)
-			sanitize(&sys, f->sysname, strlen(f->sysname), 0);
-		memset(&key, 0, sizeof key);
-		key.kind = f->kind;
-		key.func = (char *)buf_str(&name);
-		key.sysname = f->sysname != NULL ? (char *)buf_str(&sys) : NULL;
-		key.file = f->file;
-		nfuncs = pp->funcs->nframes;
-		fid = prof_frame_intern(pp->funcs, &key);
-		if (fid >= cap) {
-			cap = fid * 2 + 16;
-			pp->funcline = xreallocarray(pp->funcline, cap,
-			    sizeof *pp->funcline);
-		}
-		if (pp->funcs->nframes > nfuncs)
-			pp->funcline[fid] = 0;
-		if (f->line > 0 && (pp->funcline[fid] == 0 ||
-		    f->line < pp->funcline[fid]))
-			pp->funcline[fid] = f->line;
-
+	for (i = 0; i < pp->locs->nstacks; i++) {
+		run = &pp->locs->stacks[i];
+		f = &pp->p->frames[run->frames[0]];
 		buf_reset(&b);
 		pb_uint(&b, PB_LOCATION_ID, i + 1);
 		if ((mid = pprof_mapping_of(pp->p, f, &addr)) != 0)
 			pb_uint(&b, PB_LOCATION_MAPPING_ID, mid);
 		if (addr != 0)
 			pb_uint(&b, PB_LOCATION_ADDRESS, addr);
-		buf_reset(&l);
-		pb_uint(&l, PB_LINE_FUNCTION_ID, fid + 1);
-		if (f->line > 0)
-			pb_int(&l, PB_LINE_LINE, f->line);
-		pb_msg(&b, PB_LOCATION_LINE, &l);
+		for (d = run->depth; d > 0; d--) {
+			f = &pp->p->frames[run->frames[d - 1]];
+			buf_reset(&l);
+			pb_uint(&l, PB_LINE_FUNCTION_ID,
+			    pprof_function(pp, run->frames[d - 1]) + 1);
+			if (f->line > 0)
+				pb_int(&l, PB_LINE_LINE, f->line);
+			pb_msg(&b, PB_LOCATION_LINE, &l);
+		}
 		pb_msg(out, PB_PROFILE_LOCATION, &b);
 	}
-	buf_free(&name);
-	buf_free(&sys);
 	buf_free(&l);
 	buf_free(&b);
 }
@@ -344,7 +395,7 @@ pprof_samples(struct pprof *pp, struct buf *out)
 	struct buf			 ids = BUF_INITIALIZER;
 	struct buf			 lab = BUF_INITIALIZER;
 	double				 period;
-	size_t				 i, d;
+	size_t				 i;
 
 	period = p->rate_hz > 0 ? 1e9 / p->rate_hz : 0;
 	for (i = 0; i < p->nstacks; i++) {
@@ -353,8 +404,7 @@ pprof_samples(struct pprof *pp, struct buf *out)
 			continue;
 		buf_reset(&b);
 		buf_reset(&ids);
-		for (d = s->depth; d > 0; d--)
-			pb_varint(&ids, s->frames[d - 1] + 1);
+		pprof_sample_locs(pp, &ids, s->frames, s->depth);
 		pb_bytes(&b, PB_SAMPLE_LOCATION_ID, ids.data, ids.len);
 		buf_reset(&ids);
 		pb_varint(&ids, s->count);
@@ -387,14 +437,13 @@ pprof_vsamples(struct pprof *pp, struct buf *out)
 	const struct prof_vsample	*s;
 	struct buf			 b = BUF_INITIALIZER;
 	struct buf			 ids = BUF_INITIALIZER;
-	size_t				 i, d, k;
+	size_t				 i, k;
 
 	for (i = 0; i < pp->v->nsamples; i++) {
 		s = &pp->v->samples[i];
 		buf_reset(&b);
 		buf_reset(&ids);
-		for (d = s->depth; d > 0; d--)
-			pb_varint(&ids, s->frames[d - 1] + 1);
+		pprof_sample_locs(pp, &ids, s->frames, s->depth);
 		pb_bytes(&b, PB_SAMPLE_LOCATION_ID, ids.data, ids.len);
 		buf_reset(&ids);
 		for (k = 0; k < pp->v->ntypes; k++)
@@ -484,6 +533,8 @@ prof_write_pprof_values(const struct prof *p, const struct prof_values *v,
 	prof_names_init(&pp.strings);
 	pprof_str(&pp, "");		/* string_table[0] must be "" */
 	pp.funcs = prof_new(0, NULL, 0);
+	pp.locs = prof_new(0, NULL, 0);
+	pp.fid = xcalloc(p->nframes + 1, sizeof *pp.fid);
 	buf_init(&pp.tmp);
 
 	if (v != NULL) {
@@ -536,6 +587,8 @@ prof_write_pprof_values(const struct prof *p, const struct prof_values *v,
 
 	buf_free(&pp.tmp);
 	free(pp.funcline);
+	free(pp.fid);
+	prof_free(pp.locs);
 	prof_free(pp.funcs);
 	prof_names_free(&pp.strings);
 	buf_free(&body);

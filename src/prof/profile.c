@@ -330,8 +330,8 @@ prof_thread_intern(struct prof *p, int tid, const char *name)
 	return (i);
 }
 
-/* Count a stack (root first) of a thread count more times. */
-void
+/* Count a stack (root first) of a thread count more times; its index. */
+size_t
 prof_add(struct prof *p, size_t thread, const size_t *frames, size_t depth,
     uint64_t count)
 {
@@ -368,6 +368,7 @@ prof_add(struct prof *p, size_t thread, const size_t *frames, size_t depth,
 	}
 	p->stacks[i].count += count;
 	p->total += count;
+	return (i);
 }
 
 /* Add a mapping of the target, once: the same range and path is kept once. */

@@ -29,7 +29,7 @@
 enum {
 	I_PID, I_TGID, I_PPID, I_EUID, I_EUSER, I_CMD, I_STATE, I_PRIO,
 	I_NICE, I_NLWP, I_FLAGS, I_BEGAN, I_TICS, I_FLTMIN, I_FLTMAJ,
-	I_VIRT, I_RES, I_SHR, I_IOR, I_IOW, I_COUNT
+	I_VIRT, I_RES, I_SHR, I_COUNT
 };
 
 static const enum pids_item sampler_base[] = {
@@ -49,8 +49,12 @@ struct sampler {
 	struct procfd_cache	*fdc;		/* NULL: libproc2 reads all */
 };
 
-/* Threads and I/O come from libproc2; the rest from kept files (procfd.c). */
-#define SAMPLE_LIBPROC2	(SAMPLE_THREADS | SAMPLE_IO)
+/*
+ * Threads come from libproc2; processes from kept files (procfd.c). I/O
+ * counters are read by either path itself (io.c), not by libproc2, whose
+ * reading gives zeros for a file it may not read.
+ */
+#define SAMPLE_LIBPROC2	SAMPLE_THREADS
 
 /* The item list for these flags, in the order of the I_ indices. */
 static void
@@ -66,12 +70,7 @@ sampler_items(struct sampler *s, int flags)
 		s->items[I_RES] = PIDS_RSS;
 		s->items[I_SHR] = PIDS_noop;
 	}
-	s->nitems = I_SHR + 1;
-	if (flags & SAMPLE_IO) {
-		s->items[I_IOR] = PIDS_IO_READ_BYTES;
-		s->items[I_IOW] = PIDS_IO_WRITE_BYTES;
-		s->nitems = I_COUNT;
-	}
+	s->nitems = I_COUNT;
 }
 
 struct sampler *
@@ -108,8 +107,7 @@ sampler_free(struct sampler *s)
 void
 sampler_set_flags(struct sampler *s, int flags)
 {
-	if ((flags & (SAMPLE_IO | SAMPLE_STATM)) !=
-	    (s->flags & (SAMPLE_IO | SAMPLE_STATM))) {
+	if ((flags & SAMPLE_STATM) != (s->flags & SAMPLE_STATM)) {
 		sampler_items(s, flags);
 		procps_pids_reset(s->info, s->items, s->nitems);
 	}
@@ -164,12 +162,12 @@ sampler_fill(struct sample_proc *p, struct pids_stack *st, int flags)
 		p->shr_kb = 0;
 		p->has_shr = 0;
 	}
-	p->has_io = (flags & SAMPLE_IO) != 0;
-	if (p->has_io) {
-		p->io_read = V(I_IOR, ul_int);
-		p->io_write = V(I_IOW, ul_int);
-	} else
-		p->io_read = p->io_write = 0;
+	if (flags & SAMPLE_IO)
+		sample_io_read(p->tgid, p->pid, p);
+	else {
+		p->has_io = 0;
+		p->io_read = p->io_write = p->io_rchar = p->io_wchar = 0;
+	}
 }
 
 #undef V

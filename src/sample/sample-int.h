@@ -17,6 +17,8 @@ int			 sysreader_read(struct sysreader *, struct sample_sys *);
 struct procfd_cache;
 struct sample_proc;
 
+#define PROCFD_COMM	64	/* a name as stat has it, with its NUL */
+
 struct procfd_cache	*procfd_new(void);
 void			 procfd_free(struct procfd_cache *);
 int			 procfd_scan(struct procfd_cache *, int,
@@ -26,5 +28,10 @@ int			 procfd_open_count(const struct procfd_cache *);
 int			 procfd_peek(const struct procfd_cache *, int,
 			     unsigned long long *);
 void			 procfd_poison(struct procfd_cache *, int, int);
+int			 procfd_parse_stat(char *, int, struct sample_proc *,
+			     char *);
+
+int			 sample_io_parse(const char *, struct sample_proc *);
+int			 sample_io_read(int, int, struct sample_proc *);
 
 #endif

@@ -44,6 +44,9 @@ static const struct option sup_long[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+static int	sup_error(char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
 static int
 sup_error(char *err, size_t errlen, const char *fmt, ...)
 {

@@ -29,6 +29,24 @@
 
 extern char **environ;
 
+/*
+ * Clients of the socket are read without blocking, a few at a time, each
+ * within a deadline: one that connects and sends nothing (or never ends
+ * its line) costs a slot for SUP_CLIENT_SECONDS, never the loop's time,
+ * so the supervised command is watched and a legitimate client answered
+ * whatever the others do.
+ */
+#define SUP_CLIENTS		16
+#define SUP_CLIENT_SECONDS	2.0
+#define SUP_REQ_MAX		64
+
+struct sup_client {
+	int	fd;		/* -1: free */
+	char	req[SUP_REQ_MAX];
+	size_t	got;
+	double	deadline;
+};
+
 struct sup {
 	struct sup_opts		*o;
 	struct loop		*loop;
@@ -58,6 +76,11 @@ struct sup {
 	int			 restarting;	/* asked through the socket */
 	int			 pending_fd;	/* a client waiting for the end */
 	int			 status;
+
+	struct sup_client	 clients[SUP_CLIENTS];
+	int			 client_timer;
+	unsigned long		 refused;	/* since the last said */
+	double			 refused_said;
 };
 
 static void	sup_event(struct sup *, const char *, int, int, const char *,
@@ -564,47 +587,151 @@ sup_request_one(struct sup *s, int fd, const char *req)
 }
 
 /*
+ * Refusals are said in the log, but a flood of them is said once a
+ * second with its count, not a line per connection.
+ */
+static void
+sup_refused(struct sup *s, const char *why)
+{
+	double	now = sup_clock();
+
+	s->refused++;
+	if (now - s->refused_said < 1.0)
+		return;
+	if (s->refused == 1)
+		sup_event(s, "refused", -1, -1, "%s", why);
+	else
+		sup_event(s, "refused", -1, -1,
+		    _("%s (and %lu more refused in the last second)"), why,
+		    s->refused - 1);
+	s->refused = 0;
+	s->refused_said = now;
+}
+
+static void
+sup_client_drop(struct sup *s, struct sup_client *c)
+{
+	loop_del_fd(s->loop, c->fd);
+	close(c->fd);
+	c->fd = -1;
+}
+
+/* The line is complete (or the client closed its end): answer it. */
+static void
+sup_client_done(struct sup *s, struct sup_client *c)
+{
+	struct timeval	tv = { 1, 0 };
+	int		fd = c->fd;
+
+	loop_del_fd(s->loop, fd);
+	c->fd = -1;
+	c->req[c->got] = '\0';
+	c->req[strcspn(c->req, "\r\n")] = '\0';
+	/* Replies are short: a client that does not read costs a second. */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	sup_request_one(s, fd, c->req);
+}
+
+static void
+sup_client_read(int fd, short revents, void *arg)
+{
+	struct sup		*s = arg;
+	struct sup_client	*c = NULL;
+	ssize_t			 n;
+	size_t			 i;
+
+	for (i = 0; i < SUP_CLIENTS; i++) {
+		if (s->clients[i].fd == fd)
+			c = &s->clients[i];
+	}
+	if (c == NULL)
+		return;
+	n = read(fd, c->req + c->got, sizeof c->req - 1 - c->got);
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		/* Half-closed after a request without its newline: answer. */
+		if (n == 0 && c->got > 0)
+			sup_client_done(s, c);
+		else
+			sup_client_drop(s, c);
+		return;
+	}
+	c->got += n;
+	if (memchr(c->req, '\n', c->got) != NULL) {
+		sup_client_done(s, c);
+		return;
+	}
+	if (c->got + 1 >= sizeof c->req) {
+		sup_reply(fd, "error %s", _("request too long"));
+		sup_refused(s, _("dropped a client whose request was too long"));
+		sup_client_drop(s, c);
+	}
+}
+
+/* Clients past their deadline are dropped. */
+static void
+sup_client_timer(void *arg)
+{
+	struct sup	*s = arg;
+	double		 now = sup_clock();
+	size_t		 i;
+
+	for (i = 0; i < SUP_CLIENTS; i++) {
+		if (s->clients[i].fd != -1 && now > s->clients[i].deadline) {
+			sup_refused(s, _("dropped a client that sent no request in time"));
+			sup_client_drop(s, &s->clients[i]);
+		}
+	}
+}
+
+/*
  * A client: only our own user or root may ask anything; the socket's
  * mode says the same, this check holds even if the mode was loosened.
  */
 static void
 sup_accept(int lfd, short revents, void *arg)
 {
-	struct sup	*s = arg;
-	struct ucred	 cr;
-	struct timeval	 tv = { 1, 0 };
-	socklen_t	 len = sizeof cr;
-	char		 req[64];
-	size_t		 got = 0;
-	ssize_t		 n;
-	int		 fd;
+	struct sup		*s = arg;
+	struct sup_client	*c = NULL;
+	struct ucred		 cr;
+	socklen_t		 len = sizeof cr;
+	char			 msg[512];
+	size_t			 i;
+	int			 fd;
 
-	if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) == -1)
+	if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) ==
+	    -1)
 		return;
 	cr.uid = (uid_t)-1;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1 ||
 	    (cr.uid != geteuid() && cr.uid != 0)) {
-		char	msg[512];
-
 		snprintf(msg, sizeof msg,
 		    _("supervisor %s refuses uid %u: only uid %u (its owner) or root may control it"),
 		    s->name, (unsigned)cr.uid, (unsigned)geteuid());
 		sup_reply(fd, "error %s", msg);
-		sup_event(s, "refused", -1, -1,
-		    _("refused a client of uid %u"), (unsigned)cr.uid);
+		snprintf(msg, sizeof msg, _("refused a client of uid %u"),
+		    (unsigned)cr.uid);
+		sup_refused(s, msg);
 		close(fd);
 		return;
 	}
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	while (got + 1 < sizeof req &&
-	    (n = read(fd, req + got, sizeof req - 1 - got)) > 0) {
-		got += n;
-		if (memchr(req, '\n', got) != NULL)
-			break;
+	/* All taken: the oldest, which has said nothing yet, gives way. */
+	for (i = 0; i < SUP_CLIENTS && (c == NULL || c->fd != -1); i++) {
+		if (c == NULL || s->clients[i].fd == -1 ||
+		    s->clients[i].deadline < c->deadline)
+			c = &s->clients[i];
 	}
-	req[got] = '\0';
-	req[strcspn(req, "\r\n")] = '\0';
-	sup_request_one(s, fd, req);
+	if (c->fd != -1) {
+		sup_reply(c->fd, "error %s", _("too many clients at once"));
+		sup_refused(s, _("dropped an idle client: too many at once"));
+		sup_client_drop(s, c);
+	}
+	c->fd = fd;
+	c->got = 0;
+	c->deadline = sup_clock() + SUP_CLIENT_SECONDS;
+	loop_add_fd(s->loop, fd, POLLIN, sup_client_read, s);
 }
 
 static void
@@ -808,11 +935,14 @@ sup_supervise(struct sup_opts *o)
 {
 	struct sup	s;
 	char		err[512], msg[64];
+	size_t		i;
 
 	memset(&s, 0, sizeof s);
 	s.o = o;
 	s.listen_fd = s.log_fd = s.events_fd = s.out_fd = s.ready_fd = -1;
 	s.backoff_timer = s.kill_timer = s.pending_fd = -1;
+	for (i = 0; i < SUP_CLIENTS; i++)
+		s.clients[i].fd = -1;
 	/* The command and its restarts inherit the tracker's settings. */
 	if (o->heap && htrack_preload_env(o->heap_full, o->heap_rate, err,
 	    sizeof err) != 0) {
@@ -834,6 +964,8 @@ sup_supervise(struct sup_opts *o)
 	loop_add_signal(s.loop, SIGTERM, sup_signal, &s);
 	loop_add_signal(s.loop, SIGINT, sup_signal, &s);
 	loop_add_fd(s.loop, s.listen_fd, POLLIN, sup_accept, &s);
+	s.client_timer = loop_add_timer(s.loop, SUP_CLIENT_SECONDS / 4,
+	    SUP_CLIENT_SECONDS / 4, sup_client_timer, &s);
 	sup_event(&s, "supervisor", getpid(), -1,
 	    _("supervisor %d started (--restart %s)"), (int)getpid(),
 	    sup_policy_name(o->policy));

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "action.h"
+#include "loop.h"
 #include "model.h"
 #include "options.h"
 #include "refresh.h"
@@ -32,6 +33,7 @@ static void	key_pgdn(struct tui *);
 static void	key_home(struct tui *);
 static void	key_end(struct tui *);
 static void	key_tree(struct tui *);
+static void	key_screen(struct tui *);
 static void	key_collapse(struct tui *);
 static void	key_expand(struct tui *);
 static void	key_expand_all(struct tui *);
@@ -60,6 +62,9 @@ static void	key_setup(struct tui *);
 static void	key_redraw(struct tui *);
 static void	key_logs(struct tui *);
 static void	key_profile(struct tui *);
+static void	key_strace(struct tui *);
+static void	key_files(struct tui *);
+static void	key_escape(struct tui *);
 static void	key_logs_focus(struct tui *);
 static void	key_alarms(struct tui *);
 static void	key_delay(struct tui *);
@@ -79,6 +84,9 @@ static const struct tui_key tui_keys[] = {
 	    N_("filter: show only matching processes (empty: all)"),
 	    key_filter },
 	{ { 't', KEY_F(5), 0 }, N_("t F5"), N_("tree view on/off"), key_tree },
+	{ { 'v', 0 }, N_("v"),
+	    N_("main screen or I/O screen: read/write rates per process"),
+	    key_screen },
 	{ { '-', 0 }, N_("-"), N_("collapse the selected subtree"),
 	    key_collapse },
 	{ { '+', '=', 0 }, N_("+"), N_("expand the selected subtree"),
@@ -116,6 +124,12 @@ static const struct tui_key tui_keys[] = {
 	{ { 'm', 0 }, N_("m"),
 	    N_("heap snapshot of the selected process, and its growth since the last"),
 	    key_heap },
+	{ { 's', 0 }, N_("s"),
+	    N_("strace the selected process in a pane (s or Esc stops it; not with --readonly)"),
+	    key_strace },
+	{ { 'L', 0 }, N_("L"),
+	    N_("open files of the selected process, sockets by their addresses (lsof)"),
+	    key_files },
 	{ { 'S', KEY_F(2), 0 }, N_("S F2"),
 	    N_("choose the columns (saved in the config file)"), key_setup },
 	{ { 'l', 0 }, N_("l"),
@@ -133,6 +147,7 @@ static const struct tui_key tui_keys[] = {
 	{ { 'h', '?', KEY_F(1) }, N_("h ? F1"), N_("this help"), key_help },
 	{ { 12, 0 }, N_("Ctrl-L"), N_("redraw the screen"), key_redraw },
 	{ { 'q', KEY_F(10), 0 }, N_("q F10"), N_("quit"), key_quit },
+	{ { ESC, 0 }, NULL, NULL, key_escape },
 };
 
 /* The log pane's own keys, while it has focus; the others as above. */
@@ -165,7 +180,8 @@ static const struct tui_key tui_lp_keys[] = {
 	{ { '[', 0 }, N_("[ ]"), N_("make the split smaller/larger"),
 	    tui_logpane_shrink },
 	{ { ']', 0 }, NULL, NULL, tui_logpane_grow },
-	{ { ESC, 0 }, N_("Esc"), N_("back to the process table"),
+	{ { ESC, 0 }, N_("Esc"),
+	    N_("back to the process table (the strace pane: strace stops, the pane closes)"),
 	    tui_logpane_unfocus },
 };
 
@@ -238,6 +254,36 @@ key_tree(struct tui *t)
 	t->follow = 1;		/* keep the same process selected */
 	tui_apply_view(t);
 	t->follow = 0;
+}
+
+/*
+ * The other screen (htop's tabs). The I/O counters are read from now on
+ * if it needs them, at once, so its rates show after one more refresh;
+ * the selection stays on its process.
+ */
+void
+tui_screen_show(struct tui *t)
+{
+	tui_screen_switch(t);
+	if (tui_wants_io(t) && !refresh_io(t->r)) {
+		refresh_set_io(t->r, 1);
+		refresh_tick(t->r);
+		/* The first rates over a whole delay, not what is left of one. */
+		loop_rearm_timer(t->loop, t->timer, t->o->delay / 10.0);
+	}
+	t->follow = 1;
+	tui_apply_view(t);
+	t->follow = 0;
+	tui_status(t, 0, t->screen == SCREEN_IO ?
+	    _("I/O screen, sorted by %s (v: main screen)") :
+	    _("main screen, sorted by %s (v: I/O screen)"),
+	    model_col_name(t->vo->sort));
+}
+
+static void
+key_screen(struct tui *t)
+{
+	tui_screen_show(t);
 }
 
 static void
@@ -504,6 +550,26 @@ key_profile(struct tui *t)
 }
 
 static void
+key_strace(struct tui *t)
+{
+	tui_strace_toggle(t);
+}
+
+static void
+key_files(struct tui *t)
+{
+	tui_files_open(t);
+}
+
+/* Esc in the table: the strace pane stops, focused or not. */
+static void
+key_escape(struct tui *t)
+{
+	if (tui_strace_shown(t))
+		tui_strace_close(t);
+}
+
+static void
 key_logs(struct tui *t)
 {
 	tui_logpane_toggle(t);
@@ -605,6 +671,9 @@ tui_key(struct tui *t, int c)
 	case MODE_ALARMS:
 		tui_alarms_key(t, c);
 		return;
+	case MODE_FILES:
+		tui_files_key(t, c);
+		return;
 	case MODE_DELAY:
 		tui_delay_key(t, c);
 		return;
@@ -655,6 +724,17 @@ static const struct tui_key tui_pv_keys[] = {
 	    N_("save: then s SVG, p pprof, f folded, j speedscope"), NULL },
 };
 
+/* The open files list's keys, for the help (filesview.c reads them). */
+static const struct tui_key tui_fv_keys[] = {
+	{ { KEY_UP, 0 }, N_("Up Down"), N_("scroll by a line"), NULL },
+	{ { KEY_PPAGE, 0 }, N_("PgUp PgDn"), N_("scroll by a page"), NULL },
+	{ { 'r', 0 }, N_("r"),
+	    N_("read the list again (it is read again at every refresh)"),
+	    NULL },
+	{ { ESC, 'L', 'q' }, N_("Esc L q"), N_("back to the process table"),
+	    NULL },
+};
+
 /* The tables, each under its heading, for --keys and the help screen. */
 static const struct {
 	const char		*heading;
@@ -662,8 +742,9 @@ static const struct {
 	size_t			 n;
 } tui_key_tables[] = {
 	{ NULL, tui_keys, nitems(tui_keys) },
-	{ N_("In the log pane (l, then Tab moves the focus):"), tui_lp_keys,
-	    nitems(tui_lp_keys) },
+	{ N_("In the log pane (l, then Tab moves the focus) and the strace pane (s):"),
+	    tui_lp_keys, nitems(tui_lp_keys) },
+	{ N_("In the open files list (L):"), tui_fv_keys, nitems(tui_fv_keys) },
 	{ N_("In the profile view (f):"), tui_pv_keys, nitems(tui_pv_keys) },
 };
 

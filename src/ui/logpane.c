@@ -29,6 +29,14 @@ static const struct logline *lp_next(struct tui *, const struct logs *,
 		    int *);
 static int	lp_shows(const struct tui *, const struct logline *);
 static uint64_t	lp_bottom(const struct tui *);
+static struct logs *lp_logs(struct tui *);
+
+/* What the pane shows: strace's output while it runs, else the logs. */
+static struct logs *
+lp_logs(struct tui *t)
+{
+	return (t->st.logs != NULL ? t->st.logs : refresh_logs(t->r));
+}
 
 /*
  * Lines are merged across sources by their sequence numbers, which grow
@@ -156,7 +164,8 @@ tui_logpane_follow(struct tui *t, int rescan)
 	const char		*suplog;
 	size_t			 n, i;
 
-	if (!lp->shown || lp->pinned || p == NULL || logs == NULL)
+	if (!lp->shown || lp->pinned || p == NULL || logs == NULL ||
+	    tui_strace_shown(t))
 		return;
 	if (p->pid != lp->pid || p->start != lp->start) {
 		lp_drop(t);
@@ -200,7 +209,10 @@ tui_logpane_toggle(struct tui *t)
 {
 	struct tui_logpane	*lp = &t->lp;
 
-	if (lp->shown) {
+	/* Over strace: strace stops, the logs take its place. */
+	if (tui_strace_shown(t))
+		tui_strace_close(t);
+	else if (lp->shown) {
 		lp_drop(t);
 		lp->shown = lp->focus = lp->full = lp->pinned = 0;
 		return;
@@ -261,7 +273,7 @@ tui_logpane_layout(struct tui *t, int table_y, int table_h)
 static void
 lp_line_draw(struct tui *t, int y, int id, const struct logline *l)
 {
-	const char	*label = logs_label(refresh_logs(t->r), id), *slash;
+	const char	*label = logs_label(lp_logs(t), id), *slash;
 	size_t		 from = 0, so, eo, lim;
 	int		 x = 0, w = t->cols, cur = l->seq == t->lp.match;
 	char		 pre[96];
@@ -269,8 +281,12 @@ lp_line_draw(struct tui *t, int y, int id, const struct logline *l)
 	if ((slash = strrchr(label, '/')) != NULL && slash[1] != '\0')
 		label = slash + 1;
 	snprintf(pre, sizeof pre, "[%s] ", label);
-	x += tui_textp(t, y, x, w / 3, pre, strlen(pre),
-	    tui_attr(t, cur ? C_SELECTED : C_LABEL), 0);
+	/* strace has one source: its lines need no label. */
+	if (!tui_strace_shown(t))
+		x += tui_textp(t, y, x, w / 3, pre, strlen(pre),
+		    tui_attr(t, cur ? C_SELECTED : C_LABEL), 0);
+	else if (cur)
+		x += tui_textp(t, y, x, 1, ">", 1, tui_attr(t, C_SELECTED), 0);
 	/* Nothing past the right edge can show: match only what can. */
 	lim = l->len < (size_t)(t->cols * 4 + 16) ? l->len :
 	    (size_t)(t->cols * 4 + 16);
@@ -298,6 +314,10 @@ lp_title(struct tui *t, const struct logs *logs)
 	uint64_t		 newer = 0;
 	int			 id, n = logs_nids(logs), any = 0;
 
+	if (tui_strace_shown(t)) {
+		tui_strace_title(t, &b);
+		goto scroll;
+	}
 	if (lp->pid != 0)
 		buf_printf(&b, _(" Logs of %s (%d)%s:"), lp->comm, lp->pid,
 		    lp->pinned ? _(", pinned") : "");
@@ -318,6 +338,7 @@ lp_title(struct tui *t, const struct logs *logs)
 	else if (!any)
 		buf_adds(&b, lp->pid != 0 ?
 		    _(" no log files open for writing") : _(" none"));
+scroll:
 	if (lp->anchor != 0) {
 		lp_iter(t, logs, lp->anchor);
 		for (id = 0; id < n; id++)
@@ -339,7 +360,7 @@ void
 tui_logpane_draw(struct tui *t)
 {
 	struct tui_logpane	*lp = &t->lp;
-	struct logs		*logs = refresh_logs(t->r);
+	struct logs		*logs = lp_logs(t);
 	const struct logline	*l;
 	size_t			 k = 0, i;
 	int			 id;
@@ -409,7 +430,7 @@ static void
 lp_scroll(struct tui *t, long n)
 {
 	struct tui_logpane	*lp = &t->lp;
-	struct logs		*logs = refresh_logs(t->r);
+	struct logs		*logs = lp_logs(t);
 	const struct logline	*l, *last = NULL;
 	uint64_t		 oldest;
 	int			 id;
@@ -450,7 +471,7 @@ static void
 lp_search_step(struct tui *t, int dir)
 {
 	struct tui_logpane	*lp = &t->lp;
-	struct logs		*logs = refresh_logs(t->r);
+	struct logs		*logs = lp_logs(t);
 	const struct logline	*l = NULL;
 	int			 id;
 
@@ -485,7 +506,7 @@ int
 tui_logpane_visible(struct tui *t, uint64_t seq)
 {
 	struct tui_logpane	*lp = &t->lp;
-	struct logs		*logs = refresh_logs(t->r);
+	struct logs		*logs = lp_logs(t);
 	const struct logline	*l;
 	int			 id, k = 0;
 
@@ -548,7 +569,7 @@ tui_logpane_pgdn(struct tui *t)
 void
 tui_logpane_home(struct tui *t)
 {
-	struct logs	*logs = refresh_logs(t->r);
+	struct logs	*logs = lp_logs(t);
 
 	t->lp.anchor = lp_floor(t, logs);
 	lp_settle(t, logs);
@@ -596,6 +617,11 @@ tui_logpane_pin(struct tui *t)
 {
 	struct tui_logpane	*lp = &t->lp;
 
+	if (tui_strace_shown(t)) {
+		tui_status(t, 0, _("strace stays on %s (%d)"), t->st.comm,
+		    t->st.pid);
+		return;
+	}
 	lp->pinned = !lp->pinned;
 	if (lp->pinned)
 		tui_status(t, 0, _("log sources pinned to %s (%d)"), lp->comm,
@@ -631,9 +657,14 @@ tui_logpane_grow(struct tui *t)
 	t->lp.height = (t->lp.height != 0 ? t->lp.height : t->lp.h) + 1;
 }
 
+/* Esc: back to the table; over strace, strace stops and the pane closes. */
 void
 tui_logpane_unfocus(struct tui *t)
 {
+	if (tui_strace_shown(t)) {
+		tui_strace_close(t);
+		return;
+	}
 	t->lp.focus = 0;
 	t->lp.full = 0;
 }

@@ -59,6 +59,8 @@ tui_config_load(struct tui *t)
 
 	if (cfg->columns != NULL)
 		tui_columns_parse(t, cfg->columns);
+	if (cfg->io_columns != NULL)
+		tui_io_columns_parse(t, cfg->io_columns);
 	if (cfg->nerrors == 1)
 		tui_status(t, 1, "%s", cfg->errors[0]);
 	else if (cfg->nerrors > 1)
@@ -71,7 +73,10 @@ tui_config_load(struct tui *t)
 	config_free(cfg);
 }
 
-/* Save the chosen columns; a file vigil cannot parse is left alone. */
+/*
+ * Save the chosen columns of the screen shown; a file vigil cannot parse
+ * is left alone.
+ */
 int
 tui_config_save(struct tui *t, char *err, size_t errlen)
 {
@@ -79,8 +84,8 @@ tui_config_save(struct tui *t, char *err, size_t errlen)
 	int		rc;
 
 	tui_columns_string(t, &cols);
-	rc = config_save("columns", buf_str(&cols), settings_columns_ok, err,
-	    errlen);
+	rc = config_save(t->screen == SCREEN_IO ? "io_columns" : "columns",
+	    buf_str(&cols), settings_columns_ok, err, errlen);
 	buf_free(&cols);
 	return (rc);
 }
@@ -96,8 +101,9 @@ tui_settings_sync(struct tui *t)
 	char	 value[64], err[300];
 	int	 rc = 0;
 
-	if (t->vo->sort != t->saved_sort ||
-	    t->vo->descending != t->saved_descending) {
+	/* The sort saved is the main screen's; the I/O screen's is not. */
+	if (t->screen == SCREEN_MAIN && (t->vo->sort != t->saved_sort ||
+	    t->vo->descending != t->saved_descending)) {
 		t->saved_sort = t->vo->sort;
 		t->saved_descending = t->vo->descending;
 		snprintf(value, sizeof value, "%s:%s",
@@ -119,8 +125,10 @@ tui_settings_sync(struct tui *t)
 	}
 	if (rc != 0) {
 		/* Not tried again until the next change. */
-		t->saved_sort = t->vo->sort;
-		t->saved_descending = t->vo->descending;
+		if (t->screen == SCREEN_MAIN) {
+			t->saved_sort = t->vo->sort;
+			t->saved_descending = t->vo->descending;
+		}
 		t->saved_tree = t->vo->tree;
 		t->saved_delay = t->o->delay;
 		tui_status(t, 1, _("could not save the settings: %s"), err);

@@ -11,14 +11,16 @@
 #include "fmt.h"
 #include "alarm.h"
 #include "model.h"
+#include "options.h"
 #include "refresh.h"
 #include "sup.h"
 #include "ui-int.h"
 
 enum {
 	TC_PID, TC_PPID, TC_USER, TC_PRI, TC_NI, TC_VIRT, TC_RES, TC_SHR,
-	TC_STATE, TC_CPU, TC_MEM, TC_TIME, TC_THREADS, TC_IO, TC_CPU_HIST,
-	TC_MEM_HIST, TC_COMM, TC_COMMAND
+	TC_STATE, TC_CPU, TC_MEM, TC_TIME, TC_THREADS, TC_IO_READ, TC_IO_WRITE,
+	TC_RCHAR, TC_WCHAR, TC_IO, TC_CPU_HIST, TC_MEM_HIST, TC_COMM,
+	TC_COMMAND
 };
 
 const struct tui_column tui_all_columns[] = {
@@ -35,6 +37,11 @@ const struct tui_column tui_all_columns[] = {
 	{ "MEM%", "MEM%", 4, 0, COL_MEM, TC_MEM },
 	{ "TIME+", "TIME+", 9, 0, COL_TIME, TC_TIME },
 	{ "THREADS", "THR", 4, 0, COL_THREADS, TC_THREADS },
+	/* In the I/O screen's order: S keeps this order. */
+	{ "IO_READ_RATE", "DISK R/s", 8, 0, COL_IO_READ, TC_IO_READ },
+	{ "IO_WRITE_RATE", "DISK W/s", 8, 0, COL_IO_WRITE, TC_IO_WRITE },
+	{ "RCHAR_RATE", "RCHAR/s", 7, 0, COL_IO_RCHAR, TC_RCHAR },
+	{ "WCHAR_RATE", "WCHAR/s", 7, 0, COL_IO_WCHAR, TC_WCHAR },
 	{ "IO", "IO/s", 7, 0, COL_IO, TC_IO },
 	{ "CPU_HISTORY", "CPU-HIST", -1, 1, COL_CPU, TC_CPU_HIST },
 	{ "MEM_HISTORY", "MEM-HIST", -1, 1, COL_RES, TC_MEM_HIST },
@@ -46,16 +53,40 @@ const size_t tui_nall_columns = nitems(tui_all_columns);
 static const char *tui_default_columns =
     "PID USER PRI NI VIRT RES SHR S CPU% MEM% TIME+ CPU_HISTORY MEM_HISTORY COMMAND";
 
+/* htop's I/O tab, without its I/O priority and delay accounting. */
+static const char *tui_default_io_columns =
+    "PID USER IO_READ_RATE IO_WRITE_RATE RCHAR_RATE WCHAR_RATE IO COMMAND";
+
+/* The tabs on the title row, the one shown in brackets. */
+static const char *table_tabs[] = { N_("Main"), N_("I/O") };
+
 static int	table_width(const struct tui *, const struct tui_column *,
 		    int);
+static int	columns_parse(const char *, const struct tui_column **,
+		    size_t *);
 
 /*
- * Parse a space-separated column list (names as in the config file).
- * COMMAND always ends the line. Returns 0, or -1 leaving the columns as
- * they were.
+ * Parse a space-separated column list (names as in the config file) for
+ * the screen shown. COMMAND always ends the line. Returns 0, or -1
+ * leaving the columns as they were.
  */
 int
 tui_columns_parse(struct tui *t, const char *list)
+{
+	return (columns_parse(list, t->columns, &t->ncolumns));
+}
+
+/* The same for the I/O screen, shown or not. */
+int
+tui_io_columns_parse(struct tui *t, const char *list)
+{
+	if (t->screen == SCREEN_IO)
+		return (columns_parse(list, t->columns, &t->ncolumns));
+	return (columns_parse(list, t->other.columns, &t->other.ncolumns));
+}
+
+static int
+columns_parse(const char *list, const struct tui_column **out, size_t *nout)
 {
 	const struct tui_column	*cols[TUI_MAX_COLUMNS];
 	char			 word[32];
@@ -81,8 +112,47 @@ tui_columns_parse(struct tui *t, const char *list)
 			cols[n++] = &tui_all_columns[i];
 	}
 	cols[n++] = &tui_all_columns[TC_COMMAND];
-	memcpy(t->columns, cols, n * sizeof *cols);
-	t->ncolumns = n;
+	memcpy(out, cols, n * sizeof *cols);
+	*nout = n;
+	return (0);
+}
+
+/*
+ * Show the other screen: its columns and its sort come in, the shown
+ * one's wait. Filter, tree, tags and the selection stay.
+ */
+void
+tui_screen_switch(struct tui *t)
+{
+	struct tui_screen	shown;
+
+	memcpy(shown.columns, t->columns, sizeof shown.columns);
+	shown.ncolumns = t->ncolumns;
+	shown.sort = t->vo->sort;
+	shown.descending = t->vo->descending;
+	memcpy(t->columns, t->other.columns, sizeof t->columns);
+	t->ncolumns = t->other.ncolumns;
+	t->vo->sort = t->other.sort;
+	t->vo->descending = t->other.descending;
+	t->other = shown;
+	t->screen = t->screen == SCREEN_IO ? SCREEN_MAIN : SCREEN_IO;
+}
+
+/*
+ * Are the I/O counters wanted this tick: the I/O screen, a column or sort
+ * that shows them, or --io. Else the sampler does not read them.
+ */
+int
+tui_wants_io(const struct tui *t)
+{
+	size_t	i;
+
+	if (t->o->io || t->screen == SCREEN_IO || model_col_io(t->vo->sort))
+		return (1);
+	for (i = 0; i < t->ncolumns; i++) {
+		if (model_col_io(t->columns[i]->sort))
+			return (1);
+	}
 	return (0);
 }
 
@@ -101,9 +171,15 @@ tui_column_shown(const struct tui *t, enum model_col col)
 	return (0);
 }
 
+/* The main screen shown, the I/O screen waiting with its own sort. */
 void
 tui_columns_default(struct tui *t)
 {
+	t->screen = SCREEN_MAIN;
+	columns_parse(tui_default_io_columns, t->other.columns,
+	    &t->other.ncolumns);
+	t->other.sort = COL_IO;
+	t->other.descending = 1;
 	tui_columns_parse(t, tui_default_columns);
 }
 
@@ -165,6 +241,70 @@ table_width(const struct tui *t, const struct tui_column *c, int x)
 	return (w);
 }
 
+/*
+ * The screens' tabs on the title row, "[Main] I/O ", the one shown
+ * bracketed and highlighted, as htop shows its tabs: at the right end
+ * where the command's title leaves room, else over that title (what the
+ * last column holds goes without saying), else not at all. Returns the
+ * column they start at (t->cols when not drawn); tab i spans x0[i] to
+ * before x1[i].
+ */
+static int
+table_tabs_at(const struct tui *t, int cmd_x, int *x0, int *x1)
+{
+	size_t	i;
+	int	w = 0, x;
+
+	for (i = 0; i < nitems(table_tabs); i++)
+		w += strlen(_(table_tabs[i])) + 2;
+	x = t->cols - w;
+	if (x < cmd_x + (int)strlen(tui_all_columns[TC_COMMAND].title) + 1)
+		x = cmd_x;
+	if (x + w > t->cols)
+		return (t->cols);
+	for (i = 0; i < nitems(table_tabs); i++) {
+		x0[i] = x;
+		x1[i] = x = x0[i] + strlen(_(table_tabs[i])) + 2;
+	}
+	return (x0[0]);
+}
+
+/* Where the command column starts. */
+static int
+table_command_x(struct tui *t)
+{
+	size_t	i;
+	int	x = 0, w;
+
+	for (i = 0; i < t->ncolumns && x < t->cols; i++) {
+		if ((w = table_width(t, t->columns[i], x)) < 0)
+			continue;
+		if (t->columns[i]->id == TC_COMMAND)
+			return (x);
+		x += w + 1;
+	}
+	return (t->cols);
+}
+
+static void
+table_tabs_draw(struct tui *t, int y)
+{
+	char	tab[32];
+	int	x0[nitems(table_tabs)], x1[nitems(table_tabs)];
+	size_t	i;
+	int	on;
+
+	if (table_tabs_at(t, table_command_x(t), x0, x1) >= t->cols)
+		return;
+	for (i = 0; i < nitems(table_tabs); i++) {
+		on = (int)i == t->screen;
+		snprintf(tab, sizeof tab, on ? "[%s]" : " %s ",
+		    _(table_tabs[i]));
+		tui_cstr(t, y, x0[i], x1[i] - x0[i], tab, on ?
+		    (int)(tui_attr(t, C_SELECTED) | A_BOLD) : tui_attr(t, C_HEADER));
+	}
+}
+
 static void
 table_title(struct tui *t, int y)
 {
@@ -194,6 +334,7 @@ table_title(struct tui *t, int y)
 		tui_cstr(t, y, x, w, title, attr);
 		x += w + 1;
 	}
+	table_tabs_draw(t, y);
 }
 
 /* The tree lines before a command, as htop draws them. */
@@ -344,11 +485,20 @@ table_cell(struct tui *t, char *out, size_t len, const struct tui_column *c,
 		snprintf(out, len, "%d", p->nlwp);
 		break;
 	case TC_IO:
-		if (!p->has_io)
+	case TC_IO_READ:
+	case TC_IO_WRITE:
+	case TC_RCHAR:
+	case TC_WCHAR:
+		/* Unknown (not readable, or first seen) is not 0. */
+		if (!p->has_io_rate)
 			snprintf(out, len, "-");
 		else
 			snprintf(out, len, "%s", fmt_rate(tmp, sizeof tmp,
-			    p->io_rate));
+			    c->id == TC_IO ? p->io_rate :
+			    c->id == TC_IO_READ ? p->io_read_rate :
+			    c->id == TC_IO_WRITE ? p->io_write_rate :
+			    c->id == TC_RCHAR ? p->io_rchar_rate :
+			    p->io_wchar_rate));
 		break;
 	default:
 		out[0] = '\0';
@@ -453,6 +603,17 @@ tui_table_click(struct tui *t, int y, int x)
 
 	table_fit(t);
 	if (y == t->table_y - 1) {
+		int	x0[nitems(table_tabs)], x1[nitems(table_tabs)];
+
+		/* A tab: that screen, as v would show it. */
+		if (x >= table_tabs_at(t, table_command_x(t), x0, x1)) {
+			for (i = 0; i < nitems(table_tabs); i++) {
+				if (x >= x0[i] && x < x1[i] &&
+				    (int)i != t->screen)
+					tui_screen_show(t);
+			}
+			return (1);
+		}
 		for (i = 0; i < t->ncolumns; i++) {
 			c = t->columns[i];
 			if ((w = table_width(t, c, cx)) < 0)

@@ -267,6 +267,12 @@ tui_bottom(struct tui *t)
 		{ "[ ]", N_("Size") }, { "End", N_("Follow") },
 		{ "l", N_("Close") },
 	};
+	static const struct tui_hint stkeys[] = {
+		{ "Tab", N_("Table") }, { "/", N_("Search") },
+		{ "n N", N_("Next") }, { "\\", N_("Filter") },
+		{ "z", N_("Zoom") }, { "[ ]", N_("Size") },
+		{ "End", N_("Follow") }, { "s Esc", N_("Stop") },
+	};
 	static const struct tui_hint fkeys[] = {
 		{ "F1", N_("Help") }, { "F2", N_("Setup") },
 		{ "F3", N_("Search") }, { "F4", N_("Filter") },
@@ -293,9 +299,13 @@ tui_bottom(struct tui *t)
 	clrtoeol();
 	keys = t->lp.shown && t->lp.focus ? lpkeys : fkeys;
 	n = t->lp.shown && t->lp.focus ? nitems(lpkeys) : nitems(fkeys);
+	if (t->lp.shown && t->lp.focus && tui_strace_shown(t)) {
+		keys = stkeys;
+		n = nitems(stkeys);
+	}
 	for (i = 0; i < n && x < t->cols; i++) {
 		/* The pane's keys are words: a space before the label. */
-		w = strlen(keys[i].key) + (keys == lpkeys);
+		w = strlen(keys[i].key) + (keys != fkeys);
 		x += tui_cstr(t, y, x, w, keys[i].key, tui_attr(t, C_FKEY));
 		w = strlen(_(keys[i].label)) + 1;
 		if (x + w > t->cols)
@@ -336,6 +346,9 @@ tui_draw(struct tui *t)
 		break;
 	case MODE_ALARMS:
 		tui_alarms_draw(t);
+		break;
+	case MODE_FILES:
+		tui_files_draw(t);
 		break;
 	default:
 		tui_logpane_follow(t, 0);
@@ -383,7 +396,15 @@ tui_logs(int fd, short revents, void *arg)
 	struct tui	*t = arg;
 
 	refresh_logs_read(t->r);
-	if (!t->lp.shown || t->log_pending)
+	if (!t->lp.shown || tui_strace_shown(t))
+		return;
+	tui_redraw_soon(t);
+}
+
+void
+tui_redraw_soon(struct tui *t)
+{
+	if (t->log_pending)
 		return;
 	t->log_pending = 1;
 	if (t->log_timer <= 0)
@@ -407,10 +428,12 @@ tui_tick(void *arg)
 	struct tui	*t = arg;
 
 	refresh_set_statm(t->r, t->vo->sort == COL_SHR);
+	refresh_set_io(t->r, tui_wants_io(t));
 	refresh_tick(t->r);
 	tui_alarm_events(t);
 	tui_apply_view(t);
 	tui_logpane_follow(t, 1);	/* files opened since */
+	tui_files_tick(t);
 	tui_draw(t);
 	loop_rearm_timer(t->loop, t->timer, t->o->delay / 10.0);
 }
@@ -455,6 +478,27 @@ tui_signal(int signo, void *arg)
 	loop_exit(t->loop, signo == SIGINT ? 0 : 128 + signo);
 }
 
+/* What the start had to say (a log rule's missing file), on the status line. */
+static void
+tui_start_warnings(struct tui *t)
+{
+	const char	*w;
+	size_t		 n;
+
+	if ((w = refresh_warning(t->r, 0)) == NULL)
+		return;
+	for (n = 1; refresh_warning(t->r, n) != NULL; n++)
+		;
+	if (n == 1)
+		tui_status(t, 1, "%s", w);
+	else
+		tui_status(t, 1,
+		    _("%s (and %zu more: vigil --batch -n 1 lists them)"), w,
+		    n - 1);
+	/* Longer than a key's answer: it may be the first thing read. */
+	t->status_until = tui_clock() + TUI_STATUS_SECONDS * 6;
+}
+
 int
 tui_run(struct options *o)
 {
@@ -486,6 +530,14 @@ tui_run(struct options *o)
 	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	tui_columns_default(&t);
 	tui_config_load(&t);
+	/* --io: the I/O screen first, in the order -s gives if given. */
+	if (o->io) {
+		tui_screen_switch(&t);
+		if (o->sort_given) {
+			t.vo->sort = o->sort;
+			t.vo->descending = o->descending;
+		}
+	}
 
 	/*
 	 * With TERM=linux ncurses would ask gpm for the mouse: the mouse of
@@ -541,6 +593,7 @@ tui_run(struct options *o)
 	refresh_tick(t.r);
 	tui_layout(&t);
 	tui_apply_view(&t);
+	tui_start_warnings(&t);
 	tui_draw(&t);
 	t.timer = loop_add_timer(t.loop, delay < 0.5 ? delay : 0.5, 0,
 	    tui_tick, &t);
@@ -550,6 +603,8 @@ tui_run(struct options *o)
 	delscreen(screen);
 	tui_heap_free(&t);	/* before the loop: it ends a child's fd */
 	tui_profile_close(&t);		/* uses the loop */
+	tui_strace_close(&t);		/* strace detaches, and is reaped */
+	tui_files_close(&t);
 	loop_free(t.loop);
 	tui_detail_close(&t);
 	tui_logpane_free(&t);

@@ -19,6 +19,7 @@ struct refresh;
 struct rx;
 struct tui_restart;
 struct tui_heap;
+struct tui_files;
 
 /* Colour pairs and their monochrome stand-ins. */
 enum tui_color {
@@ -34,7 +35,7 @@ enum tui_mode {
 	MODE_NORMAL, MODE_SEARCH, MODE_FILTER, MODE_SIGNAL, MODE_CONFIRM,
 	MODE_HELP, MODE_DETAIL, MODE_SORT, MODE_USER, MODE_SETUP,
 	MODE_LOG_SEARCH, MODE_LOG_FILTER, MODE_PROFILE,
-	MODE_ALARMS, MODE_DELAY, MODE_RESTART, MODE_HEAP
+	MODE_ALARMS, MODE_DELAY, MODE_RESTART, MODE_HEAP, MODE_FILES
 };
 
 /* A process-table column as the screen draws it. */
@@ -81,6 +82,26 @@ struct tui_logpane {
 	size_t			 nshown_cap;
 };
 
+/*
+ * strace in the log pane's place (stracepane.c): the child, its output as
+ * a stream source of a set of its own, which the log pane then shows with
+ * its scrolling, search and filter. The target is held from the moment
+ * the user chose it.
+ */
+struct logs;
+
+struct tui_strace {
+	int			 pid;
+	unsigned long long	 start;
+	char			 comm[64];
+	int			 child;		/* strace, 0 once reaped */
+	int			 fd;
+	struct logs		*logs;		/* NULL: the pane shows logs */
+	int			 id;
+	int			 denied;	/* strace said EPERM */
+	char			 ended[512];	/* why it stopped, if it did */
+};
+
 /* The live profile view (profview.c): a sampler child and what it sent. */
 #define PROF_LIVE_RATE	99
 
@@ -109,6 +130,20 @@ struct tui_profview {
 #define TUI_MAX_COLUMNS	24
 #define TUI_SPARK_WIDTH	8
 
+/*
+ * The screens of the process table, as htop 3's tabs: the main one and
+ * the I/O one, each with its own columns and sort. The one shown lives
+ * in struct tui (columns, vo->sort); the other waits in struct tui_screen.
+ */
+enum { SCREEN_MAIN, SCREEN_IO };
+
+struct tui_screen {
+	const struct tui_column	*columns[TUI_MAX_COLUMNS];
+	size_t			 ncolumns;
+	enum model_col		 sort;
+	int			 descending;
+};
+
 struct tui {
 	struct options		*o;
 	struct refresh		*r;
@@ -136,6 +171,8 @@ struct tui {
 	char			 sel_comm[32];	/* for "exited" */
 	int			 follow;	/* F: on the process, said */
 	int			 sel_user;	/* moved to: on the process */
+	int			 screen;	/* SCREEN_MAIN or SCREEN_IO */
+	struct tui_screen	 other;		/* the screen not shown */
 
 	/* Prompts and their patterns. */
 	enum tui_mode		 mode;
@@ -172,6 +209,8 @@ struct tui {
 	struct tui_heap		*heap;		/* heapview.c */
 
 	struct tui_logpane	 lp;
+	struct tui_strace	 st;
+	struct tui_files	*files;		/* filesview.c */
 	struct tui_profview	 pv;
 	int			 log_timer;	/* redraw for new lines */
 	int			 log_pending;
@@ -225,6 +264,9 @@ void	tui_header_draw(struct tui *, int);
 extern const struct tui_column	tui_all_columns[];
 extern const size_t		tui_nall_columns;
 void	tui_columns_default(struct tui *);
+void	tui_screen_switch(struct tui *);
+int	tui_io_columns_parse(struct tui *, const char *);
+int	tui_wants_io(const struct tui *);
 int	tui_column_shown(const struct tui *, enum model_col);
 int	tui_columns_parse(struct tui *, const char *);
 void	tui_columns_string(struct tui *, struct buf *);
@@ -233,6 +275,7 @@ int	tui_table_click(struct tui *, int, int);
 
 /* keys.c */
 void	tui_key(struct tui *, int);
+void	tui_screen_show(struct tui *);
 void	tui_help_draw(struct tui *);
 
 /* dialog.c */
@@ -285,6 +328,22 @@ void	tui_logpane_zoom(struct tui *);
 void	tui_logpane_shrink(struct tui *);
 void	tui_logpane_grow(struct tui *);
 void	tui_logpane_unfocus(struct tui *);
+
+/* stracepane.c */
+void	tui_strace_toggle(struct tui *);
+void	tui_strace_close(struct tui *);
+int	tui_strace_shown(const struct tui *);
+void	tui_strace_title(struct tui *, struct buf *);
+
+/* filesview.c */
+void	tui_files_open(struct tui *);
+void	tui_files_close(struct tui *);
+void	tui_files_key(struct tui *, int);
+void	tui_files_draw(struct tui *);
+void	tui_files_tick(struct tui *);
+
+/* tui.c: a redraw within a tenth of a second, for lines arriving. */
+void	tui_redraw_soon(struct tui *);
 
 /* profview.c */
 void	tui_profile_open(struct tui *);

@@ -19,9 +19,9 @@
 
 /* In the child, between fork and exec: only async-signal-safe calls. */
 static void __attribute__((noreturn))
-spawn_child(char *const argv[], int out, pid_t parent)
+spawn_child(const char *path, char *const argv[], int out, pid_t parent)
 {
-	static const char	 msg[] = "vigil: cannot run /proc/self/exe\n";
+	static const char	 msg[] = "vigil: cannot run ";
 	struct sigaction	 sa;
 	sigset_t		 none;
 	int			 null, sig;
@@ -46,8 +46,10 @@ spawn_child(char *const argv[], int out, pid_t parent)
 	if (out != STDOUT_FILENO && out != STDERR_FILENO)
 		close(out);
 	fdlimit_restore();
-	execv("/proc/self/exe", argv);
+	execv(path, argv);
 	(void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+	(void)!write(STDERR_FILENO, path, strlen(path));
+	(void)!write(STDERR_FILENO, "\n", 1);
 	_exit(127);
 }
 
@@ -58,6 +60,14 @@ spawn_child(char *const argv[], int out, pid_t parent)
  */
 pid_t
 spawn_self(char *const argv[], int *fdp, char *err, size_t errlen)
+{
+	return (spawn_prog("/proc/self/exe", argv, fdp, err, errlen));
+}
+
+/* The same for another program, by its path (strace). */
+pid_t
+spawn_prog(const char *path, char *const argv[], int *fdp, char *err,
+    size_t errlen)
 {
 	pid_t	pid, parent = getpid();
 	int	fds[2];
@@ -74,7 +84,7 @@ spawn_self(char *const argv[], int *fdp, char *err, size_t errlen)
 		return (-1);
 	}
 	if (pid == 0)
-		spawn_child(argv, fds[1], parent);
+		spawn_child(path, argv, fds[1], parent);
 	close(fds[1]);
 	fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
 	*fdp = fds[0];

@@ -61,6 +61,28 @@ check "a bad rule exits with status 2" [ "$status" -eq 2 ]
 check "a bad rule is named, with the column of the problem" \
     grep -q "^vigil: --alarm 'bad: proc.cpus > 5': unknown metric 'proc.cpus' (column 6)" "$err"
 
+# A log rule on a file that is not there yet: said once, then followed
+# when the file appears (a service that has not started yet).
+late=$TMP/later/app.log
+"$VIGIL" --batch -d 5 -n 60 --format json \
+    --alarm "late: log ~ /FATAL/ in $late" > "$out" 2> "$err" &
+vpid=$!
+FIXTURE_PIDS="$FIXTURE_PIDS $vpid"
+wait_for 10 grep -q "alarm 'late'" "$err"
+check "a log rule's missing file is named with the rule" \
+    grep -qx "vigil: alarm 'late': $late: not found: waiting for it to appear" "$err"
+check "and the rule is kept: vigil runs on" kill -0 "$vpid"
+mkdir -p "$TMP/later"
+echo "boot" > "$late"
+wait_for 10 sh -c "[ \$(wc -l < '$out') -ge 2 ]"
+echo "FATAL: late one" >> "$late"
+wait_for 15 json_q "$out" "any(a['rule'] == 'late' for x in snaps for a in x['alarms'])"
+check "the rule fires once the file has appeared" json_q "$out" \
+    "[a for x in snaps for a in x['alarms'] if a['rule'] == 'late'][0]['what'] == '$late'"
+kill "$vpid" 2>/dev/null
+wait "$vpid" 2>/dev/null
+check "the warning is said once" [ "$(grep -c "alarm 'late'" "$err")" -eq 1 ]
+
 "$VIGIL" --batch -n 1 -d 1 > "$out"
 check "text mode without rules prints no alarm lines" \
     sh -c "! grep -q '^ALARM' '$out'"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The alarm banner: a firing alarm shows under the header in its severity's
-# colour, with its process, and goes once the alarm resolves; a bad rule
-# stops the monitor before it draws, naming the rule.
+# colour, with its process, and goes once the alarm resolves; a log rule
+# on a missing file is said on the status line; a bad rule stops the
+# monitor before it draws, naming the rule.
 . "$SRCDIR/tests/e2e/lib.sh"
 . "$SRCDIR/tests/e2e/tui_lib.sh"
 
@@ -21,6 +22,12 @@ kill "$burn"
 wait "$burn" 2>/dev/null
 check_screen "the banner goes once the alarm resolves" \
     wait_screen_not 20 '\[crit\] hot'
+check "q quits with status 0" tui_quit_ok
+
+# A log rule whose file is missing: said on the status line at the start.
+tui_start 120 30 -- -d 5 --alarm "late: log ~ /FATAL/ in $TMP/nodir/app.log"
+check_screen "the status line names a log rule's missing file" \
+    wait_screen 10 "alarm 'late': $TMP/nodir/app.log: not found: waiting"
 check "q quits with status 0" tui_quit_ok
 
 "$VIGIL" --alarm "bad: proc.cpu >> 5" < /dev/null > "$TMP/out" 2> "$TMP/err"

@@ -149,7 +149,7 @@ check_screen "200x50: the header's meters and counters" wait_for 10 header_ok
 check_screen "200x50: the whole screen is header, table and function bar" \
     wait_for 10 layout_valid
 check_screen "200x50: the title row has every default column" \
-    screen_has '^ +PID USER +PRI +NI +VIRT +RES +SHR S +CPU% MEM% +TIME\+ CPU-HIST MEM-HIST Command$'
+    screen_has '^ +PID USER +PRI +NI +VIRT +RES +SHR S +CPU% MEM% +TIME\+ CPU-HIST MEM-HIST Command +\[Main\] I/O *$'
 # The table takes every line between the title row and the bottom line, or
 # lists every process there is (kernel threads are hidden by default).
 rows_fill()

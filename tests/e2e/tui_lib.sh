@@ -207,9 +207,9 @@ tui_rows()
 				if (line[i] ~ rx) { t = i; break }
 			if (!t)
 				exit 1
-			# The rows end at the title of the log pane, if open.
+			# The rows end at the title of the log or strace pane, if open.
 			for (i = t + 1; i < h && i <= NR; i++) {
-				if (line[i] ~ /^ Logs( of |:)/)
+				if (line[i] ~ /^ (Logs( of |:)|strace of )/)
 					break
 				print line[i]
 			}
@@ -312,7 +312,7 @@ tui_selected_pid()
 		for (i = 1; i <= NR; i++)
 			if (line[i] ~ rx) { t = i; break }
 		for (i = t + 1; t && i < h && i <= NR; i++) {
-			if (line[i] ~ /^ Logs( of |:)/)
+			if (line[i] ~ /^ (Logs( of |:)|strace of )/)
 				break
 			if (attr[i] == "-:0")
 				continue

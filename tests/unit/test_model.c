@@ -669,6 +669,139 @@ test_col_names(void **state)
 	}
 }
 
+/* An I/O sample: counters as /proc/PID/io has them, all read. */
+static struct sample_proc
+sp_io(int pid, unsigned long long start, unsigned long long r,
+    unsigned long long w, unsigned long long rc, unsigned long long wc)
+{
+	struct sample_proc	s = sp(pid, 1, start, 0);
+
+	s.has_io = 1;
+	s.io_read = r;
+	s.io_write = w;
+	s.io_rchar = rc;
+	s.io_wchar = wc;
+	return (s);
+}
+
+static void
+test_rate(void **state)
+{
+	assert_float_equal(model_rate(1000, 5000, 2.0), 2000, 1e-9);
+	assert_float_equal(model_rate(7, 7, 0.5), 0, 1e-9);
+	/* Backwards, or no interval: not known, never negative or huge. */
+	assert_true(model_rate(5000, 1000, 2.0) < 0);
+	assert_true(model_rate(1000, 5000, 0) < 0);
+	assert_true(model_rate(1000, 5000, -1) < 0);
+}
+
+/* The first reading has no rate; the second has one per counter. */
+static void
+test_io_rates(void **state)
+{
+	struct model		*m = model_new(10, HZ);
+	struct sample_proc	 s = sp_io(5, 0, 0, 0, 0, 0);
+	struct proc		*p;
+
+	model_update(m, &s, 1, 100.0);
+	p = model_find(m, 5);
+	assert_true(p->has_io);
+	assert_false(p->has_io_rate);
+	assert_float_equal(p->io_rate, 0, 1e-9);
+	s = sp_io(5, 0, 4096, 8 << 20, 1 << 20, 16 << 20);
+	model_update(m, &s, 1, 102.0);
+	p = model_find(m, 5);
+	assert_true(p->has_io_rate);
+	assert_float_equal(p->io_read_rate, 2048, 1e-6);
+	assert_float_equal(p->io_write_rate, 4194304.0, 1e-6);
+	assert_float_equal(p->io_rchar_rate, 524288.0, 1e-6);
+	assert_float_equal(p->io_wchar_rate, 8388608.0, 1e-6);
+	assert_float_equal(p->io_rate, 4196352.0, 1e-6);
+	model_free(m);
+}
+
+/* A PID reused by a new process starts again: no rate from the old one. */
+static void
+test_io_pid_reuse(void **state)
+{
+	struct model		*m = model_new(10, HZ);
+	struct sample_proc	 s = sp_io(5, 100, 0, 1 << 30, 0, 1 << 30);
+
+	model_update(m, &s, 1, 100.0);
+	s = sp_io(5, 100, 0, (1 << 30) + 1000, 0, (1 << 30) + 1000);
+	model_update(m, &s, 1, 101.0);
+	assert_true(model_find(m, 5)->has_io_rate);
+	assert_float_equal(model_find(m, 5)->io_write_rate, 1000, 1e-6);
+	s = sp_io(5, 9000, 0, 10, 0, 10);
+	model_update(m, &s, 1, 102.0);
+	assert_false(model_find(m, 5)->has_io_rate);
+	s = sp_io(5, 9000, 0, 3010, 0, 10);
+	model_update(m, &s, 1, 104.0);
+	assert_true(model_find(m, 5)->has_io_rate);
+	assert_float_equal(model_find(m, 5)->io_write_rate, 1500, 1e-6);
+	model_free(m);
+}
+
+/*
+ * A counter that went backwards gives no rate that tick (and the next
+ * counts from the new reading); so does a tick whose counters could not
+ * be read, and the one after it.
+ */
+static void
+test_io_backwards_and_unread(void **state)
+{
+	struct model		*m = model_new(10, HZ);
+	struct sample_proc	 s = sp_io(5, 0, 100, 100, 100, 100);
+	struct view_opts	 o = vo_default();
+	struct sample_proc	 two[2];
+
+	model_update(m, &s, 1, 100.0);
+	s = sp_io(5, 0, 100, 50, 100, 100);
+	model_update(m, &s, 1, 101.0);
+	assert_false(model_find(m, 5)->has_io_rate);
+	s = sp_io(5, 0, 100, 150, 100, 100);
+	model_update(m, &s, 1, 102.0);
+	assert_true(model_find(m, 5)->has_io_rate);
+	assert_float_equal(model_find(m, 5)->io_write_rate, 100, 1e-6);
+	s = sp(5, 1, 0, 0);			/* not readable */
+	model_update(m, &s, 1, 103.0);
+	assert_false(model_find(m, 5)->has_io);
+	assert_false(model_find(m, 5)->has_io_rate);
+	s = sp_io(5, 0, 100, 250, 100, 100);
+	model_update(m, &s, 1, 104.0);
+	assert_false(model_find(m, 5)->has_io_rate);
+
+	/* Sorted by a rate, a row without one comes after a row of 0. */
+	two[0] = sp_io(5, 0, 100, 250, 100, 100);
+	two[1] = sp_io(6, 0, 0, 0, 0, 0);
+	model_update(m, two, 2, 105.0);
+	assert_true(model_find(m, 5)->has_io_rate);
+	assert_false(model_find(m, 6)->has_io_rate);
+	o.sort = COL_IO_WRITE;
+	o.descending = 1;
+	model_view(m, &o);
+	assert_int_equal(m->nview, 2);
+	assert_int_equal(m->view[0].p->pid, 5);
+	assert_int_equal(m->view[1].p->pid, 6);
+	model_free(m);
+}
+
+static void
+test_io_col_names(void **state)
+{
+	enum model_col	c;
+
+	assert_int_equal(model_col_parse("io_write", &c), 0);
+	assert_int_equal(c, COL_IO_WRITE);
+	assert_int_equal(model_col_parse("IO_READ_RATE", &c), 0);
+	assert_int_equal(c, COL_IO_READ);
+	assert_int_equal(model_col_parse("wchar", &c), 0);
+	assert_int_equal(c, COL_IO_WCHAR);
+	assert_true(model_col_io(COL_IO_RCHAR));
+	assert_false(model_col_io(COL_CPU));
+	assert_true(model_col_descending(COL_IO_WRITE));
+}
+
 int
 main(void)
 {
@@ -697,6 +830,11 @@ main(void)
 		cmocka_unit_test(test_tasks_counted),
 		cmocka_unit_test(test_sys_cpu_split),
 		cmocka_unit_test(test_col_names),
+		cmocka_unit_test(test_rate),
+		cmocka_unit_test(test_io_rates),
+		cmocka_unit_test(test_io_pid_reuse),
+		cmocka_unit_test(test_io_backwards_and_unread),
+		cmocka_unit_test(test_io_col_names),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

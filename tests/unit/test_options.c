@@ -161,6 +161,12 @@ test_options_delay(void **state)
 	/* Far past LONG_MAX: overflow is an error, not a clamp. */
 	assert_error("'99999999999999999999999'",
 	    ARGS("-d", "99999999999999999999999"));
+	/*
+	 * Found by tests/fuzz/fuzz_options: a duration too large for a long
+	 * was converted before it was compared (undefined behaviour).
+	 */
+	assert_error("'111111111111111111110.5s'",
+	    ARGS("-d", "111111111111111111110.5s"));
 }
 
 static void

@@ -201,12 +201,12 @@ test_budget(void **state)
 	procfd_free(none);
 }
 
-/* The kept files give what libproc2 gives (SAMPLE_IO reads through it). */
+/* The kept files give what libproc2 gives (SAMPLE_THREADS reads through it). */
 static void
 test_libproc2(void **state)
 {
 	struct sampler			*fast = sampler_new(0);
-	struct sampler			*lib = sampler_new(SAMPLE_IO);
+	struct sampler			*lib = sampler_new(SAMPLE_THREADS);
 	struct sample_proc		*pf, *pl;
 	size_t				 nf, nl, i, j;
 	pid_t				 pid = idle_child();
@@ -224,6 +224,83 @@ test_libproc2(void **state)
 	end_child(pid);
 	sampler_free(fast);
 	sampler_free(lib);
+}
+
+/* /proc/PID/io as the kernel writes it; a text without a counter is none. */
+static void
+test_io_parse(void **state)
+{
+	struct sample_proc	p;
+
+	memset(&p, 0, sizeof p);
+	assert_int_equal(sample_io_parse("rchar: 323934931\nwchar: 323929600\n"
+	    "syscr: 632687\nsyscw: 632675\nread_bytes: 4096\n"
+	    "write_bytes: 323932160\ncancelled_write_bytes: 0\n", &p), 0);
+	assert_true(p.has_io);
+	assert_true(p.io_rchar == 323934931ULL);
+	assert_true(p.io_wchar == 323929600ULL);
+	assert_true(p.io_read == 4096);
+	assert_true(p.io_write == 323932160ULL);
+	assert_int_equal(sample_io_parse("rchar: 1\nwchar: 2\n", &p), -1);
+	assert_false(p.has_io);
+	assert_true(p.io_rchar == 0 && p.io_write == 0);
+	assert_int_equal(sample_io_parse("", &p), -1);
+	assert_false(p.has_io);
+}
+
+/*
+ * Both paths read the counters with SAMPLE_IO, the same ones: a child
+ * that wrote 1 MiB to a pipe has a wchar of at least that, in each.
+ */
+static void
+test_io_paths(void **state)
+{
+	struct sampler		*fast = sampler_new(SAMPLE_IO);
+	struct sampler		*lib = sampler_new(SAMPLE_IO | SAMPLE_THREADS);
+	struct sampler		*none = sampler_new(0);
+	struct sample_proc	*ps;
+	struct sampler		*all[3];
+	size_t			 n, i, k;
+	int			 fds[2], status;
+	char			 buf[65536];
+	pid_t			 pid;
+
+	assert_int_equal(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		memset(buf, 'x', sizeof buf);
+		close(fds[0]);
+		for (i = 0; i < 16; i++)
+			if (write(fds[1], buf, sizeof buf) != sizeof buf)
+				_exit(1);
+		close(fds[1]);
+		pause();
+		_exit(0);
+	}
+	assert_true(pid > 0);
+	close(fds[1]);
+	for (k = 0; k < 16 * sizeof buf; k += (size_t)status)
+		if ((status = (int)read(fds[0], buf, sizeof buf)) <= 0)
+			break;
+	close(fds[0]);
+	all[0] = fast;
+	all[1] = lib;
+	all[2] = none;
+	for (k = 0; k < 3; k++) {
+		assert_int_equal(sampler_read_procs(all[k], &ps, &n), 0);
+		for (i = 0; i < n && ps[i].pid != pid; i++)
+			;
+		assert_true(i < n);
+		if (k < 2) {
+			assert_true(ps[i].has_io);
+			assert_true(ps[i].io_wchar >= 16 * sizeof buf);
+		} else
+			assert_false(ps[i].has_io);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	sampler_free(fast);
+	sampler_free(lib);
+	sampler_free(none);
 }
 
 /* Raised for the sampler; the original again in a child that restores. */
@@ -261,6 +338,8 @@ main(void)
 		cmocka_unit_test(test_reopen),
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_libproc2),
+		cmocka_unit_test(test_io_parse),
+		cmocka_unit_test(test_io_paths),
 		cmocka_unit_test(test_rlimit),
 	};
 
