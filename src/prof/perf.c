@@ -136,7 +136,7 @@ static const struct prof_map *perf_map(struct prof_perf *, uint64_t,
 		    size_t *);
 static struct perf_img *perf_image(struct prof_perf *, size_t);
 static int	perf_open(struct prof_perf *, int, char *, size_t);
-static int	perf_scan(struct prof_perf *, char *, size_t);
+static int	perf_scan(struct prof_perf *, int, char *, size_t);
 static void	perf_drop(struct prof_perf *, size_t);
 static void	perf_drain(struct prof_perf *, struct perf_thread *,
 		    prof_sample_cb, void *);
@@ -569,10 +569,12 @@ perf_find(struct prof_perf *pf, int tid)
 
 /*
  * An event on each thread that appeared since the last scan; the threads
- * gone are marked. Returns 0, 1 when the process is gone, -1 with err.
+ * gone are marked. Returns 0, 1 when the process is gone, -1 with err
+ * when strict (at the start); later a thread refused is tried again at
+ * the next scan, and the others are sampled meanwhile.
  */
 static int
-perf_scan(struct prof_perf *pf, char *err, size_t errlen)
+perf_scan(struct prof_perf *pf, int strict, char *err, size_t errlen)
 {
 	struct perf_thread	*t;
 	struct dirent		*de;
@@ -603,7 +605,7 @@ perf_scan(struct prof_perf *pf, char *err, size_t errlen)
 			t->seen = 1;
 			continue;
 		}
-		if (perf_open(pf, tid, err, errlen) == -1)
+		if (perf_open(pf, tid, err, errlen) == -1 && strict)
 			return (-1);
 	}
 	for (i = 0; i < pf->n; i++) {
@@ -824,7 +826,7 @@ prof_perf_new(const struct prof_perf_opts *o, char *err, size_t errlen,
 		snprintf(err, errlen,
 		    _("thread %d is not a thread of process %d"), first,
 		    pf->pid);
-	if (rc == 0 && (rc = perf_scan(pf, err, errlen)) == 1)
+	if (rc == 0 && (rc = perf_scan(pf, 1, err, errlen)) == 1)
 		snprintf(err, errlen, _("process %d exited"), pf->pid);
 	if (rc == -1 && (errno == EACCES || errno == EPERM))
 		*denied = 1;
@@ -876,7 +878,7 @@ prof_perf_read(struct prof_perf *pf, prof_sample_cb cb, void *arg,
 	now = perf_now();
 	if (pf->end == PROF_END_NONE && !gone && now >= pf->next_scan) {
 		pf->next_scan = now + PERF_TICK_NS;
-		if (perf_scan(pf, err, sizeof err) != 0)
+		if (perf_scan(pf, 0, err, sizeof err) == 1)
 			gone = 1;
 	}
 	for (i = pf->n; i > 0; i--) {
