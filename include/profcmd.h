@@ -8,13 +8,15 @@
  * The stream (`vigil profile --stream PID`) is for the monitor's live view.
  * Once a second it writes one snapshot of everything sampled so far:
  *
- *	S ELAPSED SAMPLES RATE THREADS MODE
+ *	S ELAPSED SAMPLES RATE THREADS MODE METHOD
  *					seconds (decimal), samples taken
  *					(thread-samples), rate in Hz, threads
  *					being sampled, what a sample counts:
  *					on-cpu, wall or off-cpu (--on-cpu,
- *					--wall, --off-cpu; a reader takes a
- *					line without it)
+ *					--wall, --off-cpu), and how samples
+ *					are taken: perf (perf_event_open, no
+ *					thread stopped) or ptrace (a reader
+ *					takes a line without either)
  *	F COUNT STACK			one per distinct stack: COUNT samples,
  *					STACK folded root;...;leaf as in
  *					--format folded

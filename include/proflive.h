@@ -37,6 +37,7 @@ double			 prof_live_rate(const struct prof_live *);
 uint64_t		 prof_live_samples(const struct prof_live *);
 size_t			 prof_live_threads(const struct prof_live *);
 enum prof_mode		 prof_live_mode(const struct prof_live *);
+const char		*prof_live_method(const struct prof_live *);
 const char		*prof_live_message(const struct prof_live *);
 const char		*prof_live_ended(const struct prof_live *);
 size_t			 prof_live_rows(struct prof_live *,

@@ -34,7 +34,7 @@
 enum {
 	OPT_DURATION = 256, OPT_RATE, OPT_THREADS, OPT_FORMAT, OPT_DIFF,
 	OPT_STREAM, OPT_PYTHON, OPT_NATIVE, OPT_MIXED, OPT_GIL, OPT_LOCALS,
-	OPT_ON_CPU, OPT_WALL, OPT_OFF_CPU
+	OPT_ON_CPU, OPT_WALL, OPT_OFF_CPU, OPT_METHOD
 };
 
 static const struct option prof_cmd_long[] = {
@@ -54,8 +54,16 @@ static const struct option prof_cmd_long[] = {
 	{ "wall",	no_argument,		NULL, OPT_WALL },
 	{ "idle",	no_argument,		NULL, OPT_WALL },
 	{ "off-cpu",	no_argument,		NULL, OPT_OFF_CPU },
+	{ "method",	required_argument,	NULL, OPT_METHOD },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 }
+};
+
+/* How stacks are taken: perf_event_open, ptrace, or perf where allowed. */
+enum prof_method {
+	PROF_METHOD_AUTO,
+	PROF_METHOD_PERF,
+	PROF_METHOD_PTRACE
 };
 
 struct prof_cmd {
@@ -73,6 +81,7 @@ struct prof_cmd {
 	int		 gil;		/* --gil: only threads holding it */
 	int		 locals;	/* dump --locals */
 	enum prof_mode	 measure;	/* on-CPU, wall or off-CPU */
+	enum prof_method method;
 	char		*args[2];
 	int		 nargs;
 };
@@ -94,7 +103,8 @@ static int	prof_cmd_parse(struct prof_cmd *, int, char **);
 static int	prof_cmd_tids(struct prof_cmd *, const char *);
 static uint64_t	prof_now(clockid_t);
 static void	prof_cmd_add(const struct prof_tstack *, void *);
-static int	prof_cmd_stream(struct prof *, uint64_t, size_t, FILE *);
+static int	prof_cmd_stream(struct prof *, uint64_t, size_t, const char *,
+		    FILE *);
 static int	prof_cmd_diff(struct prof_cmd *);
 static int	prof_cmd_export(struct prof_cmd *, struct prof *);
 static void	prof_cmd_nosyms(const struct prof *);
@@ -117,12 +127,16 @@ prof_cmd_usage(const char *cmd)
 {
 	if (strcmp(cmd, "dump") == 0) {
 		printf("%s", _(
-"Usage: vigil dump [--python|--native|--mixed] PID\n"
+"Usage: vigil dump [--python|--native|--mixed] [--locals] PID\n"
 "Print every thread's current stack once (native and Python).\n"
 "\n"
 "      --python             Python functions only (the default for CPython)\n"
 "      --native             machine-code functions only\n"
 "      --mixed              Python functions inside the native stack\n"
+"      --locals             each Python frame's arguments and locals\n"
+"      --method=ptrace|auto how the stacks are taken: ptrace, the only\n"
+"                           method that sees waiting threads (auto is\n"
+"                           ptrace here)\n"
 "  -h, --help               show this help and exit\n"
 "\n"
 "See PROFILING in vigil(1).\n"));
@@ -140,6 +154,15 @@ prof_cmd_usage(const char *cmd)
 "      --rate=HZ            samples a second (default 99)\n"
 "      --threads=all|TID,...\n"
 "                           only these threads (default all)\n"
+"      --on-cpu             count the threads running when sampled (the\n"
+"                           default)\n"
+"      --wall, --idle       count every thread, running or waiting\n"
+"      --off-cpu            count only waiting threads, by their wait\n"
+"      --method=METHOD      perf: perf_event_open samples, no thread is\n"
+"                           ever stopped (on-CPU only); ptrace: each\n"
+"                           sample stops the threads that ran; auto (the\n"
+"                           default): perf where the kernel allows it,\n"
+"                           else ptrace\n"
 "      --format=FORMAT      top (default), folded, svg, pprof or speedscope\n"
 "  -o, --output=FILE        write to FILE instead of standard output\n"
 "      --python             Python functions only (the default for CPython)\n"
@@ -235,7 +258,7 @@ prof_cmd_parse(struct prof_cmd *c, int argc, char **argv)
 		arg = cl.arg;
 		if (dump && ch != 'h' && ch != '?' && ch != CMDLINE_OPERAND &&
 		    ch != OPT_PYTHON && ch != OPT_NATIVE && ch != OPT_MIXED &&
-		    ch != OPT_LOCALS)
+		    ch != OPT_LOCALS && ch != OPT_METHOD)
 			return (prof_cmd_usage_error(cmd,
 			    _("'%s' goes with vigil profile, not vigil dump"),
 			    prof_cmd_optname(ch)));
@@ -315,6 +338,18 @@ prof_cmd_parse(struct prof_cmd *c, int argc, char **argv)
 		case OPT_OFF_CPU:
 			c->measure = PROF_MODE_OFF_CPU;
 			break;
+		case OPT_METHOD:
+			if (strcmp(arg, "auto") == 0)
+				c->method = PROF_METHOD_AUTO;
+			else if (strcmp(arg, "perf") == 0)
+				c->method = PROF_METHOD_PERF;
+			else if (strcmp(arg, "ptrace") == 0)
+				c->method = PROF_METHOD_PTRACE;
+			else
+				return (prof_cmd_usage_error(cmd,
+				    _("--method: '%s' is not perf, ptrace or "
+				    "auto"), arg));
+			break;
 		case 'h':
 			prof_cmd_usage(cmd);
 			return (-1);
@@ -349,6 +384,15 @@ prof_cmd_parse(struct prof_cmd *c, int argc, char **argv)
 		return (prof_cmd_usage_error(cmd,
 		    _("--gil needs the interpreter's state; not with "
 		    "--native")));
+	if (dump && c->method == PROF_METHOD_PERF)
+		return (prof_cmd_usage_error(cmd,
+		    _("--method perf: a dump needs every thread's stack, "
+		    "waiting ones too, which only ptrace takes")));
+	if (c->method == PROF_METHOD_PERF && c->measure != PROF_MODE_ON_CPU &&
+	    c->measure != PROF_MODE_NONE)
+		return (prof_cmd_usage_error(cmd,
+		    _("--method perf samples running threads only: it goes "
+		    "with --on-cpu, not --wall or --off-cpu")));
 	if (c->stream && (c->output != NULL || c->format != NULL))
 		return (prof_cmd_usage_error(cmd,
 		    _("--stream writes its own format to standard output")));
@@ -456,7 +500,8 @@ prof_cmd_add(const struct prof_tstack *ts, void *arg)
 
 /* One snapshot of the stream (see include/profcmd.h). */
 static int
-prof_cmd_stream(struct prof *p, uint64_t elapsed, size_t nthreads, FILE *out)
+prof_cmd_stream(struct prof *p, uint64_t elapsed, size_t nthreads,
+    const char *method, FILE *out)
 {
 	char	 err[256], *text = NULL, *line, *nl, *sp;
 	size_t	 len = 0;
@@ -470,9 +515,9 @@ prof_cmd_stream(struct prof *p, uint64_t elapsed, size_t nthreads, FILE *out)
 		return (-1);
 	}
 	fclose(mem);
-	fprintf(out, "S %.3f %llu %g %zu %s\n", elapsed / 1e9,
+	fprintf(out, "S %.3f %llu %g %zu %s %s\n", elapsed / 1e9,
 	    (unsigned long long)p->total, p->rate_hz, nthreads,
-	    prof_mode_name(p->mode));
+	    prof_mode_name(p->mode), method);
 	for (line = text; line != NULL && *line != '\0'; line = nl + 1) {
 		if ((nl = strchr(line, '\n')) == NULL)
 			break;
@@ -656,18 +701,109 @@ prof_cmd_comm(int pid)
 	return (xstrdup(comm));
 }
 
+/*
+ * The sampler of a profile: perf_event's, or ptrace's. Exactly one is set;
+ * the loop asks this for what either gives.
+ */
+struct prof_src {
+	struct prof_sampler	*s;
+	struct prof_perf	*pf;
+	char			 said[256];	/* the method, said at start */
+};
+
+static int
+prof_src_live_tid(const struct prof_src *src)
+{
+	return (src->pf != NULL ? prof_perf_live_tid(src->pf) :
+	    prof_sampler_live_tid(src->s));
+}
+
+static void
+prof_src_free(struct prof_src *src)
+{
+	prof_perf_free(src->pf);
+	prof_sampler_free(src->s);
+	src->pf = NULL;
+	src->s = NULL;
+}
+
+/*
+ * Start the sampler the method asks for: perf_event where it is asked
+ * for or allowed and the mode is on-CPU (a cpu-clock sample fires only on
+ * a running thread), else ptrace. A fallback is said at once on standard
+ * error; the method that runs is in src->said, for when sampling starts
+ * (not with --stream: its header says it). Returns 0, or 1 after
+ * printing why not.
+ */
+static int
+prof_src_start(const struct prof_cmd *c, struct prof_src *src,
+    struct prof_run *r)
+{
+	struct prof_sampler_opts so;
+	struct prof_perf_opts	 po;
+	char			 err[512], why[512];
+	int			 denied;
+
+	memset(src, 0, sizeof *src);
+	why[0] = '\0';
+	if (c->method != PROF_METHOD_PTRACE &&
+	    c->measure == PROF_MODE_ON_CPU) {
+		memset(&po, 0, sizeof po);
+		po.pid = c->pid;
+		po.tids = c->tids;
+		po.ntids = c->ntids;
+		po.rate_hz = c->rate;
+		po.sampled = prof_cmd_stopped;
+		po.sampled_arg = &r->py;
+		src->pf = prof_perf_new(&po, err, sizeof err, &denied);
+		if (src->pf == NULL && (c->method == PROF_METHOD_PERF ||
+		    !denied)) {
+			fprintf(stderr, "vigil profile: %s\n", err);
+			return (1);
+		}
+		if (src->pf != NULL) {
+			snprintf(src->said, sizeof src->said, _("vigil profile: "
+			    "method perf: %s events at %g Hz, no thread is ever "
+			    "stopped"), prof_perf_event(src->pf), c->rate);
+			return (0);
+		}
+		snprintf(why, sizeof why, "%s", err);
+	} else if (c->method != PROF_METHOD_PTRACE)
+		snprintf(why, sizeof why, _("--%s needs every thread's stack"),
+		    prof_mode_name(c->measure));
+	/* A fallback is said first: if ptrace is refused too, both show. */
+	if (!c->stream && why[0] != '\0')
+		fprintf(stderr, _("vigil profile: method ptrace (%s): each "
+		    "sample stops the threads that ran\n"), why);
+	memset(&so, 0, sizeof so);
+	so.pid = c->pid;
+	so.tids = c->tids;
+	so.ntids = c->ntids;
+	so.mode = c->measure;
+	so.stopped = prof_cmd_stopped;
+	so.stopped_arg = &r->py;
+	if ((src->s = prof_sampler_new(&so, err, sizeof err)) == NULL) {
+		fprintf(stderr, "vigil profile: %s\n", err);
+		return (1);
+	}
+	if (why[0] == '\0')
+		snprintf(src->said, sizeof src->said, "%s", _("vigil profile: "
+		    "method ptrace: each sample stops the threads that ran"));
+	return (0);
+}
+
 int
 prof_cmd_profile(int argc, char **argv)
 {
 	struct prof_cmd		 c;
-	struct prof_sampler_opts so;
-	struct prof_sampler	*s;
+	struct prof_src		 src;
 	struct prof_run		 r;
-	enum prof_end		 end = PROF_END_NONE;
-	char			 err[512], *comm;
+	enum prof_end		 end = PROF_END_NONE, ignored;
+	const char		*method;
+	char			*comm;
 	uint64_t		 t0, now, next, period, emit, stop = 0;
 	size_t			 nthreads = 0;
-	int			 rc, gone = 0;
+	int			 rc, gone = 0, paused;
 
 	memset(&c, 0, sizeof c);
 	c.name = "profile";
@@ -684,30 +820,23 @@ prof_cmd_profile(int argc, char **argv)
 	}
 
 	prof_signals_install();
-	memset(&so, 0, sizeof so);
-	so.pid = c.pid;
-	so.tids = c.tids;
-	so.ntids = c.ntids;
-	so.mode = c.measure;
 	r.py = NULL;
-	so.stopped = prof_cmd_stopped;
-	so.stopped_arg = &r.py;
-	if ((s = prof_sampler_new(&so, err, sizeof err)) == NULL) {
+	if (prof_src_start(&c, &src, &r) != 0) {
 		prof_signals_restore();
-		fprintf(stderr, "vigil profile: %s\n", err);
 		free(c.tids);
 		return (1);
 	}
+	method = src.pf != NULL ? "perf" : "ptrace";
 	comm = prof_cmd_comm(c.pid);
 	r.p = prof_new(c.pid, comm, c.rate);
 	r.p->mode = c.measure;
 	free(comm);
 	r.p->start_ns = prof_now(CLOCK_REALTIME);
-	r.syms = prof_syms_new(c.pid, prof_sampler_live_tid(s), r.p);
-	r.py = prof_cmd_python(&c, prof_sampler_live_tid(s), r.p, &r.mode);
+	r.syms = prof_syms_new(c.pid, prof_src_live_tid(&src), r.p);
+	r.py = prof_cmd_python(&c, prof_src_live_tid(&src), r.p, &r.mode);
 	r.gil = c.gil;
 	if (c.gil && r.py == NULL) {
-		prof_sampler_free(s);
+		prof_src_free(&src);
 		prof_signals_restore();
 		fprintf(stderr, _("vigil profile: --gil: process %d runs no "
 		    "CPython whose GIL vigil can read\n"), c.pid);
@@ -717,6 +846,9 @@ prof_cmd_profile(int argc, char **argv)
 		return (1);
 	}
 
+	/* Said when sampling starts: the symbols and Python are ready. */
+	if (!c.stream && src.said[0] != '\0')
+		fprintf(stderr, "%s\n", src.said);
 	period = (uint64_t)(1e9 / c.rate);
 	t0 = next = prof_now(CLOCK_MONOTONIC);
 	emit = t0 + STREAM_EVERY_NS;
@@ -724,32 +856,56 @@ prof_cmd_profile(int argc, char **argv)
 		stop = t0 + (uint64_t)(c.duration * 1e9);
 	for (;;) {
 		/* Paused (SIGUSR1), no thread is stopped; snapshots go on. */
-		if (!prof_signals_paused() &&
-		    prof_sampler_sample(s, prof_cmd_add, &r, &end) != 0)
-			break;
-		nthreads = prof_sampler_nthreads(s);
+		paused = prof_signals_paused();
+		if (src.pf != NULL) {
+			prof_perf_pause(src.pf, paused);
+			if (prof_perf_read(src.pf, prof_cmd_add, &r, &end) != 0)
+				break;
+			nthreads = prof_perf_nthreads(src.pf);
+		} else {
+			if (!paused && prof_sampler_sample(src.s, prof_cmd_add,
+			    &r, &end) != 0)
+				break;
+			nthreads = prof_sampler_nthreads(src.s);
+		}
 		now = prof_now(CLOCK_MONOTONIC);
 		if (stop != 0 && now >= stop)
 			break;
 		if (c.stream && now >= emit) {
 			r.p->duration_ns = now - t0;
-			if (prof_cmd_stream(r.p, now - t0, nthreads,
+			if (prof_cmd_stream(r.p, now - t0, nthreads, method,
 			    stdout) != 0) {
 				gone = 1;	/* the reader left */
 				break;
 			}
 			emit += STREAM_EVERY_NS;
 		}
+		if (src.pf != NULL) {
+			/* The kernel samples; this only reads its rings. */
+			next = c.stream ? emit : UINT64_MAX;
+			if (stop != 0 && stop < next)
+				next = stop;
+			if (prof_perf_wait(src.pf, next, &end) != 0)
+				break;
+			continue;
+		}
 		next += period;
 		if (next < now)
 			next = now;	/* late: do not catch up in a burst */
 		if (stop != 0 && next > stop)
 			next = stop;
-		if (prof_cmd_sleep(s, next, &end) != 0)
+		if (prof_cmd_sleep(src.s, next, &end) != 0)
 			break;
 	}
-	/* Release the target before anything slow. */
-	prof_sampler_free(s);
+	/* What the rings still hold; then let go before anything slow. */
+	if (src.pf != NULL) {
+		prof_perf_read(src.pf, prof_cmd_add, &r, &ignored);
+		if (prof_perf_lost(src.pf) > 0 && !c.stream)
+			fprintf(stderr, _("vigil profile: %llu samples lost "
+			    "(the ring buffers were full)\n"),
+			    (unsigned long long)prof_perf_lost(src.pf));
+	}
+	prof_src_free(&src);
 	if (prof_signals_pending() == SIGPIPE)
 		gone = 1;
 	prof_signals_restore();
@@ -758,7 +914,8 @@ prof_cmd_profile(int argc, char **argv)
 
 	rc = 0;
 	if (c.stream && !gone) {
-		if (prof_cmd_stream(r.p, now - t0, nthreads, stdout) == 0)
+		if (prof_cmd_stream(r.p, now - t0, nthreads, method,
+		    stdout) == 0)
 			printf("X %s\n", prof_end_reason(end));
 		fflush(stdout);
 	} else if (!c.stream) {

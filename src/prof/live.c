@@ -37,6 +37,7 @@ struct prof_live {
 	size_t			 threads, next_threads;
 	char			 message[256];
 	char			 ended[64];
+	char			 method[16], next_method[16];
 
 	struct prof_names	 names;
 	struct prof_tree	 tree;
@@ -133,15 +134,21 @@ live_line(struct prof_live *l, char *line)
 	unsigned long long	 count, samples;
 	double			 elapsed, rate;
 	size_t			 threads;
-	char			 mode[16];
+	char			 mode[16], method[16];
 	enum prof_mode		 m = PROF_MODE_NONE;
 
 	if (strncmp(line, "S ", 2) == 0) {
-		/* The mode is a sixth field, from vigil 0.x on; optional. */
-		mode[0] = '\0';
-		if (sscanf(line + 2, "%lf %llu %lf %zu %15s", &elapsed,
-		    &samples, &rate, &threads, mode) < 4)
+		/*
+		 * The mode is a sixth field and the method a seventh, each
+		 * newer than the one before; both optional.
+		 */
+		mode[0] = method[0] = '\0';
+		if (sscanf(line + 2, "%lf %llu %lf %zu %15s %15s", &elapsed,
+		    &samples, &rate, &threads, mode, method) < 4)
 			return;
+		if (strcmp(method, "perf") != 0 && strcmp(method, "ptrace") != 0)
+			method[0] = '\0';
+		snprintf(l->next_method, sizeof l->next_method, "%s", method);
 		if (prof_mode_parse(mode, &m) != 0)
 			m = PROF_MODE_NONE;
 		prof_free(l->next);
@@ -226,6 +233,7 @@ live_snapshot(struct prof_live *l)
 	l->samples = l->next_samples;
 	l->threads = l->next_threads;
 	l->mode = l->next_mode;
+	memcpy(l->method, l->next_method, sizeof l->method);
 
 	shown = prof_new(l->pid, l->comm, p->rate_hz);
 	shown->mode = l->mode;
@@ -293,6 +301,7 @@ prof_live_reset(struct prof_live *l)
 	l->next_samples = l->samples;
 	l->next_threads = l->threads;
 	l->next_mode = l->mode;
+	memcpy(l->next_method, l->method, sizeof l->method);
 	live_snapshot(l);
 }
 
@@ -331,6 +340,13 @@ enum prof_mode
 prof_live_mode(const struct prof_live *l)
 {
 	return (l->mode);
+}
+
+/* How the stream's samples are taken: "perf", "ptrace"; NULL: not said. */
+const char *
+prof_live_method(const struct prof_live *l)
+{
+	return (l->method[0] != '\0' ? l->method : NULL);
 }
 
 /* The sampler's last message (an error, say), or NULL. */

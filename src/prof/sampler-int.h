@@ -137,6 +137,42 @@ int	prof_sampler_live_tid(const struct prof_sampler *);
 uint64_t prof_sampler_unwound(const struct prof_sampler *);
 void	prof_sampler_free(struct prof_sampler *);
 
+/* --- perf.c: perf_event sampling; the target is never stopped --------- */
+
+struct prof_perf;
+
+/*
+ * A cpu-clock event per thread (of tids, or of every thread, new ones
+ * found by a scan of /proc/PID/task every tick), each with its ring
+ * buffer of samples: the user registers and a copy of the user stack,
+ * unwound here against the target's mappings. sampled() is called with a
+ * thread's TID after each of its samples is unwound (the thread runs on:
+ * what it reads is not frozen). prof_perf_new() returns NULL with err set;
+ * *denied is 1 when the kernel refused perf_event_open (the caller may
+ * fall back to ptrace), 0 for any other failure.
+ */
+struct prof_perf_opts {
+	int		 pid;
+	int		*tids;		/* only these threads; NULL: all */
+	size_t		 ntids;
+	double		 rate_hz;
+	void		(*sampled)(int, void *);
+	void		*sampled_arg;
+};
+
+struct prof_perf *prof_perf_new(const struct prof_perf_opts *, char *,
+	    size_t, int *);
+int	prof_perf_read(struct prof_perf *, prof_sample_cb, void *,
+	    enum prof_end *);
+int	prof_perf_wait(struct prof_perf *, uint64_t, enum prof_end *);
+void	prof_perf_pause(struct prof_perf *, int);
+size_t	prof_perf_nthreads(const struct prof_perf *);
+int	prof_perf_live_tid(const struct prof_perf *);
+uint64_t prof_perf_lost(const struct prof_perf *);
+uint64_t prof_perf_unwound(const struct prof_perf *);
+const char *prof_perf_event(const struct prof_perf *);
+void	prof_perf_free(struct prof_perf *);
+
 /* symbols.c (libdw, cached per module and per address): in prof.h. */
 
 #endif

@@ -26,6 +26,7 @@
 #include "buf.h"
 #include "file.h"
 #include "sampler-int.h"
+#include "unwind-int.h"
 #include "xalloc.h"
 
 #ifndef PTRACE_EVENT_STOP
@@ -72,20 +73,6 @@ struct prof_page {
 	uint64_t	 gen;
 	unsigned char	 data[PAGE];
 };
-
-/* The unwind table of an executable mapping whose file was deleted. */
-struct prof_ehtab {
-	uint64_t	 start, end;
-	unw_dyn_info_t	 di;
-};
-
-/*
- * Exported by libunwind, not declared by its headers: the search of a
- * binary-search .eh_frame_hdr table that _UPT_find_proc_info() itself
- * ends in.
- */
-extern int	_Ux86_64_dwarf_search_unwind_table(unw_addr_space_t,
-		    unw_word_t, unw_dyn_info_t *, unw_proc_info_t *, int, void *);
 
 struct prof_sampler {
 	int			 pid;
@@ -248,9 +235,8 @@ prof_u_access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val,
  * libunwind would read it from the file: its binary-search table, in the
  * target's memory. Returns 0 with t filled, or -1.
  */
-static int
-prof_sampler_ehtab_elf(Elf *elf, const struct prof_map *m,
-    struct prof_ehtab *t)
+int
+prof_ehtab_elf(Elf *elf, const struct prof_map *m, struct prof_ehtab *t)
 {
 	GElf_Phdr	 ph, load, eh;
 	const unsigned char *hdr;
@@ -336,7 +322,7 @@ prof_sampler_ehtab(struct prof_sampler *s, const struct prof_map *m,
 			elf = elf_memory(image, size);
 	}
 	if (elf != NULL) {
-		rc = prof_sampler_ehtab_elf(elf, m, t);
+		rc = prof_ehtab_elf(elf, m, t);
 		elf_end(elf);
 	}
 	if (fd != -1)

@@ -757,8 +757,10 @@ tui_key(struct tui *t, int c)
 static const struct tui_key tui_pv_keys[] = {
 	{ { '\t', 0 }, N_("Tab"), N_("top functions or call tree"), NULL },
 	{ { 'm', 0 }, N_("m"),
-	    N_("mode: on-cpu (running threads), wall (every thread), off-cpu "
-	    "(waiting threads, by their wait); the sampler starts again"),
+	    N_("mode: on-cpu (running threads; sampled with perf_event, "
+	    "no thread stopped, where the kernel allows it; the title says "
+	    "perf or ptrace), wall (every thread), off-cpu (waiting threads, "
+	    "by their wait), both with ptrace; the sampler starts again"),
 	    NULL },
 	{ { ' ', 0 }, N_("Space"), N_("pause or resume the sampler"), NULL },
 	{ { 'r', 0 }, N_("r"), N_("reset: count from now on"), NULL },

@@ -382,14 +382,16 @@ tui_profile_draw(struct tui *t)
 	struct tui_profview		*pv = &t->pv;
 	const struct prof		*p = prof_live_profile(pv->live);
 	const struct prof_live_row	*rows;
-	const char			*msg, *ended;
+	const char			*msg, *ended, *method;
 	struct buf			 b = BUF_INITIALIZER;
 	uint64_t			 total = p != NULL ? p->total : 0;
 	size_t				 i, n;
 	int				 y, attr;
 
-	buf_printf(&b, _(" Profile of %s (%d), %s: %.0f Hz, %llu samples, %.1f s, %zu threads"),
+	method = prof_live_method(pv->live);
+	buf_printf(&b, _(" Profile of %s (%d), %s%s%s: %.0f Hz, %llu samples, %.1f s, %zu threads"),
 	    pv->comm, pv->pid, prof_mode_name(pv->measure),
+	    method != NULL ? ", " : "", method != NULL ? method : "",
 	    prof_live_rate(pv->live),
 	    (unsigned long long)prof_live_samples(pv->live),
 	    prof_live_elapsed(pv->live), prof_live_threads(pv->live));

@@ -16,7 +16,7 @@ wait_for 5 test "$(ls /proc/"$P"/task | wc -l)" -ge 3
 
 # --- catchable signals: the profile is written, the target released -------
 for sig in INT TERM HUP; do
-	"$VIGIL" profile "$P" --rate 999 --format folded -o "$TMP/$sig.folded" \
+	"$VIGIL" profile --method ptrace "$P" --rate 999 --format folded -o "$TMP/$sig.folded" \
 	    2>"$TMP/err" &
 	V=$!
 	wait_for 5 traced "$P"
@@ -33,7 +33,7 @@ done
 
 # --- a crash in vigil: the handler releases before dying ------------------
 for sig in SEGV ABRT; do
-	"$VIGIL" profile "$P" --rate 999 -o /dev/null 2>"$TMP/err" &
+	"$VIGIL" profile --method ptrace "$P" --rate 999 -o /dev/null 2>"$TMP/err" &
 	V=$!
 	wait_for 5 traced "$P"
 	sleep 0.3
@@ -48,7 +48,7 @@ done
 # --- SIGKILL at 999 Hz, many times: some land in the middle of a sample ---
 bad=0
 for i in 1 2 3 4 5 6 7 8 9 10; do
-	"$VIGIL" profile "$P" --rate 999 -o /dev/null 2>/dev/null &
+	"$VIGIL" profile --method ptrace "$P" --rate 999 -o /dev/null 2>/dev/null &
 	V=$!
 	wait_for 5 traced "$P"
 	sleep 0.$((RANDOM % 3 + 1))
@@ -71,7 +71,7 @@ check "the fixture with 35 threads runs" \
 bad=0
 seen=0
 for i in 1 2 3 4 5; do
-	"$VIGIL" profile "$M" --rate 999 -o /dev/null 2>"$TMP/many.err" &
+	"$VIGIL" profile --method ptrace "$M" --rate 999 -o /dev/null 2>"$TMP/many.err" &
 	V=$!
 	if wait_for 10 any_traced "$M"; then
 		kill -KILL "$V"
@@ -98,16 +98,16 @@ kill -KILL "$M"
 
 # --- the stream's reader goes away -------------------------------------------
 check "the first target is still there" kill -0 "$P"
-"$VIGIL" profile --stream "$P" 2>"$TMP/err" | head -n 1 >"$TMP/stream"
+"$VIGIL" profile --method ptrace --stream "$P" 2>"$TMP/err" | head -n 1 >"$TMP/stream"
 check "--stream: vigil ends when its reader closes the pipe" \
     test "${PIPESTATUS[0]}" = 0
 check "--stream: the first line is a snapshot header" \
-    grep -Eq '^S [0-9.]+ [0-9]+ 99 [0-9]+ on-cpu$' "$TMP/stream"
+    grep -Eq '^S [0-9.]+ [0-9]+ 99 [0-9]+ on-cpu ptrace$' "$TMP/stream"
 check "--stream: the target is released" released "$P"
 check "--stream: the target runs on" runs_on "$P"
 
 # --- the target's own group-stop -----------------------------------------------
-"$VIGIL" profile "$P" -o /dev/null 2>"$TMP/err" &
+"$VIGIL" profile --method ptrace "$P" -o /dev/null 2>"$TMP/err" &
 V=$!
 wait_for 5 traced "$P"
 kill -STOP "$P"

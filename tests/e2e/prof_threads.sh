@@ -105,7 +105,7 @@ check "the target is released after profiling" released "$P"
 check "the target runs on after profiling" runs_on "$P"
 
 # --- the target exits mid-profile ------------------------------------------
-"$VIGIL" profile "$P" --format folded -o "$TMP/exit.folded" 2>"$TMP/err" &
+"$VIGIL" profile "$P" --method ptrace --format folded -o "$TMP/exit.folded" 2>"$TMP/err" &
 V=$!
 wait_for 5 traced "$P"
 sleep 1
@@ -139,7 +139,7 @@ check "zombie leader: its threads are released" released "$Z"
 # --- the target runs another program mid-profile -------------------------
 start_fixture E sh -c 'sleep 1; exec sleep 60'
 wait_for 5 exec_done "$E" 'sleep 1'
-"$VIGIL" profile "$E" --format folded -o "$TMP/exec.folded" 2>"$TMP/err" &
+"$VIGIL" profile "$E" --method ptrace --format folded -o "$TMP/exec.folded" 2>"$TMP/err" &
 V=$!
 if wait_for 10 sh -c "! kill -0 $V 2>/dev/null"; then
 	ok "vigil profile ends when the target runs exec"

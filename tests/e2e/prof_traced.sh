@@ -25,7 +25,7 @@ try_traced()	# TID WHAT
 	FIXTURE_PIDS="$FIXTURE_PIDS $s"
 	check "strace holds $what" \
 	    wait_for 10 attached /proc/"$P"/task/"$tid"/status "$s"
-	for cmd in "profile $P --duration 1" "dump $P"; do
+	for cmd in "profile $P --method ptrace --duration 1" "dump $P"; do
 		# shellcheck disable=SC2086
 		"$VIGIL" $cmd >"$TMP/out" 2>"$TMP/err"
 		rc=$?

@@ -13,7 +13,7 @@ need python3 go
 start_fixture P "$FIXTURES/hot3"
 wait_for 5 exec_done "$P" hot3
 
-# The view's title: "Profile of hot3 (PID), on-cpu: 99 Hz, N samples, ...".
+# The view's title: "Profile of hot3 (PID), on-cpu, perf: 99 Hz, N samples, ...".
 samples() { tui_screen | sed -n 's/.*Hz, \([0-9]*\) samples.*/\1/p' | head -1; }
 samples_above() { local n; n=$(samples); [ -n "$n" ] && [ "$n" -gt "$1" ]; }
 # The seconds the title says the profile has run.
@@ -29,7 +29,7 @@ check_screen "vigil starts on the fixture" \
     tui_start 100 30 -- -p "$P" -d 10
 tui_keys f
 check_screen "f opens the profile view on hot3" \
-    wait_screen 10 "^ Profile of hot3 \\($P\\), on-cpu: 99 Hz"
+    wait_screen 10 "^ Profile of hot3 \\($P\\), on-cpu, perf: 99 Hz"
 check "a sampler child runs" wait_for 10 eval '[ -n "$(samplers)" ]'
 check_screen "samples arrive" wait_for 20 samples_above 150
 # hot3's work() is inlined into a(), b() and c(): it has the self time.

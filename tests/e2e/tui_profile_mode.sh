@@ -23,7 +23,7 @@ check_screen "vigil starts on the fixture" \
     tui_start 100 30 -- -p "$P" -d 10
 tui_keys f
 check_screen "the view opens in on-cpu, and says so" \
-    wait_screen 10 "^ Profile of waiters \\($P\\), on-cpu: 99 Hz"
+    wait_screen 10 "^ Profile of waiters \\($P\\), on-cpu, perf: 99 Hz"
 check_screen "on-cpu: burn_hot is the top function" \
     wait_for 20 eval '[ "$(first_function)" = burn_hot ]'
 check_screen "on-cpu: no sleeping thread's function" \
@@ -32,7 +32,7 @@ check_screen "the bottom line lists m" bottom_has ' m mode '
 
 tui_keys m
 check_screen "m: wall, in the title" \
-    wait_screen 10 "^ Profile of waiters \\($P\\), wall: 99 Hz"
+    wait_screen 10 "^ Profile of waiters \\($P\\), wall, ptrace: 99 Hz"
 check_screen "wall: the sleepers show" \
     wait_for 20 eval 'tui_screen | grep -q clock_nanosleep'
 check_screen "wall: so does the burner" eval 'tui_screen | grep -q burn_hot'
@@ -40,7 +40,7 @@ check "wall: one sampler runs" wait_for 10 one_sampler
 
 tui_keys m
 check_screen "m: off-cpu, in the title" \
-    wait_screen 10 "^ Profile of waiters \\($P\\), off-cpu: 99 Hz"
+    wait_screen 10 "^ Profile of waiters \\($P\\), off-cpu, ptrace: 99 Hz"
 check_screen "off-cpu: the sleep, named by the kernel" \
     wait_for 20 eval 'tui_screen | grep -q "\[off-cpu: hrtimer_nanosleep\]"'
 check_screen "off-cpu: the futex wait" \
@@ -50,7 +50,7 @@ check "off-cpu: one sampler runs" wait_for 10 one_sampler
 
 tui_keys m
 check_screen "m: on-cpu again" \
-    wait_screen 10 "^ Profile of waiters \\($P\\), on-cpu: 99 Hz"
+    wait_screen 10 "^ Profile of waiters \\($P\\), on-cpu, perf: 99 Hz"
 check_screen "on-cpu again: burn_hot on top" \
     wait_for 20 eval 'has_samples && [ "$(first_function)" = burn_hot ]'
 

@@ -184,6 +184,28 @@ test_mode(void **state)
 	prof_live_free(l);
 }
 
+/* The method of the stream's header: a seventh field, optional. */
+static void
+test_method(void **state)
+{
+	struct prof_live	*l = prof_live_new(42, "fixture");
+
+	(void)state;
+	assert_null(prof_live_method(l));
+	feed_bytes(l, "S 1.00 10 99 2 on-cpu perf\nF 10 main;a\nE\n");
+	assert_string_equal(prof_live_method(l), "perf");
+	assert_int_equal(prof_live_mode(l), PROF_MODE_ON_CPU);
+	prof_live_reset(l);
+	assert_string_equal(prof_live_method(l), "perf");
+	feed_bytes(l, "S 2.00 20 99 2 wall ptrace\nF 20 main;a\nE\n");
+	assert_string_equal(prof_live_method(l), "ptrace");
+	feed_bytes(l, "S 3.00 30 99 2 wall\nF 30 main;a\nE\n");
+	assert_null(prof_live_method(l));
+	feed_bytes(l, "S 4.00 40 99 2 wall \x1b[2Jx\nF 40 main;a\nE\n");
+	assert_null(prof_live_method(l));
+	prof_live_free(l);
+}
+
 int
 main(void)
 {
@@ -193,6 +215,7 @@ main(void)
 		cmocka_unit_test(test_tree),
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_mode),
+		cmocka_unit_test(test_method),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
