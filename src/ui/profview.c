@@ -167,17 +167,7 @@ pv_read(int fd, short revents, void *arg)
 static void
 pv_stop(struct tui *t)
 {
-	struct tui_profview	*pv = &t->pv;
-
-	if (pv->fd != -1) {
-		loop_del_fd(t->loop, pv->fd);
-		close(pv->fd);
-		pv->fd = -1;
-	}
-	if (pv->child > 0) {
-		spawn_end(pv->child, PV_END_WAIT);
-		pv->child = 0;
-	}
+	tui_child_end(t, &t->pv.fd, &t->pv.child, PV_END_WAIT);
 }
 
 void

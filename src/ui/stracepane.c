@@ -165,17 +165,7 @@ st_ended(struct tui *t, int e)
 static void
 st_stop(struct tui *t)
 {
-	struct tui_strace	*st = &t->st;
-
-	if (st->fd != -1) {
-		loop_del_fd(t->loop, st->fd);
-		close(st->fd);
-		st->fd = -1;
-	}
-	if (st->child > 0) {
-		spawn_end(st->child, ST_END_WAIT);
-		st->child = 0;
-	}
+	tui_child_end(t, &t->st.fd, &t->st.child, ST_END_WAIT);
 }
 
 /* s again, Esc, l, or vigil's exit: strace stops and the pane closes. */

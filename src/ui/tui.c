@@ -22,6 +22,7 @@
 #include "refresh.h"
 #include "rx.h"
 #include "sample.h"
+#include "spawn.h"
 #include "tui.h"
 #include "ui-int.h"
 #include "xalloc.h"
@@ -415,6 +416,25 @@ tui_redraw_soon(struct tui *t)
 		    tui_logs_redraw, t);
 	else
 		loop_rearm_timer(t->loop, t->log_timer, 0.1);
+}
+
+/*
+ * End a child a pane reads (the profiler, strace): its pipe closed first,
+ * so one blocked writing to it gets EPIPE, then spawn_end() (SIGTERM, and
+ * SIGKILL after wait seconds), reaped either way.
+ */
+void
+tui_child_end(struct tui *t, int *fd, pid_t *child, double wait)
+{
+	if (*fd != -1) {
+		loop_del_fd(t->loop, *fd);
+		close(*fd);
+		*fd = -1;
+	}
+	if (*child > 0) {
+		spawn_end(*child, wait);
+		*child = 0;
+	}
 }
 
 static void

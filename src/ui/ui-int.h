@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "action.h"
 #include "buf.h"
@@ -95,7 +96,7 @@ struct tui_strace {
 	int			 pid;
 	unsigned long long	 start;
 	char			 comm[64];
-	int			 child;		/* strace, 0 once reaped */
+	pid_t			 child;		/* strace, 0 once reaped */
 	int			 fd;
 	struct logs		*logs;		/* NULL: the pane shows logs */
 	int			 id;
@@ -113,7 +114,7 @@ struct tui_profview {
 	int			 pid;		/* the target */
 	unsigned long long	 start;
 	char			 comm[64];
-	int			 child;		/* vigil profile --stream */
+	pid_t			 child;		/* vigil profile --stream */
 	int			 fd;
 	int			 paused;
 	int			 measure;	/* enum prof_mode of the sampler */
@@ -360,6 +361,8 @@ void	tui_files_tick(struct tui *);
 
 /* tui.c: a redraw within a tenth of a second, for lines arriving. */
 void	tui_redraw_soon(struct tui *);
+/* tui.c: end a child whose output a pane reads. */
+void	tui_child_end(struct tui *, int *, pid_t *, double);
 
 /* profview.c */
 void	tui_profile_open(struct tui *);
