@@ -25,22 +25,9 @@ const struct action action_profile = {
 static const char *
 profile_refuse(const struct action_target *t, size_t n)
 {
-	static char		 why[128];
-	unsigned long long	 start;
-
 	if (n == 0)
 		return (_("no process selected"));
 	if (t->pid == getpid())
 		return (_("vigil does not profile itself"));
-	if (sample_start_time(t->pid, &start) != 0) {
-		snprintf(why, sizeof why, _("process %d has already exited"),
-		    t->pid);
-		return (why);
-	}
-	if (start != t->start) {
-		snprintf(why, sizeof why,
-		    _("PID %d is now another process"), t->pid);
-		return (why);
-	}
-	return (NULL);
+	return (action_target_gone(t));
 }

@@ -106,15 +106,34 @@ batch_tree_prefix(struct buf *b, const struct view_row *v)
 		buf_adds(b, " \\_ ");
 }
 
+/*
+ * The last column of a row: the tree's guides, then the name first where
+ * it is its own, as on screen, and the command line, escaped and cut.
+ */
+static void
+batch_command(struct buf *b, const struct view_row *v,
+    const struct options *o, int flags)
+{
+	struct buf	label = BUF_INITIALIZER;
+	size_t		len;
+
+	if (o->tree)
+		batch_tree_prefix(b, v);
+	model_proc_label(v->p, &label);
+	len = label.len;
+	sanitize(b, buf_str(&label), len < BATCH_CMDLINE_MAX ? len :
+	    BATCH_CMDLINE_MAX, (flags & BATCH_ASCII) ? SAN_ASCII : 0);
+	buf_free(&label);
+	buf_addc(b, '\n');
+}
+
 static void
 batch_text_row(struct buf *b, const struct model *m, const struct view_row *v,
     const struct options *o, int flags)
 {
 	const struct proc	*p = v->p;
-	struct buf		 label = BUF_INITIALIZER;
 	char			 virt[FMT_SIZE], res[FMT_SIZE], shr[FMT_SIZE],
 				 tm[FMT_SIZE];
-	size_t			 len;
 
 	buf_printf(b, "%7d %-9.9s %3d %3d %6s %6s %6s %c %5.1f %5.1f %9s ",
 	    p->pid, p->user != NULL ? p->user : "?", p->prio, p->nice,
@@ -122,15 +141,7 @@ batch_text_row(struct buf *b, const struct model *m, const struct view_row *v,
 	    fmt_kib(res, sizeof res, p->rss_kb),
 	    fmt_kib(shr, sizeof shr, p->shr_kb), p->state, p->cpu_pct,
 	    p->mem_pct, fmt_time_plus(tm, sizeof tm, (double)p->ticks / m->hz));
-	if (o->tree)
-		batch_tree_prefix(b, v);
-	/* The name first where it is its own, as on screen. */
-	model_proc_label(p, &label);
-	len = label.len;
-	sanitize(b, buf_str(&label), len < BATCH_CMDLINE_MAX ? len :
-	    BATCH_CMDLINE_MAX, (flags & BATCH_ASCII) ? SAN_ASCII : 0);
-	buf_free(&label);
-	buf_addc(b, '\n');
+	batch_command(b, v, o, flags);
 }
 
 /* A rate, or "-" where it is not known. */
@@ -152,10 +163,8 @@ batch_text_io_row(struct buf *b, const struct view_row *v,
     const struct options *o, int flags)
 {
 	const struct proc	*p = v->p;
-	struct buf		 label = BUF_INITIALIZER;
 	char			 r[FMT_SIZE], w[FMT_SIZE], rc[FMT_SIZE],
 				 wc[FMT_SIZE], t[FMT_SIZE];
-	size_t			 len;
 
 	buf_printf(b, "%7d %-9.9s %8s %8s %8s %8s %8s ", p->pid,
 	    p->user != NULL ? p->user : "?",
@@ -164,14 +173,7 @@ batch_text_io_row(struct buf *b, const struct view_row *v,
 	    batch_rate(rc, sizeof rc, p, p->io_rchar_rate),
 	    batch_rate(wc, sizeof wc, p, p->io_wchar_rate),
 	    batch_rate(t, sizeof t, p, p->io_rate));
-	if (o->tree)
-		batch_tree_prefix(b, v);
-	model_proc_label(p, &label);
-	len = label.len;
-	sanitize(b, buf_str(&label), len < BATCH_CMDLINE_MAX ? len :
-	    BATCH_CMDLINE_MAX, (flags & BATCH_ASCII) ? SAN_ASCII : 0);
-	buf_free(&label);
-	buf_addc(b, '\n');
+	batch_command(b, v, o, flags);
 }
 
 /* The alarm events since the last snapshot, one line each. */
