@@ -393,6 +393,24 @@ logs_fd(const struct logs *set)
 	return (set->ifd);
 }
 
+/* A new source of the set, labelled, with no file open yet. */
+static struct logs_source *
+logs_source_new(struct logs *set, const char *label)
+{
+	struct logs_source	*s;
+
+	s = xcalloc(1, sizeof *s);
+	s->id = set->nsrc;
+	s->label = xstrdup(label);
+	s->fd = -1;
+	s->wd_file = s->wd_dir = -1;
+	buf_init(&s->partial);
+	ring_init(&s->lines, sizeof (struct logline), set->cap);
+	set->src = xreallocarray(set->src, set->nsrc + 1, sizeof *set->src);
+	set->src[set->nsrc++] = s;
+	return (s);
+}
+
 /* Add a file to follow; the label defaults to the path. Returns its id. */
 int
 logs_add(struct logs *set, const char *path, const char *label)
@@ -400,10 +418,8 @@ logs_add(struct logs *set, const char *path, const char *label)
 	struct logs_source	*s;
 	const char		*slash;
 
-	s = xcalloc(1, sizeof *s);
-	s->id = set->nsrc;
+	s = logs_source_new(set, label != NULL ? label : path);
 	s->path = xstrdup(path);
-	s->label = xstrdup(label != NULL ? label : path);
 	if ((slash = strrchr(path, '/')) == NULL) {
 		s->dir = xstrdup(".");
 		s->base = xstrdup(path);
@@ -412,12 +428,6 @@ logs_add(struct logs *set, const char *path, const char *label)
 		    xstrndup(path, slash - path);
 		s->base = xstrdup(slash + 1);
 	}
-	s->fd = -1;
-	s->wd_file = s->wd_dir = -1;
-	buf_init(&s->partial);
-	ring_init(&s->lines, sizeof (struct logline), set->cap);
-	set->src = xreallocarray(set->src, set->nsrc + 1, sizeof *set->src);
-	set->src[set->nsrc++] = s;
 	logs_check(set, s);
 	return (s->id);
 }
@@ -432,16 +442,8 @@ logs_add_stream(struct logs *set, const char *label)
 {
 	struct logs_source	*s;
 
-	s = xcalloc(1, sizeof *s);
-	s->id = set->nsrc;
+	s = logs_source_new(set, label);
 	s->stream = 1;
-	s->label = xstrdup(label);
-	s->fd = -1;
-	s->wd_file = s->wd_dir = -1;
-	buf_init(&s->partial);
-	ring_init(&s->lines, sizeof (struct logline), set->cap);
-	set->src = xreallocarray(set->src, set->nsrc + 1, sizeof *set->src);
-	set->src[set->nsrc++] = s;
 	return (s->id);
 }
 
