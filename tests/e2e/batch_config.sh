@@ -68,7 +68,10 @@ sed -E 's/^#(columns|sort|tree|delay|log|alarm)/\1/' \
     "$SRCDIR/doc/vigilrc.example" > "$rc"
 check "the example has settings and rules" [ "$(grep -c '^alarm ' "$rc")" -ge 10 ]
 "$VIGIL" --batch -d 2 -n 1 > "$out" 2> "$err"
-check "doc/vigilrc.example parses without a complaint" [ ! -s "$err" ]
+# Its log rules name files of a machine that has them: that one is missing
+# here is a warning, not a complaint about the file.
+check "doc/vigilrc.example parses without a complaint" \
+    sh -c "! grep -v ': not found: waiting for it to appear\$' '$err' | grep -q ."
 diag "$(cat "$err")"
 
 # A rule that does not parse on the command line is still fatal.
