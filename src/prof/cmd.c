@@ -34,7 +34,7 @@
 enum {
 	OPT_DURATION = 256, OPT_RATE, OPT_THREADS, OPT_FORMAT, OPT_DIFF,
 	OPT_STREAM, OPT_PYTHON, OPT_NATIVE, OPT_MIXED, OPT_GIL, OPT_LOCALS,
-	OPT_ON_CPU, OPT_WALL, OPT_OFF_CPU, OPT_METHOD
+	OPT_ON_CPU, OPT_WALL, OPT_OFF_CPU, OPT_METHOD, OPT_SUBPROCESSES
 };
 
 static const struct option prof_cmd_long[] = {
@@ -55,6 +55,7 @@ static const struct option prof_cmd_long[] = {
 	{ "idle",	no_argument,		NULL, OPT_WALL },
 	{ "off-cpu",	no_argument,		NULL, OPT_OFF_CPU },
 	{ "method",	required_argument,	NULL, OPT_METHOD },
+	{ "subprocesses", no_argument,		NULL, OPT_SUBPROCESSES },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 }
 };
@@ -82,6 +83,7 @@ struct prof_cmd {
 	int		 locals;	/* dump --locals */
 	enum prof_mode	 measure;	/* on-CPU, wall or off-CPU */
 	enum prof_method method;
+	int		 subprocesses;	/* follow the children too */
 	char		*args[2];
 	int		 nargs;
 };
@@ -93,8 +95,10 @@ struct prof_run {
 	struct prof_py		*py;		/* NULL: native stacks */
 	enum prof_py_mode	 mode;
 	int			 gil;		/* --gil */
+	int			 has_process;	/* stacks start at process */
+	size_t			 process;	/* "process PID: command" */
 	size_t			 leaf[PROF_PY_MAX_DEPTH];
-	size_t			 frames[PROF_PY_MAX_DEPTH + 1];
+	size_t			 frames[PROF_PY_MAX_DEPTH + 2];
 };
 
 static int	prof_cmd_usage_error(const char *, const char *, ...)
@@ -326,6 +330,9 @@ prof_cmd_parse(struct prof_cmd *c, int argc, char **argv)
 		case OPT_GIL:
 			c->gil = 1;
 			break;
+		case OPT_SUBPROCESSES:
+			c->subprocesses = 1;
+			break;
 		case OPT_LOCALS:
 			c->locals = 1;
 			break;
@@ -396,6 +403,21 @@ prof_cmd_parse(struct prof_cmd *c, int argc, char **argv)
 	if (c->stream && (c->output != NULL || c->format != NULL))
 		return (prof_cmd_usage_error(cmd,
 		    _("--stream writes its own format to standard output")));
+	/*
+	 * The children are followed by the perf_event sampler alone: it
+	 * stops no thread, so a child found late, gone early or running a
+	 * new program never leaves another process's threads held.
+	 */
+	if (c->subprocesses && (c->method == PROF_METHOD_PTRACE ||
+	    (c->measure != PROF_MODE_ON_CPU && c->measure != PROF_MODE_NONE)))
+		return (prof_cmd_usage_error(cmd,
+		    _("--subprocesses follows the children with the perf "
+		    "sampler, which counts running threads: it goes with "
+		    "--on-cpu and --method perf or auto")));
+	if (c->subprocesses && c->tids != NULL)
+		return (prof_cmd_usage_error(cmd,
+		    _("--threads names threads of one process: not with "
+		    "--subprocesses")));
 	return (0);
 }
 
@@ -479,7 +501,7 @@ static void
 prof_cmd_add(const struct prof_tstack *ts, void *arg)
 {
 	struct prof_run	*r = arg;
-	size_t		 d, n, thread;
+	size_t		 d, n, o, thread;
 
 	if (ts->depth == 0 || !prof_mode_keep(r->p->mode, ts->running))
 		return;
@@ -491,8 +513,13 @@ prof_cmd_add(const struct prof_tstack *ts, void *arg)
 	if (n == 0)
 		return;		/* no Python in this thread */
 	thread = prof_thread_intern(r->p, ts->tid, ts->name);
+	/* With the children followed, each stack starts at its process. */
+	o = r->has_process ? 1 : 0;
+	if (o)
+		r->frames[0] = r->process;
 	for (d = 0; d < n; d++)
-		r->frames[n - 1 - d] = r->leaf[d];
+		r->frames[o + n - 1 - d] = r->leaf[d];
+	n += o;
 	if (r->p->mode == PROF_MODE_OFF_CPU)
 		r->frames[n++] = prof_cmd_wait_frame(r->p, ts->wait);
 	prof_add(r->p, thread, r->frames, n, 1);
@@ -792,17 +819,208 @@ prof_src_start(const struct prof_cmd *c, struct prof_src *src,
 	return (0);
 }
 
+/*
+ * --subprocesses: the processes below the target, each sampled by a
+ * perf_event sampler of its own into the one profile, its stacks under a
+ * root frame naming it, as py-spy has them. Found by a look at /proc
+ * every FAMILY_EVERY_NS; one that cannot be sampled is said once and
+ * left; one that ends or runs a new program is let go (its samples stay)
+ * and, if it runs on, found again as new.
+ */
+#define FAMILY_EVERY_NS		250000000ULL
+#define FAMILY_MAX		256
+
+struct prof_child {
+	int			 pid;
+	unsigned long long	 start;
+	struct prof_perf	*pf;		/* NULL: not sampled */
+	struct prof_run		 r;
+};
+
+/* Each child on its own: its sampler holds the address of its run. */
+struct prof_family {
+	struct prof_child	**v;
+	size_t			 n;
+	int			 full;		/* FAMILY_MAX said */
+};
+
+/* The root frame of a process's stacks: "process PID: its command". */
+static size_t
+prof_cmd_process_frame(struct prof *p, int pid)
+{
+	struct prof_frame	 f;
+	struct buf		 b = BUF_INITIALIZER;
+	char			 path[64], *cmd = NULL;
+	ssize_t			 n, i;
+	size_t			 idx;
+
+	snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+	if ((n = file_read_all(path, &cmd)) > 0) {
+		for (i = 0; i < n - 1; i++) {
+			if (cmd[i] == '\0')
+				cmd[i] = ' ';
+		}
+	}
+	buf_printf(&b, "process %d: ", pid);
+	if (n > 0)
+		sanitize(&b, cmd, strnlen(cmd, 200), 0);
+	else
+		buf_adds(&b, "?");
+	memset(&f, 0, sizeof f);
+	f.kind = PF_NATIVE;
+	f.func = (char *)buf_str(&b);
+	idx = prof_frame_intern(p, &f);
+	buf_free(&b);
+	free(cmd);
+	return (idx);
+}
+
+static void
+prof_child_free(struct prof_child *ch)
+{
+	prof_perf_free(ch->pf);
+	prof_py_free(ch->r.py);
+	prof_syms_free(ch->r.syms);
+	ch->pf = NULL;
+	ch->r.py = NULL;
+	ch->r.syms = NULL;
+}
+
+static int
+prof_family_has(const struct prof_family *fam, const struct prof_kin *k)
+{
+	size_t	i;
+
+	for (i = 0; i < fam->n; i++) {
+		if (fam->v[i]->pid == k->pid && fam->v[i]->start == k->start)
+			return (1);
+	}
+	return (0);
+}
+
+/* Start sampling the children found since the last look. */
+static void
+prof_family_scan(const struct prof_cmd *c, struct prof_family *fam,
+    struct prof *p)
+{
+	struct prof_perf_opts	 po;
+	struct prof_cmd		 cc;
+	struct prof_child	*ch;
+	struct prof_kin		*kin;
+	char			 err[512];
+	size_t			 n, i;
+	int			 denied;
+
+	n = prof_family(c->pid, &kin);
+	for (i = 0; i < n; i++) {
+		if (prof_family_has(fam, &kin[i]))
+			continue;
+		if (fam->n == FAMILY_MAX) {
+			if (!fam->full && !c->stream)
+				fprintf(stderr, _("vigil profile: following "
+				    "%d processes already: no more\n"),
+				    FAMILY_MAX);
+			fam->full = 1;
+			break;
+		}
+		fam->v = xreallocarray(fam->v, fam->n + 1, sizeof *fam->v);
+		ch = fam->v[fam->n++] = xcalloc(1, sizeof *ch);
+		ch->pid = kin[i].pid;
+		ch->start = kin[i].start;
+		memset(&po, 0, sizeof po);
+		po.pid = ch->pid;
+		po.rate_hz = c->rate;
+		po.sampled = prof_cmd_stopped;
+		po.sampled_arg = &ch->r.py;
+		if ((ch->pf = prof_perf_new(&po, err, sizeof err,
+		    &denied)) == NULL) {
+			/* Gone already, most often: said, and not tried again. */
+			if (!c->stream && kill(ch->pid, 0) == 0)
+				fprintf(stderr, _("vigil profile: not following "
+				    "process %d: %s\n"), ch->pid, err);
+			continue;
+		}
+		ch->r.p = p;
+		ch->r.syms = prof_syms_new(ch->pid, prof_perf_live_tid(ch->pf),
+		    p);
+		cc = *c;
+		cc.pid = ch->pid;
+		ch->r.py = prof_cmd_python(&cc, prof_perf_live_tid(ch->pf), p,
+		    &ch->r.mode);
+		ch->r.gil = c->gil;
+		ch->r.has_process = 1;
+		ch->r.process = prof_cmd_process_frame(p, ch->pid);
+		if (!c->stream)
+			fprintf(stderr, _("vigil profile: following process "
+			    "%d\n"), ch->pid);
+	}
+	free(kin);
+}
+
+/*
+ * Read the children's rings (sampling paused or not, as the root is); let
+ * go of those that ended (forgetting one that ran a new program, so that
+ * the next look finds it anew). Returns their threads, or -1 on a signal
+ * that ends the profile.
+ */
+static ssize_t
+prof_family_read(struct prof_family *fam, int paused)
+{
+	struct prof_child	*ch;
+	enum prof_end		 end;
+	size_t			 i, threads = 0;
+
+	for (i = 0; i < fam->n; i++) {
+		ch = fam->v[i];
+		if (ch->pf == NULL)
+			continue;
+		prof_perf_pause(ch->pf, paused);	/* starts it, at first */
+		if (prof_perf_read(ch->pf, prof_cmd_add, &ch->r, &end) != 0) {
+			if (end == PROF_END_SIGNAL)
+				return (-1);
+			prof_child_free(ch);
+			if (end == PROF_END_EXEC) {
+				free(ch);
+				fam->v[i--] = fam->v[--fam->n];
+			}
+			continue;
+		}
+		threads += prof_perf_nthreads(ch->pf);
+	}
+	return ((ssize_t)threads);
+}
+
+static void
+prof_family_free(struct prof_family *fam)
+{
+	enum prof_end	end;
+	size_t		i;
+
+	for (i = 0; i < fam->n; i++) {
+		if (fam->v[i]->pf != NULL)
+			prof_perf_read(fam->v[i]->pf, prof_cmd_add,
+			    &fam->v[i]->r, &end);
+		prof_child_free(fam->v[i]);
+		free(fam->v[i]);
+	}
+	free(fam->v);
+	fam->v = NULL;
+	fam->n = 0;
+}
+
 int
 prof_cmd_profile(int argc, char **argv)
 {
 	struct prof_cmd		 c;
 	struct prof_src		 src;
 	struct prof_run		 r;
+	struct prof_family	 fam;
 	enum prof_end		 end = PROF_END_NONE, ignored;
 	const char		*method;
 	char			*comm;
-	uint64_t		 t0, now, next, period, emit, stop = 0;
+	uint64_t		 t0, now, next, period, emit, stop = 0, look = 0;
 	size_t			 nthreads = 0;
+	ssize_t			 kids;
 	int			 rc, gone = 0, paused;
 
 	memset(&c, 0, sizeof c);
@@ -820,9 +1038,19 @@ prof_cmd_profile(int argc, char **argv)
 	}
 
 	prof_signals_install();
+	memset(&fam, 0, sizeof fam);
 	r.py = NULL;
+	r.has_process = 0;
 	if (prof_src_start(&c, &src, &r) != 0) {
 		prof_signals_restore();
+		free(c.tids);
+		return (1);
+	}
+	if (c.subprocesses && src.pf == NULL) {
+		prof_src_free(&src);
+		prof_signals_restore();
+		fprintf(stderr, _("vigil profile: --subprocesses needs the perf "
+		    "sampler, which cannot sample process %d here\n"), c.pid);
 		free(c.tids);
 		return (1);
 	}
@@ -835,6 +1063,10 @@ prof_cmd_profile(int argc, char **argv)
 	r.syms = prof_syms_new(c.pid, prof_src_live_tid(&src), r.p);
 	r.py = prof_cmd_python(&c, prof_src_live_tid(&src), r.p, &r.mode);
 	r.gil = c.gil;
+	if (c.subprocesses) {
+		r.has_process = 1;
+		r.process = prof_cmd_process_frame(r.p, c.pid);
+	}
 	if (c.gil && r.py == NULL) {
 		prof_src_free(&src);
 		prof_signals_restore();
@@ -862,6 +1094,19 @@ prof_cmd_profile(int argc, char **argv)
 			if (prof_perf_read(src.pf, prof_cmd_add, &r, &end) != 0)
 				break;
 			nthreads = prof_perf_nthreads(src.pf);
+			if (c.subprocesses) {
+				if (prof_now(CLOCK_MONOTONIC) >= look) {
+					prof_family_scan(&c, &fam, r.p);
+					look = prof_now(CLOCK_MONOTONIC) +
+					    FAMILY_EVERY_NS;
+				}
+				if ((kids = prof_family_read(&fam,
+				    paused)) < 0) {
+					end = PROF_END_SIGNAL;
+					break;
+				}
+				nthreads += (size_t)kids;
+			}
 		} else {
 			if (!paused && prof_sampler_sample(src.s, prof_cmd_add,
 			    &r, &end) != 0)
@@ -885,6 +1130,9 @@ prof_cmd_profile(int argc, char **argv)
 			next = c.stream ? emit : UINT64_MAX;
 			if (stop != 0 && stop < next)
 				next = stop;
+			/* The children's rings are read between the root's. */
+			if (c.subprocesses && next > now + 50000000ULL)
+				next = now + 50000000ULL;
 			if (prof_perf_wait(src.pf, next, &end) != 0)
 				break;
 			continue;
@@ -898,6 +1146,7 @@ prof_cmd_profile(int argc, char **argv)
 			break;
 	}
 	/* What the rings still hold; then let go before anything slow. */
+	prof_family_free(&fam);
 	if (src.pf != NULL) {
 		prof_perf_read(src.pf, prof_cmd_add, &r, &ignored);
 		if (prof_perf_lost(src.pf) > 0 && !c.stream)

@@ -58,6 +58,15 @@ void	prof_jitmap_free(struct prof_jitmap *);
 int	prof_check_target(int, char *, size_t);
 void	prof_explain_eperm(int, int, char *, size_t);
 
+/* --- family.c: the descendants of a process ---------------------------- */
+
+struct prof_kin {
+	int			 pid;
+	unsigned long long	 start;		/* /proc/PID/stat field 22 */
+};
+
+size_t	prof_family(int, struct prof_kin **);
+
 /* --- mode.c: a thread's state and CPU time from /proc/.../stat ------- */
 
 int	prof_stat_parse(const char *, char *, uint64_t *);

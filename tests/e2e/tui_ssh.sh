@@ -129,9 +129,10 @@ pane_check()
 
 # --- what the screen should show -----------------------------------------
 
+# The title row; at 80 columns the screens' tabs stand in the command's title.
 title_row()
 {
-	grep -Eq '^ *PID +USER .*TIME\+ .*Comm' "$TMP/pane.txt"
+	grep -Eq '^ *PID +USER .*TIME\+ .*(Comm|\[Main\] I/O)' "$TMP/pane.txt"
 }
 
 # The function bar is the pane's last line.
@@ -190,7 +191,13 @@ tree_view()
 help_screen()
 {
 	cap > /dev/null && grep -q 'keys (any other key returns' "$TMP/pane.txt" &&
-	    grep -Eq '^ *t F5 +tree view' "$TMP/pane.txt" &&
+	    grep -Eq '^ *t F5 +tree view' "$TMP/pane.txt" && ! title_row
+}
+
+# The help holds more keys than 30 rows: PgDn scrolls to the actions.
+help_actions()
+{
+	cap > /dev/null && grep -q 'keys (any other key returns' "$TMP/pane.txt" &&
 	    grep -Eq '^ *k F9 +send a signal' "$TMP/pane.txt" && ! title_row
 }
 
@@ -392,6 +399,8 @@ pane_check "F5 returns to the flat view" 30 flat_view
 
 tm send-keys -t vssh h
 pane_check "h shows the help, built from the key table" 30 help_screen
+tm send-keys -t vssh NPage
+pane_check "PgDn scrolls the help to the actions (k F9)" 30 help_actions
 tm send-keys -t vssh x
 pane_check "any other key returns from the help to the process table" 30 \
     main_screen
