@@ -379,7 +379,7 @@ check_screen "q quits, status 0" tui_quit_ok
 # Every victim is there before vigil starts, and vigil refreshes only
 # every 10 minutes: a row stays on screen after its process has gone, as
 # between two refreshes.
-for c in kill nice aff io st files prof heap rs; do
+for c in kill nice aff io st files prof heap rs tag1 tag2; do
 	victim "b_$c" "idv-$tag-b$c" || not_ok "$c: victim started"
 done
 check_screen "vigil starts at 200x50, refreshing every 10 minutes" \
@@ -442,6 +442,28 @@ check_untouched "restart: the new process with PID $n untouched" "$n" \
 check "restart: nothing was started again" \
     [ "$(named "idv-$tag-brs")" = 0 ]
 
+# Two tagged processes, one of whose PID is reused before y: the other
+# gets the signal, the new process nothing.
+tui_keys '\\' C-u
+tui_type "^idv-$tag-btag[12]( |\$)"
+tui_keys Enter
+check_screen "tagged: the two victims shown" \
+    wait_for 15 tui_rows_are "$b_tag1" "$b_tag2"
+tui_keys Home Space Space k
+wait_screen 10 '^Send signal:'
+tui_keys Enter
+check_screen "tagged: the confirmation names the two tagged processes" \
+    wait_for 10 bottom_has "to 2 tagged processes\\? \\[y/N\\]"
+check "tagged: one victim exited and its PID $b_tag1 was reused" gone tag1
+tui_keys y
+check_screen "tagged: y sends to one of the two and says why not the other" \
+    wait_for 10 bottom_has "sent SIGTERM to 1 of 2; last error: PID $n is now another process"
+check "tagged: the other victim received SIGTERM" \
+    wait_for 10 eval '[ "$(cat "$TMP/idv-$tag-btag2.sig")" = 15 ]'
+check_untouched "tagged: the new process with PID $n untouched" "$n" \
+    "idn-$tag-btag1"
+tui_keys U
+
 # Actions at once: the row still shows the process that exited.
 for c in nice st files prof heap; do
 	eval "old=\$b_$c"
@@ -488,5 +510,39 @@ check_untouched "profile mode: the new process with PID $n untouched" "$n" \
 tui_keys q
 wait_screen 10 '^F1Help'
 check_screen "q quits, status 0" tui_quit_ok
+
+# The command line: vigil profile holds its process for its whole run; the
+# process exits and its PID is reused meanwhile: the profile ends, and the
+# new process is neither traced nor sampled.
+perf_open()
+{
+	ls -l "/proc/$1/fd" 2>/dev/null | grep -q 'perf_event'
+}
+
+for method in ptrace perf; do
+	victim c "idv-$tag-cli$method" || not_ok "$method: victim started"
+	"$VIGIL" profile --method=$method --duration=120 --format=folded \
+	    -o "$TMP/cli-$method.folded" "$c" 2> "$TMP/cli-$method.err" &
+	prof=$!
+	if [ $method = ptrace ]; then
+		check "profile --method=ptrace: it traces the victim" \
+		    wait_for 15 traced "$c"
+	else
+		check "profile --method=perf: its events are open" \
+		    wait_for 15 perf_open "$prof"
+	fi
+	b_cli=$c
+	check "profile --method=$method: the victim exited and its PID $c was reused" \
+	    gone cli
+	check "profile --method=$method: the profile ends" \
+	    wait_for 15 eval '! kill -0 "$prof" 2>/dev/null'
+	wait "$prof"
+	check "profile --method=$method: it says the process exited" \
+	    grep -q "exited" "$TMP/cli-$method.err"
+	check_untouched "profile --method=$method: the new process untouched" \
+	    "$n" "idn-$tag-bcli"
+	end "$n"
+	rm -f "$TMP/idn-$tag-bcli.sig"
+done
 
 done_testing
