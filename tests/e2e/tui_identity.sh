@@ -511,6 +511,59 @@ tui_keys q
 wait_screen 10 '^F1Help'
 check_screen "q quits, status 0" tui_quit_ok
 
+# Views that stay open on their process, refreshed every half second: it
+# exits and its PID is reused under them.
+for c in cfiles cst cheap; do
+	victim "b_$c" "idv-$tag-$c" || not_ok "$c: victim started"
+done
+check_screen "vigil starts again, refreshing twice a second" \
+    tui_start 200 50 -- -d 5
+
+check_screen "files view: the victim selected" \
+    only "^idv-$tag-cfiles( |\$)" "$b_cfiles"
+tui_keys L
+check_screen "files view: open on the victim" \
+    wait_screen 10 "Open files of sigrec \\($b_cfiles\\)"
+check "files view: the victim exited and its PID $b_cfiles was reused" \
+    gone cfiles
+check_screen "files view: it says the PID is another process" \
+    wait_screen 10 "PID $n is now another process"
+check_screen "files view: it never lists the new process's files" \
+    screen_lacks "idn-$tag-cfiles"
+tui_keys q
+wait_screen 10 '^F1Help'
+check_untouched "files view: the new process with PID $n untouched" "$n" \
+    "idn-$tag-cfiles"
+
+check_screen "strace pane: the victim selected" \
+    only "^idv-$tag-cst( |\$)" "$b_cst"
+tui_keys s
+check "strace pane: the victim is traced" wait_for 10 traced "$b_cst"
+check "strace pane: the victim exited and its PID $b_cst was reused" gone cst
+check_screen "strace pane: it says the process exited" \
+    wait_screen 10 "process $b_cst exited; strace ended"
+check_untouched "strace pane: the new process with PID $n untouched" "$n" \
+    "idn-$tag-cst"
+tui_keys s
+check_screen "strace pane: s closes it" wait_screen_not 10 "^ strace of"
+
+check_screen "heap view: the victim selected" \
+    only "^idv-$tag-cheap( |\$)" "$b_cheap"
+tui_keys m
+check_screen "heap view: open on the victim" \
+    wait_screen 15 "Heap of process $b_cheap \\(sigrec\\)"
+wait_screen_not 15 'a snapshot is being taken|taking a snapshot'
+check "heap view: the victim exited and its PID $b_cheap was reused" \
+    gone cheap
+tui_keys m
+check_screen "heap view: m says the process exited" \
+    wait_screen 15 "process $n has exited"
+check_untouched "heap view: the new process with PID $n untouched" "$n" \
+    "idn-$tag-cheap"
+tui_keys Escape
+wait_screen 10 '^F1Help'
+check_screen "q quits, status 0" tui_quit_ok
+
 # The command line: vigil profile holds its process for its whole run; the
 # process exits and its PID is reused meanwhile: the profile ends, and the
 # new process is neither traced nor sampled.
