@@ -564,6 +564,50 @@ tui_keys Escape
 wait_screen 10 '^F1Help'
 check_screen "q quits, status 0" tui_quit_ok
 
+# The supervisor of vigil run, asked (as R asks it) to restart the child
+# the monitor showed: a PID that is not its child now is refused, and the
+# child is untouched; its own PID restarts it.
+export XDG_RUNTIME_DIR=$TMP/rt
+mkdir -p "$XDG_RUNTIME_DIR"
+sname=ids-$tag
+"$VIGIL" run --name "$sname" --restart always -- bash -c \
+    "$reset && exec -a idv-$tag-sup '$FIXTURES/sigrec' '$TMP/idv-$tag-sup.sig' term-exits" \
+    > "$TMP/sup.out" 2>&1
+check "vigil run starts a supervised sigrec" \
+    wait_for 10 test -e "$XDG_RUNTIME_DIR/vigil/$sname.state"
+kid=$(awk 'NR == 1 { print $2 }' "$XDG_RUNTIME_DIR/vigil/$sname.state")
+wait_for 10 exec_done "$kid" "idv-$tag-sup"
+sup_ask()
+{
+	python3 - "$XDG_RUNTIME_DIR/vigil/$sname.sock" "$1" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(30)
+s.connect(sys.argv[1])
+s.sendall(sys.argv[2].encode() + b"\n")
+got = b""
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    got += b
+print(got.decode(errors="replace").strip())
+PY
+}
+reply=$(sup_ask "restart $((kid + 1000))")
+check "supervisor: restart of a PID not its child is refused ($reply)" \
+    eval 'printf "%s" "$reply" | grep -q "^error process $((kid + 1000)) has exited; its child is now PID $kid: nothing was restarted"'
+reply=$(sup_ask "restart 12x")
+check "supervisor: restart of a malformed PID is refused ($reply)" \
+    eval 'printf "%s" "$reply" | grep -q "^error "'
+check_untouched "supervisor: its child ($kid) untouched" "$kid" "idv-$tag-sup"
+reply=$(sup_ask "restart $kid")
+check "supervisor: restart of its child's PID restarts it ($reply)" \
+    eval 'printf "%s" "$reply" | grep -Eq "^ok [0-9]+\$" && ! printf "%s" "$reply" | grep -q "^ok $kid\$"'
+check "supervisor: the child received SIGTERM" \
+    eval '[ "$(head -n 1 "$TMP/idv-$tag-sup.sig")" = 15 ]'
+"$VIGIL" run --stop "$sname" > /dev/null 2>&1
+
 # The command line: vigil profile holds its process for its whole run; the
 # process exits and its PID is reused meanwhile: the profile ends, and the
 # new process is neither traced nor sampled.
