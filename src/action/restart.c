@@ -814,9 +814,17 @@ int
 restart_supervised(const struct restart_plan *p, int *newpid, char *err,
     size_t len)
 {
-	char	reply[512];
+	char	req[32], reply[512];
 
-	if (sup_request(p->sup_name, "restart", reply, sizeof reply, 30) != 0)
+	/*
+	 * Its supervisor restarts it only if it is still its child; the
+	 * supervisor itself chosen restarts whichever child it has.
+	 */
+	if (p->pid == p->sup_pid)
+		snprintf(req, sizeof req, "restart");
+	else
+		snprintf(req, sizeof req, "restart %d", p->pid);
+	if (sup_request(p->sup_name, req, reply, sizeof reply, 30) != 0)
 		return (restart_fail(err, len, _("supervisor %s: %s"),
 		    p->sup_name, reply));
 	if (sscanf(reply, "ok %d", newpid) != 1)

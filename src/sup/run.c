@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -540,6 +541,39 @@ sup_status_json(struct sup *s, struct buf *b)
 	json_object_end(&j);
 }
 
+/*
+ * "restart PID": restart the child only if it is still PID, the one the
+ * monitor showed its user. The supervisor is its parent, so PID cannot
+ * name another process unseen here: if the child has exited (and was
+ * perhaps started again), the reply says so and nothing is restarted.
+ * Returns 1 when it refused.
+ */
+static int
+sup_restart_stale(struct sup *s, int fd, const char *arg)
+{
+	char	*end, why[160];
+	long	 pid;
+
+	errno = 0;
+	pid = strtol(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0 ||
+	    pid <= 0 || pid > INT_MAX) {
+		sup_reply(fd, "error %s", _("restart takes a PID, or nothing"));
+		return (1);
+	}
+	if (s->child > 0 && s->child == (pid_t)pid)
+		return (0);
+	if (s->child > 0)
+		snprintf(why, sizeof why, _("process %ld has exited; its "
+		    "child is now PID %d: nothing was restarted"), pid,
+		    (int)s->child);
+	else
+		snprintf(why, sizeof why, _("process %ld has exited, and no "
+		    "child runs now: nothing was restarted"), pid);
+	sup_reply(fd, "error %s", why);
+	return (1);
+}
+
 /* One request from a client the peer check let through. */
 static void
 sup_request_one(struct sup *s, int fd, const char *req)
@@ -565,7 +599,12 @@ sup_request_one(struct sup *s, int fd, const char *req)
 		close(fd);
 		sup_finish(s, 0);
 		return;
-	} else if (strcmp(req, "restart") == 0) {
+	} else if (strcmp(req, "restart") == 0 ||
+	    strncmp(req, "restart ", 8) == 0) {
+		if (req[7] == ' ' && sup_restart_stale(s, fd, req + 8)) {
+			close(fd);
+			return;
+		}
 		sup_event(s, "restart", s->child, -1, _("restart requested"));
 		if (s->child > 0) {
 			s->restarting = 1;
@@ -582,7 +621,7 @@ sup_request_one(struct sup *s, int fd, const char *req)
 		else
 			sup_reply(fd, "error %s", _("the command could not be started"));
 	} else
-		sup_reply(fd, "error %s", _("unknown request (status, restart, stop)"));
+		sup_reply(fd, "error %s", _("unknown request (status, restart [PID], stop)"));
 	close(fd);
 }
 

@@ -278,8 +278,9 @@ tui_signal_key(struct tui *t, int c)
 	}
 }
 
-static void
-kill_send(struct tui *t)
+/* Send; what happened goes in msg. Returns 1 if any target failed. */
+static int
+kill_send(struct tui *t, char *msg, size_t len)
 {
 	const struct action_signal	*s = &action_signals[t->pick];
 	char				 err[200] = "";
@@ -293,21 +294,24 @@ kill_send(struct tui *t)
 			failed++;
 	}
 	if (failed > 0 && t->ntargets == 1)
-		tui_status(t, 1, "%s", err);
+		snprintf(msg, len, "%s", err);
 	else if (failed > 0)
-		tui_status(t, 1, _("sent %s to %zu of %zu; last error: %s"),
+		snprintf(msg, len, _("sent %s to %zu of %zu; last error: %s"),
 		    s->name, sent, t->ntargets, err);
 	else if (t->ntargets == 1)
-		tui_status(t, 0, _("sent %s to %d (%s)"), s->name,
+		snprintf(msg, len, _("sent %s to %d (%s)"), s->name,
 		    t->targets[0].pid, t->targets[0].comm);
 	else
-		tui_status(t, 0, _("sent %s to %zu processes"), s->name, sent);
+		snprintf(msg, len, _("sent %s to %zu processes"), s->name,
+		    sent);
+	return (failed > 0);
 }
 
 void
 tui_confirm_key(struct tui *t, int c)
 {
-	char	text[256];
+	char	text[256], msg[512];
+	int	failed;
 
 	if (c != 'y' && c != 'Y') {
 		t->mode = MODE_NORMAL;
@@ -323,9 +327,11 @@ tui_confirm_key(struct tui *t, int c)
 		return;
 	}
 	t->mode = MODE_NORMAL;
-	kill_send(t);
+	failed = kill_send(t, msg, sizeof msg);
 	refresh_tick(t->r);
 	tui_apply_view(t);
+	/* What happened, over the "exited" of a target that is gone. */
+	tui_status(t, failed, "%s", msg);
 }
 
 void

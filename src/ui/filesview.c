@@ -42,6 +42,15 @@ files_read(struct tui_files *f)
 	}
 	if (inspect_files(f->target.pid, &v, &n, f->why, sizeof f->why) != 0)
 		return;
+	/*
+	 * Still the same process after the read: then it lived all along,
+	 * so its PID named it throughout and the list is its list.
+	 */
+	if ((why = action_target_gone(&f->target)) != NULL) {
+		inspect_files_free(v, n);
+		snprintf(f->why, sizeof f->why, "%s", why);
+		return;
+	}
 	inspect_files_free(f->v, f->n);
 	f->v = v;
 	f->n = n;
@@ -60,6 +69,7 @@ tui_files_open(struct tui *t)
 
 	if (p == NULL)
 		return;
+	memset(&target, 0, sizeof target);
 	target.pid = p->pid;
 	target.start = p->start;
 	snprintf(target.comm, sizeof target.comm, "%s", p->comm);
@@ -71,6 +81,12 @@ tui_files_open(struct tui *t)
 	f->target = target;
 	if (inspect_files(p->pid, &f->v, &f->n, err, sizeof err) != 0) {
 		tui_status(t, 1, "%s", err);
+		free(f);
+		return;
+	}
+	if ((why = action_target_gone(&target)) != NULL) {
+		tui_status(t, 1, "%s", why);
+		inspect_files_free(f->v, f->n);
 		free(f);
 		return;
 	}

@@ -49,16 +49,28 @@ static const struct {
 
 /*
  * Start `vigil profile --stream --MODE PID` for the view: a fresh live
- * profile. Returns 0, or -1 with the status line saying why.
+ * profile, of the process the view was opened on. Its PID may name
+ * another process by now (m starts the sampler again after the view's
+ * process has exited): then nothing starts. Returns 0, or -1 with the
+ * status line saying why.
  */
 static int
 pv_start(struct tui *t)
 {
 	struct tui_profview	*pv = &t->pv;
+	struct action_target	 target;
+	const char		*why;
 	char			 pid[32], rate[32], mode[32], err[256];
 	char			*argv[] = { "vigil", "profile", "--stream", "--rate",
 				    rate, mode, pid, NULL };
 
+	memset(&target, 0, sizeof target);
+	target.pid = pv->pid;
+	target.start = pv->start;
+	if ((why = action_target_gone(&target)) != NULL) {
+		tui_status(t, 1, _("cannot profile: %s"), why);
+		return (-1);
+	}
 	snprintf(pid, sizeof pid, "%d", pv->pid);
 	snprintf(rate, sizeof rate, "%d", PROF_LIVE_RATE);
 	snprintf(mode, sizeof mode, "--%s", prof_mode_name(pv->measure));

@@ -1,4 +1,7 @@
-/* Unit tests of the kill action: pidfd, start-time check, plain errors. */
+/*
+ * Unit tests of the kill action: pidfd, start-time check, plain errors;
+ * and of every action in the registry refusing a target that is gone.
+ */
 
 #include "vigil.h"
 
@@ -7,14 +10,19 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <linux/ioprio.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "action.h"
+#include "restart.h"
 #include "sample.h"
 
 static pid_t
@@ -161,6 +169,186 @@ test_start_time_parses_odd_names(void **state)
 	assert_int_equal(sample_start_time(0x3fffffff, &a), -1);
 }
 
+/* --- Every action of the registry, on a target that is gone ----------- */
+
+static int
+stale_kill(const struct action_target *t, char *err, size_t len)
+{
+	return (action_kill_one(t, SIGTERM, err, len));
+}
+
+static int
+stale_nice_lower(const struct action_target *t, char *err, size_t len)
+{
+	struct action_sched	r;
+
+	return (action_renice_one(t, -1, &r, err, len));
+}
+
+static int
+stale_nice_raise(const struct action_target *t, char *err, size_t len)
+{
+	struct action_sched	r;
+
+	return (action_renice_one(t, 1, &r, err, len));
+}
+
+static int
+stale_affinity(const struct action_target *t, char *err, size_t len)
+{
+	struct action_sched	r;
+	cpu_set_t		set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	return (action_affinity_one(t, &set, sizeof set, &r, err, len));
+}
+
+static int
+stale_ioprio(const struct action_target *t, char *err, size_t len)
+{
+	struct action_sched	r;
+
+	return (action_ioprio_one(t, action_ioprio_value(IOPRIO_CLASS_IDLE,
+	    0), &r, err, len));
+}
+
+static int
+stale_restart(const struct action_target *t, char *err, size_t len)
+{
+	struct restart_plan	p;
+	int			rc;
+
+	if ((rc = restart_plan_build(&p, t, err, len)) == 0)
+		restart_plan_free(&p);
+	return (rc);
+}
+
+/* The actions that only look (or start a child) refuse before running. */
+static int
+stale_refuse(const struct action *a, const struct action_target *t,
+    char *err, size_t len)
+{
+	const char	*why = a->refuse(t, 1);
+
+	if (why == NULL)
+		return (0);
+	snprintf(err, len, "%s", why);
+	return (-1);
+}
+
+/*
+ * How each action of the registry is run. An action added to the
+ * registry without a line here fails test_registry_refuses_gone: its
+ * refusal of a process that is gone must be tested too.
+ */
+static const struct {
+	const char	*name;
+	int		(*run)(const struct action_target *, char *, size_t);
+} stale_runs[] = {
+	{ "kill", stale_kill },
+	{ "nice-", stale_nice_lower },
+	{ "nice+", stale_nice_raise },
+	{ "affinity", stale_affinity },
+	{ "ioprio", stale_ioprio },
+	{ "restart", stale_restart },
+	{ "profile", NULL },		/* refuse() */
+	{ "strace", NULL },
+	{ "files", NULL },
+};
+
+/* What the actions could change of a process, to compare. */
+struct stale_seen {
+	int		nice;
+	int		ioprio;
+	cpu_set_t	cpus;
+};
+
+static void
+stale_look(pid_t pid, struct stale_seen *s)
+{
+	memset(s, 0, sizeof *s);
+	errno = 0;
+	s->nice = getpriority(PRIO_PROCESS, pid);
+	assert_int_equal(errno, 0);
+	s->ioprio = syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS, pid);
+	assert_true(s->ioprio >= 0);
+	assert_int_equal(sched_getaffinity(pid, sizeof s->cpus, &s->cpus), 0);
+}
+
+static int
+stale_run(const struct action *a, const struct action_target *t, char *err,
+    size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(stale_runs); i++) {
+		if (strcmp(stale_runs[i].name, a->name) != 0)
+			continue;
+		err[0] = '\0';
+		if (stale_runs[i].run == NULL)
+			return (stale_refuse(a, t, err, len));
+		return (stale_runs[i].run(t, err, len));
+	}
+	fail_msg("action %s is in the registry but not in stale_runs", a->name);
+	return (0);
+}
+
+/*
+ * Every action, on a process whose start time is not the one the user saw
+ * (its PID reused): refused, saying so, and the process untouched: alive,
+ * no signal, nice, I/O priority and CPUs as they were.
+ */
+static void
+test_registry_refuses_reused(void **state)
+{
+	struct action_target	 t;
+	struct stale_seen	 before, after;
+	char			 err[512];
+	size_t			 i;
+	int			 status;
+	pid_t			 pid = spawn_sleeper();
+
+	target_of(&t, pid);
+	t.start += 1;
+	stale_look(pid, &before);
+	for (i = 0; action_table[i] != NULL; i++) {
+		assert_int_not_equal(stale_run(action_table[i], &t, err,
+		    sizeof err), 0);
+		if (strstr(err, "another process") == NULL)
+			fail_msg("%s: \"%s\"", action_table[i]->name, err);
+		assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
+		stale_look(pid, &after);
+		assert_int_equal(after.nice, before.nice);
+		assert_int_equal(after.ioprio, before.ioprio);
+		assert_true(CPU_EQUAL(&after.cpus, &before.cpus));
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* Every action, on a process that has exited and been reaped. */
+static void
+test_registry_refuses_exited(void **state)
+{
+	struct action_target	 t;
+	char			 err[512];
+	size_t			 i;
+	pid_t			 pid = spawn_sleeper();
+
+	target_of(&t, pid);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	for (i = 0; action_table[i] != NULL; i++) {
+		assert_int_not_equal(stale_run(action_table[i], &t, err,
+		    sizeof err), 0);
+		/* Reused since, by chance: that is refused as well. */
+		if (strstr(err, "exited") == NULL &&
+		    strstr(err, "another process") == NULL)
+			fail_msg("%s: \"%s\"", action_table[i]->name, err);
+	}
+}
+
 int
 main(void)
 {
@@ -172,6 +360,8 @@ main(void)
 		cmocka_unit_test(test_second_confirm),
 		cmocka_unit_test(test_signal_table),
 		cmocka_unit_test(test_start_time_parses_odd_names),
+		cmocka_unit_test(test_registry_refuses_reused),
+		cmocka_unit_test(test_registry_refuses_exited),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
