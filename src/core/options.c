@@ -88,6 +88,9 @@ options_free(struct options *o)
 {
 	options_free_list(&o->alarms, &o->nalarms);
 	options_free_list(&o->logs, &o->nlogs);
+	options_free_list(&o->groups, &o->ngroups);
+	free(o->alertmanager);
+	o->alertmanager = NULL;
 	free(o->filter);
 	free(o->user);
 	free(o->pids);
