@@ -81,6 +81,9 @@ struct alarm_rule {
 };
 
 struct alarm_rule	*alarm_parse(const char *, char *, size_t);
+struct alarm_rule	*alarm_parse_group(const char *, char *, size_t);
+int			 alarm_rule_match(const struct alarm_rule *,
+			     const struct proc *);
 void			 alarm_rule_free(struct alarm_rule *);
 const char		*alarm_rule_name(const struct alarm_rule *);
 const char		*alarm_metric_name(enum alarm_metric);

@@ -50,6 +50,7 @@ struct proc {
 	int			 nice;
 	int			 nlwp;
 	unsigned long long	 ticks;
+	unsigned long long	 stime;		/* of ticks, in the kernel */
 	unsigned long		 minflt;
 	unsigned long		 majflt;
 	unsigned long		 vsz_kb;

@@ -47,6 +47,11 @@ struct options {
 	int			 sort_given;
 	int			 tree_given;
 	int			 delay_given;
+
+	/* vigil serve: the file's "group NAME: MATCHER" and Alertmanager. */
+	char			**groups;
+	size_t			 ngroups;
+	char			*alertmanager;	/* URL, or NULL */
 };
 
 #define OPTIONS_DELAY_DEFAULT	15	/* tenths, as htop */

@@ -18,6 +18,7 @@ typedef int (*rcfile_cb)(const char *, const char *, void *, char *, size_t);
 typedef void (*rcfile_report_cb)(const char *, void *);
 
 #define RCFILE_ALARM	"alarm"
+#define RCFILE_GROUP	"group"
 
 char	*rcfile_path(void);
 int	 rcfile_load(const char *, rcfile_cb, void *, char *, size_t);

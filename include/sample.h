@@ -34,6 +34,7 @@ struct sample_proc {
 	int			 kthread;
 	unsigned long long	 start;		/* clock ticks after boot */
 	unsigned long long	 ticks;		/* utime + stime */
+	unsigned long long	 stime;		/* of which in the kernel */
 	unsigned long		 minflt;
 	unsigned long		 majflt;
 	unsigned long		 vsz_kb;

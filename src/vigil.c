@@ -13,6 +13,7 @@
 #include "inspect.h"
 #include "options.h"
 #include "profcmd.h"
+#include "serve.h"
 #include "sup.h"
 #include "tui.h"
 
@@ -43,6 +44,10 @@ main(int argc, char **argv)
 	/* vigil files: a process's open files, as the monitor's L lists them. */
 	if (argc > 1 && strcmp(argv[1], "files") == 0)
 		return (inspect_files_main(argc - 1, argv + 1));
+
+	/* vigil serve: Prometheus metrics over HTTP, alarms to Alertmanager. */
+	if (argc > 1 && strcmp(argv[1], "serve") == 0)
+		return (serve_main(argc - 1, argv + 1));
 
 	options_init(&o);
 	if (options_parse(&o, argc, argv, err, sizeof err) != 0) {

@@ -709,6 +709,13 @@ eval_clear(enum alarm_op op, double v, double thr)
 	return (v >= thr + band);
 }
 
+/* Whether p passes r's filters: a group's members (vigil serve). */
+int
+alarm_rule_match(const struct alarm_rule *r, const struct proc *p)
+{
+	return (eval_filters(r, p));
+}
+
 static int
 eval_filters(const struct alarm_rule *r, const struct proc *p)
 {

@@ -274,6 +274,36 @@ alarm_parse(const char *text, char *err, size_t errlen)
 	return (ps.r);
 }
 
+/*
+ * A group of processes, as "group NAME: MATCHER" names one for vigil serve:
+ * a rule name, ':', then the 'where' clause's filters (comm, cmdline or
+ * user ~ REGEX, joined by 'and'), so groups and alarms select processes
+ * with one grammar. The rule's metric is not used.
+ */
+struct alarm_rule *
+alarm_parse_group(const char *text, char *err, size_t errlen)
+{
+	struct rule_parse	 ps;
+
+	ps.text = ps.p = text;
+	ps.err = err;
+	ps.errlen = errlen;
+	ps.r = xcalloc(1, sizeof *ps.r);
+	ps.r->metric = AM_PROC_MISSING;
+	if (rule_name(&ps) != 0 || rule_filters(&ps) != 0) {
+		alarm_rule_free(ps.r);
+		return (NULL);
+	}
+	rule_space(&ps);
+	if (*ps.p != '\0') {
+		rule_error(&ps, ps.p, _("unexpected %s; expected 'and'"),
+		    rule_got(&ps, ps.p));
+		alarm_rule_free(ps.r);
+		return (NULL);
+	}
+	return (ps.r);
+}
+
 void
 alarm_rule_free(struct alarm_rule *r)
 {

@@ -82,6 +82,27 @@ config_setting(struct config_load *cl, const char *key, const char *value,
 		config_push(&cl->alarms, &cl->nalarms, value);
 		return (0);
 	}
+	if (strcmp(key, "group") == 0) {
+		if ((r = alarm_parse_group(value, err, errlen)) == NULL)
+			return (-1);
+		alarm_rule_free(r);
+		o->groups = xreallocarray(o->groups, o->ngroups + 1,
+		    sizeof *o->groups);
+		o->groups[o->ngroups++] = xstrdup(value);
+		return (0);
+	}
+	if (strcmp(key, "alertmanager") == 0) {
+		if (strncmp(value, "http://", 7) != 0 &&
+		    strncmp(value, "https://", 8) != 0) {
+			snprintf(err, errlen,
+			    _("alertmanager: '%s' is not an http:// or https:// URL"),
+			    value);
+			return (-1);
+		}
+		free(o->alertmanager);
+		o->alertmanager = xstrdup(value);
+		return (0);
+	}
 	if (strcmp(key, "log") == 0) {
 		if (*value == '\0') {
 			snprintf(err, errlen, _("'log' needs a file name"));

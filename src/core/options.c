@@ -88,6 +88,9 @@ options_free(struct options *o)
 {
 	options_free_list(&o->alarms, &o->nalarms);
 	options_free_list(&o->logs, &o->nlogs);
+	options_free_list(&o->groups, &o->ngroups);
+	free(o->alertmanager);
+	o->alertmanager = NULL;
 	free(o->filter);
 	free(o->user);
 	free(o->pids);
@@ -500,6 +503,13 @@ options_usage(void)
 "Open files (OPEN FILES in vigil(1)):\n"
 "  vigil files PID          PID's open files as lsof lists them: type, mode,\n"
 "                           flags, offset, size, sockets by their addresses\n"
+"\n"
+"Exporting (EXPORTING in vigil(1)):\n"
+"  vigil serve [--listen=ADDR:PORT] [-d TIME] [--alarm=RULE]...\n"
+"                           Prometheus metrics on http://ADDR:PORT/metrics\n"
+"                           (default 127.0.0.1:9256): the host, the vigilrc\n"
+"                           groups as process-exporter's, the alarms; alarms\n"
+"                           sent to vigilrc's alertmanager = URL\n"
 "\n"
 "See vigil(1) for the JSON schema and everything else.\n"));
 }

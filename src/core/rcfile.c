@@ -53,10 +53,16 @@ static int
 rcfile_split(char *line, char **key, char **value)
 {
 	char	*eq;
-	size_t	 n = strlen(RCFILE_ALARM);
+	size_t	 n;
 
-	if (strncmp(line, RCFILE_ALARM, n) == 0 &&
-	    (line[n] == ' ' || line[n] == '\t') &&
+	/* "group NAME: MATCHER" (vigil serve) reads as an alarm rule does. */
+	if (strncmp(line, RCFILE_ALARM, strlen(RCFILE_ALARM)) == 0)
+		n = strlen(RCFILE_ALARM);
+	else if (strncmp(line, RCFILE_GROUP, strlen(RCFILE_GROUP)) == 0)
+		n = strlen(RCFILE_GROUP);
+	else
+		n = 0;
+	if (n > 0 && (line[n] == ' ' || line[n] == '\t') &&
 	    line[n + strspn(line + n, " \t")] != '=') {
 		line[n] = '\0';
 		*key = line;

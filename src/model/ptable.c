@@ -333,6 +333,7 @@ ptable_set(struct model *m, struct proc *p, const struct sample_proc *s,
 	p->nlwp = s->nlwp;
 	p->nfds = -1;		/* read after the update, if a rule asks */
 	p->ticks = s->ticks;
+	p->stime = s->stime;
 	p->minflt = s->minflt;
 	p->majflt = s->majflt;
 	p->vsz_kb = s->vsz_kb;

@@ -358,7 +358,8 @@ procfd_parse_stat(char *text, int pid, struct sample_proc *p, char *comm)
 	p->majflt = procfd_num(&q);		/* 12 */
 	procfd_skip(&q, 1);
 	p->ticks = procfd_num(&q);		/* 14 utime */
-	p->ticks += procfd_num(&q);		/* 15 stime */
+	p->stime = procfd_num(&q);		/* 15 stime */
+	p->ticks += p->stime;
 	procfd_skip(&q, 2);
 	p->prio = (int)procfd_num(&q);		/* 18 */
 	p->nice = (int)procfd_num(&q);		/* 19 */

@@ -29,13 +29,14 @@
 enum {
 	I_PID, I_TGID, I_PPID, I_EUID, I_EUSER, I_CMD, I_STATE, I_PRIO,
 	I_NICE, I_NLWP, I_FLAGS, I_BEGAN, I_TICS, I_FLTMIN, I_FLTMAJ,
-	I_VIRT, I_RES, I_SHR, I_COUNT
+	I_STIME, I_VIRT, I_RES, I_SHR, I_COUNT
 };
 
 static const enum pids_item sampler_base[] = {
 	PIDS_ID_PID, PIDS_ID_TGID, PIDS_ID_PPID, PIDS_ID_EUID, PIDS_ID_EUSER,
 	PIDS_CMD, PIDS_STATE, PIDS_PRIORITY, PIDS_NICE, PIDS_NLWP, PIDS_FLAGS,
-	PIDS_TICS_BEGAN, PIDS_TICS_ALL, PIDS_FLT_MIN, PIDS_FLT_MAJ
+	PIDS_TICS_BEGAN, PIDS_TICS_ALL, PIDS_FLT_MIN, PIDS_FLT_MAJ,
+	PIDS_TICS_SYSTEM
 };
 
 struct sampler {
@@ -150,6 +151,7 @@ sampler_fill(struct sample_proc *p, struct pids_stack *st, int flags)
 	p->kthread = (V(I_FLAGS, ul_int) & SAMPLE_PF_KTHREAD) != 0;
 	p->start = V(I_BEGAN, ull_int);
 	p->ticks = V(I_TICS, ull_int);
+	p->stime = V(I_STIME, ull_int);
 	p->minflt = V(I_FLTMIN, ul_int);
 	p->majflt = V(I_FLTMAJ, ul_int);
 	if (flags & SAMPLE_STATM) {
