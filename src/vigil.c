@@ -13,6 +13,7 @@
 #include "inspect.h"
 #include "options.h"
 #include "profcmd.h"
+#include "recordcmd.h"
 #include "sup.h"
 #include "tui.h"
 
@@ -44,6 +45,10 @@ main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "files") == 0)
 		return (inspect_files_main(argc - 1, argv + 1));
 
+	/* vigil record: the recorder that --replay reads. */
+	if (argc > 1 && strcmp(argv[1], "record") == 0)
+		return (record_main(argc - 1, argv + 1));
+
 	options_init(&o);
 	if (options_parse(&o, argc, argv, err, sizeof err) != 0) {
 		fprintf(stderr, "vigil: %s\n", err);
@@ -66,7 +71,10 @@ main(int argc, char **argv)
 		options_free(&o);
 		return (0);
 	}
-	status = o.batch ? batch_run(&o) : tui_run(&o);
+	if (o.batch && o.replay)
+		status = replay_batch(&o);
+	else
+		status = o.batch ? batch_run(&o) : tui_run(&o);
 	options_free(&o);
 	return (status);
 }

@@ -10,17 +10,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmdline.h"
 #include "duration.h"
 #include "model.h"
 #include "options.h"
+#include "when.h"
 #include "xalloc.h"
 
 enum {
 	OPT_FORMAT = 256, OPT_HISTORY, OPT_HISTORY_SIZE, OPT_THREADS,
 	OPT_KTHREADS, OPT_IO, OPT_READONLY, OPT_KEYS, OPT_ALARM, OPT_LOG,
-	OPT_RESTART_TIMEOUT
+	OPT_RESTART_TIMEOUT, OPT_REPLAY, OPT_FROM, OPT_TO, OPT_AT
 };
 
 static const struct option options_long[] = {
@@ -42,6 +44,10 @@ static const struct option options_long[] = {
 	{ "restart-timeout",	required_argument,	NULL, OPT_RESTART_TIMEOUT },
 	{ "alarm",		required_argument,	NULL, OPT_ALARM },
 	{ "log",		required_argument,	NULL, OPT_LOG },
+	{ "replay",		optional_argument,	NULL, OPT_REPLAY },
+	{ "from",		required_argument,	NULL, OPT_FROM },
+	{ "to",			required_argument,	NULL, OPT_TO },
+	{ "at",			required_argument,	NULL, OPT_AT },
 	{ "no-color",		no_argument,		NULL, 'C' },
 	{ "no-colour",		no_argument,		NULL, 'C' },
 	{ "no-mouse",		no_argument,		NULL, 'M' },
@@ -91,6 +97,8 @@ options_free(struct options *o)
 	free(o->filter);
 	free(o->user);
 	free(o->pids);
+	free(o->replay_dir);
+	o->replay_dir = NULL;
 	o->filter = o->user = NULL;
 	o->pids = NULL;
 }
@@ -244,6 +252,30 @@ options_delay(const char *what, const char *arg, long *tenths, char *err,
 	return (0);
 }
 
+/* --from, --to, --at: a moment, relative ones counted from now. */
+static int
+options_when(struct options *o, int c, const char *arg, char *err,
+    size_t errlen)
+{
+	struct timespec	 ts;
+	const char	*what = c == OPT_FROM ? "--from" : c == OPT_TO ? "--to" :
+			    "--at";
+	double		 v;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (when_parse(arg, ts.tv_sec + ts.tv_nsec / 1e9, &v) != 0 || v <= 0) {
+		when_error(err, errlen, what, arg);
+		return (-1);
+	}
+	if (c == OPT_FROM)
+		o->from = v;
+	else if (c == OPT_TO)
+		o->to = v;
+	else
+		o->at = v;
+	return (0);
+}
+
 /*
  * Parse argv into o. Returns 0, or -1 with a one-line message in err; the
  * caller prints it with a hint and exits with status 2.
@@ -373,13 +405,37 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 		case OPT_LOG:
 			options_push(&o->logs, &o->nlogs, arg);
 			break;
+		case OPT_REPLAY:
+			o->replay = 1;
+			if (arg != NULL) {
+				free(o->replay_dir);
+				o->replay_dir = xstrdup(arg);
+			}
+			break;
+		case OPT_FROM:
+		case OPT_TO:
+		case OPT_AT:
+			if (options_when(o, c, arg, err, errlen) != 0)
+				return (-1);
+			break;
 		case CMDLINE_OPERAND:
+			/* vigil --replay DIR: the store, as an operand. */
+			if (o->replay && o->replay_dir == NULL) {
+				o->replay_dir = xstrdup(cl.arg);
+				break;
+			}
 			return (options_error(err, errlen,
 			    _("unexpected argument '%s'"), cl.arg));
 		default:
 			return (options_error(err, errlen, "%s", cl.err));
 		}
 	}
+	if ((o->from != 0 || o->to != 0 || o->at != 0) && !o->replay)
+		return (options_error(err, errlen,
+		    _("--from, --to and --at need --replay")));
+	if (o->from != 0 && o->to != 0 && o->to < o->from)
+		return (options_error(err, errlen,
+		    _("--to is before --from")));
 	return (0);
 }
 
