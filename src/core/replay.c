@@ -64,14 +64,15 @@ replay_batch(struct options *o)
 	if (o->format == FORMAT_TEXT && strcmp(cs, "UTF-8") != 0)
 		flags |= BATCH_ASCII;
 	signal(SIGPIPE, SIG_IGN);
+	/* Times as printed (to the millisecond) name their frame. */
 	if (o->from != 0)
-		record_reader_seek(rd, o->from - 1e-3);
+		record_reader_seek(rd, o->from - 2e-3);
 	while (record_reader_next(rd, &f) == 1) {
-		if (o->to != 0 && f->wall > o->to)
+		if (o->to != 0 && f->wall > o->to + 1e-3)
 			break;
 		refresh_feed(r, &f->sys, f->procs, f->nprocs, f->cmdline,
 		    f->rawcomm);
-		if (!fed++ || (o->from != 0 && f->wall < o->from)) {
+		if (!fed++ || (o->from != 0 && f->wall < o->from - 1e-3)) {
 			alarm_events_clear(out.alarms);
 			continue;
 		}
