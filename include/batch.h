@@ -9,6 +9,7 @@
 struct alarm_set;
 struct model;
 struct options;
+struct record_exit;
 
 #include "buf.h"
 
@@ -20,6 +21,12 @@ struct batch_out {
 	int			 fd;
 	int			 error;		/* errno of the first failed write */
 	struct alarm_set	*alarms;	/* events to report, or NULL */
+	/* Replay: the frame's own time, and who left since the last one. */
+	double			 wall;		/* 0: live, the clock's */
+	int			 replay;
+	int			 exits_seen;	/* every exit, or only seen ones */
+	const struct record_exit *exits;
+	size_t			 nexits;
 };
 
 void	batch_format(struct batch_out *, struct model *,

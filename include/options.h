@@ -43,6 +43,13 @@ struct options {
 	size_t			 nlogs;
 	long			 log_lines;	/* ring size per log source */
 
+	/* Replay of a recording (vigil record): its store, and when. */
+	int			 replay;
+	char			*replay_dir;	/* NULL: the default store */
+	double			 from;		/* epoch seconds; 0: not given */
+	double			 to;
+	double			 at;
+
 	/* Set on the command line: the configuration file does not override. */
 	int			 sort_given;
 	int			 tree_given;

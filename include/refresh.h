@@ -11,6 +11,10 @@ struct logs;
 struct model;
 struct options;
 struct refresh;
+struct sample_proc;
+struct sample_sys;
+
+#include <stddef.h>
 
 struct refresh	*refresh_new(const struct options *);
 void		 refresh_free(struct refresh *);
@@ -29,5 +33,8 @@ int		 refresh_logs_fd(struct refresh *);
 void		 refresh_logs_read(struct refresh *);
 void		 refresh_logs_poll(struct refresh *);
 const char	*refresh_warning(const struct refresh *, size_t);
+void		 refresh_feed(struct refresh *, const struct sample_sys *,
+		     const struct sample_proc *, size_t, const char **,
+		     const char **);
 
 #endif

@@ -14,6 +14,7 @@
 #include "options.h"
 #include "profcmd.h"
 #include "serve.h"
+#include "recordcmd.h"
 #include "sup.h"
 #include "tui.h"
 
@@ -48,6 +49,9 @@ main(int argc, char **argv)
 	/* vigil serve: Prometheus metrics over HTTP, alarms to Alertmanager. */
 	if (argc > 1 && strcmp(argv[1], "serve") == 0)
 		return (serve_main(argc - 1, argv + 1));
+	/* vigil record: the recorder that --replay reads. */
+	if (argc > 1 && strcmp(argv[1], "record") == 0)
+		return (record_main(argc - 1, argv + 1));
 
 	options_init(&o);
 	if (options_parse(&o, argc, argv, err, sizeof err) != 0) {
@@ -71,7 +75,10 @@ main(int argc, char **argv)
 		options_free(&o);
 		return (0);
 	}
-	status = o.batch ? batch_run(&o) : tui_run(&o);
+	if (o.batch && o.replay)
+		status = replay_batch(&o);
+	else
+		status = o.batch ? batch_run(&o) : tui_run(&o);
 	options_free(&o);
 	return (status);
 }

@@ -21,6 +21,7 @@
 #include "loop.h"
 #include "model.h"
 #include "options.h"
+#include "record.h"
 #include "refresh.h"
 #include "rx.h"
 #include "sanitize.h"
@@ -43,25 +44,36 @@ struct batch {
 	int			 status;
 };
 
+static void	batch_text_exits(struct buf *, const struct batch_out *,
+		    const struct model *, int);
+static void	batch_json_exits(struct json *, const struct batch_out *,
+		    struct model *);
+
 /* Wall-clock time of a moment given in seconds after boot. */
 static double
-batch_epoch(const struct model *m, double boot_secs)
+batch_epoch(const struct batch_out *out, const struct model *m,
+    double boot_secs)
 {
 	struct timespec	ts;
 
+	/* A recorded frame has the time it was taken. */
+	if (out->wall != 0)
+		return (out->wall - (m->now - boot_secs));
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (ts.tv_sec + ts.tv_nsec / 1e9 - (m->now - boot_secs));
 }
 
 static void
-batch_text_header(struct buf *b, const struct model *m)
+batch_text_header(struct buf *b, const struct batch_out *out,
+    const struct model *m)
 {
 	const struct sysinfo_view	*s = &m->sys;
 	const struct sample_sys		*c = &s->cur;
 	char				 up[64], t[16], r1[FMT_SIZE],
 					 r2[FMT_SIZE], r3[FMT_SIZE],
 					 r4[FMT_SIZE];
-	time_t				 now = time(NULL);
+	time_t				 now = out->wall != 0 ?
+					    (time_t)out->wall : time(NULL);
 	struct tm			 tm;
 
 	localtime_r(&now, &tm);
@@ -206,7 +218,7 @@ batch_text(struct batch_out *out, struct model *m, const struct options *o,
 	struct buf	*b = &out->b;
 	size_t		 i;
 
-	batch_text_header(b, m);
+	batch_text_header(b, out, m);
 	batch_text_alarms(b, out->alarms, flags);
 	if (o->io) {
 		buf_adds(b, _("    PID USER      DISK R/s DISK W/s  RCHAR/s  WCHAR/s     IO/s COMMAND\n"));
@@ -223,6 +235,8 @@ batch_text(struct batch_out *out, struct model *m, const struct options *o,
 		batch_spill(out, BATCH_SPILL);
 	}
 	buf_addc(b, '\n');
+	if (out->replay)
+		batch_text_exits(b, out, m, flags);
 }
 
 static void
@@ -252,13 +266,14 @@ batch_json_psi(struct json *j, const char *key, const struct sample_psi *p)
 }
 
 static void
-batch_json_system(struct json *j, struct model *m)
+batch_json_system(struct json *j, const struct batch_out *out,
+    struct model *m)
 {
 	const struct sysinfo_view	*s = &m->sys;
 	const struct sample_sys		*c = &s->cur;
 	int				 i;
 
-	json_key(j, "time"); json_double(j, batch_epoch(m, m->now), 3);
+	json_key(j, "time"); json_double(j, batch_epoch(out, m, m->now), 3);
 	json_key(j, "uptime"); json_double(j, c->uptime, 2);
 	json_key(j, "cpus"); json_int(j, s->ncpu);
 	json_key(j, "cpu"); batch_json_cpu(j, &s->total);
@@ -381,8 +396,8 @@ batch_json_io(struct json *j, const struct proc *p)
 }
 
 static void
-batch_json_proc(struct json *j, struct model *m, const struct view_row *v,
-    const struct options *o)
+batch_json_proc(struct json *j, const struct batch_out *out,
+    struct model *m, const struct view_row *v, const struct options *o)
 {
 	const struct proc	*p = v->p;
 	char			 state[2] = { p->state, '\0' };
@@ -400,7 +415,7 @@ batch_json_proc(struct json *j, struct model *m, const struct view_row *v,
 	json_key(j, "nice"); json_int(j, p->nice);
 	json_key(j, "threads"); json_int(j, p->nlwp);
 	json_key(j, "start_time");
-	json_double(j, batch_epoch(m, (double)p->start / m->hz), 2);
+	json_double(j, batch_epoch(out, m, (double)p->start / m->hz), 2);
 	json_key(j, "cpu_pct"); json_double(j, p->cpu_pct, 1);
 	json_key(j, "mem_pct"); json_double(j, p->mem_pct, 1);
 	json_key(j, "rss_kb"); json_uint(j, p->rss_kb);
@@ -433,7 +448,8 @@ batch_json_proc(struct json *j, struct model *m, const struct view_row *v,
 }
 
 static void
-batch_json_alarms(struct json *j, struct model *m, const struct alarm_set *a)
+batch_json_alarms(struct json *j, const struct batch_out *out,
+    struct model *m, const struct alarm_set *a)
 {
 	const struct alarm_event	*ev = NULL;
 	size_t				 n = 0, i;
@@ -459,10 +475,78 @@ batch_json_alarms(struct json *j, struct model *m, const struct alarm_set *a)
 		json_key(j, "value");
 		json_double(j, ev[i].value, 2);
 		json_key(j, "time");
-		json_double(j, batch_epoch(m, ev[i].time), 3);
+		json_double(j, batch_epoch(out, m, ev[i].time), 3);
 		json_object_end(j);
 	}
 	json_array_end(j);
+}
+
+/* Replay: the processes that were in the previous frame and are gone. */
+static void
+batch_json_exits(struct json *j, const struct batch_out *out,
+    struct model *m)
+{
+	const struct record_exit	*e;
+	size_t				 i;
+
+	json_key(j, "exits_complete");
+	json_bool(j, out->exits_seen);
+	json_key(j, "exited");
+	json_array_begin(j);
+	for (i = 0; i < out->nexits; i++) {
+		e = &out->exits[i];
+		json_object_begin(j);
+		json_key(j, "pid"); json_int(j, e->pid);
+		json_key(j, "ppid"); json_int(j, e->ppid);
+		json_key(j, "comm"); json_string(j, e->comm);
+		json_key(j, "cmdline");
+		json_string(j, e->cmdline != NULL && *e->cmdline != '\0' ?
+		    e->cmdline : e->comm);
+		json_key(j, "start_time");
+		json_double(j, batch_epoch(out, m, (double)e->start / m->hz),
+		    2);
+		json_key(j, "run_s");
+		json_double(j, e->last_seen - (double)e->start / m->hz, 2);
+		json_key(j, "cpu_s");
+		json_double(j, (double)e->ticks / m->hz, 2);
+		json_key(j, "exit_code");
+		if (e->exit_code >= 0)
+			json_int(j, e->exit_code);
+		else
+			json_null(j);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+/* Replay, as text: the processes gone since the previous frame. */
+static void
+batch_text_exits(struct buf *b, const struct batch_out *out,
+    const struct model *m, int flags)
+{
+	const struct record_exit	*e;
+	const char			*cmd;
+	size_t				 i, len;
+
+	if (out->nexits == 0)
+		return;
+	buf_printf(b, _("Exited since the previous frame: %zu%s\n"),
+	    out->nexits, out->exits_seen ? "" :
+	    _(" (shorter-lived processes not seen)"));
+	buf_adds(b, _("    PID    PPID   CPU s   RUN s COMMAND\n"));
+	for (i = 0; i < out->nexits; i++) {
+		e = &out->exits[i];
+		buf_printf(b, "%7d %7d %7.2f %7.1f ", e->pid, e->ppid,
+		    (double)e->ticks / m->hz,
+		    e->last_seen - (double)e->start / m->hz);
+		cmd = e->cmdline != NULL && *e->cmdline != '\0' ? e->cmdline :
+		    e->comm;
+		len = strlen(cmd);
+		sanitize(b, cmd, len < BATCH_CMDLINE_MAX ? len :
+		    BATCH_CMDLINE_MAX, (flags & BATCH_ASCII) ? SAN_ASCII : 0);
+		buf_addc(b, '\n');
+	}
+	buf_addc(b, '\n');
 }
 
 static void
@@ -473,15 +557,17 @@ batch_json(struct batch_out *out, struct model *m, const struct options *o)
 
 	json_init(&j, &out->b);
 	json_object_begin(&j);
-	batch_json_system(&j, m);
-	batch_json_alarms(&j, m, out->alarms);
+	batch_json_system(&j, out, m);
+	batch_json_alarms(&j, out, m, out->alarms);
 	json_key(&j, "processes");
 	json_array_begin(&j);
 	for (i = 0; i < m->nview; i++) {
-		batch_json_proc(&j, m, &m->view[i], o);
+		batch_json_proc(&j, out, m, &m->view[i], o);
 		batch_spill(out, BATCH_SPILL);
 	}
 	json_array_end(&j);
+	if (out->replay)
+		batch_json_exits(&j, out, m);
 	json_object_end(&j);
 	buf_addc(&out->b, '\n');
 }

@@ -10,17 +10,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmdline.h"
 #include "duration.h"
 #include "model.h"
 #include "options.h"
+#include "when.h"
 #include "xalloc.h"
 
 enum {
 	OPT_FORMAT = 256, OPT_HISTORY, OPT_HISTORY_SIZE, OPT_THREADS,
 	OPT_KTHREADS, OPT_IO, OPT_READONLY, OPT_KEYS, OPT_ALARM, OPT_LOG,
-	OPT_RESTART_TIMEOUT
+	OPT_RESTART_TIMEOUT, OPT_REPLAY, OPT_FROM, OPT_TO, OPT_AT
 };
 
 static const struct option options_long[] = {
@@ -42,6 +44,10 @@ static const struct option options_long[] = {
 	{ "restart-timeout",	required_argument,	NULL, OPT_RESTART_TIMEOUT },
 	{ "alarm",		required_argument,	NULL, OPT_ALARM },
 	{ "log",		required_argument,	NULL, OPT_LOG },
+	{ "replay",		optional_argument,	NULL, OPT_REPLAY },
+	{ "from",		required_argument,	NULL, OPT_FROM },
+	{ "to",			required_argument,	NULL, OPT_TO },
+	{ "at",			required_argument,	NULL, OPT_AT },
 	{ "no-color",		no_argument,		NULL, 'C' },
 	{ "no-colour",		no_argument,		NULL, 'C' },
 	{ "no-mouse",		no_argument,		NULL, 'M' },
@@ -94,6 +100,8 @@ options_free(struct options *o)
 	free(o->filter);
 	free(o->user);
 	free(o->pids);
+	free(o->replay_dir);
+	o->replay_dir = NULL;
 	o->filter = o->user = NULL;
 	o->pids = NULL;
 }
@@ -247,6 +255,30 @@ options_delay(const char *what, const char *arg, long *tenths, char *err,
 	return (0);
 }
 
+/* --from, --to, --at: a moment, relative ones counted from now. */
+static int
+options_when(struct options *o, int c, const char *arg, char *err,
+    size_t errlen)
+{
+	struct timespec	 ts;
+	const char	*what = c == OPT_FROM ? "--from" : c == OPT_TO ? "--to" :
+			    "--at";
+	double		 v;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (when_parse(arg, ts.tv_sec + ts.tv_nsec / 1e9, &v) != 0 || v <= 0) {
+		when_error(err, errlen, what, arg);
+		return (-1);
+	}
+	if (c == OPT_FROM)
+		o->from = v;
+	else if (c == OPT_TO)
+		o->to = v;
+	else
+		o->at = v;
+	return (0);
+}
+
 /*
  * Parse argv into o. Returns 0, or -1 with a one-line message in err; the
  * caller prints it with a hint and exits with status 2.
@@ -376,13 +408,37 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 		case OPT_LOG:
 			options_push(&o->logs, &o->nlogs, arg);
 			break;
+		case OPT_REPLAY:
+			o->replay = 1;
+			if (arg != NULL) {
+				free(o->replay_dir);
+				o->replay_dir = xstrdup(arg);
+			}
+			break;
+		case OPT_FROM:
+		case OPT_TO:
+		case OPT_AT:
+			if (options_when(o, c, arg, err, errlen) != 0)
+				return (-1);
+			break;
 		case CMDLINE_OPERAND:
+			/* vigil --replay DIR: the store, as an operand. */
+			if (o->replay && o->replay_dir == NULL) {
+				o->replay_dir = xstrdup(cl.arg);
+				break;
+			}
 			return (options_error(err, errlen,
 			    _("unexpected argument '%s'"), cl.arg));
 		default:
 			return (options_error(err, errlen, "%s", cl.err));
 		}
 	}
+	if ((o->from != 0 || o->to != 0 || o->at != 0) && !o->replay)
+		return (options_error(err, errlen,
+		    _("--from, --to and --at need --replay")));
+	if (o->from != 0 && o->to != 0 && o->to < o->from)
+		return (options_error(err, errlen,
+		    _("--to is before --from")));
 	return (0);
 }
 
@@ -418,6 +474,14 @@ options_usage(void)
 "                           monitor starts on its I/O screen (v); batch\n"
 "                           text prints its columns, sorted by I/O rate\n"
 "                           unless -s; JSON gets the counters and rates\n"
+"      --replay[=DIR]       show what vigil record recorded in DIR (default\n"
+"                           its store): with --batch, its frames as batch\n"
+"                           output, plus the processes that exited\n"
+"      --from=TIME, --to=TIME\n"
+"                           batch replay of this window only: ISO 8601\n"
+"                           (2026-12-02T03:10Z, '2026-12-02 03:10'), 03:10,\n"
+"                           now, '3h ago' or @EPOCH\n"
+"      --at=TIME            replay in the monitor from this time\n"
 "      --readonly           disable every action on processes (the strace\n"
 "                           pane s too; the open files list L stays)\n"
 "      --restart-timeout=SECS\n"
@@ -510,6 +574,13 @@ options_usage(void)
 "                           (default 127.0.0.1:9256): the host, the vigilrc\n"
 "                           groups as process-exporter's, the alarms; alarms\n"
 "                           sent to vigilrc's alertmanager = URL\n"
+"\n"
+"Recording (RECORDING AND REPLAY in vigil(1)):\n"
+"  vigil record [--foreground] [--interval=TIME] [--dir=DIR] [--keep=TIME]\n"
+"               [--max-size=BYTES]\n"
+"                           record every process and the system counters\n"
+"                           each interval (default 5s) for --replay\n"
+"                           (vigil record --help)\n"
 "\n"
 "See vigil(1) for the JSON schema and everything else.\n"));
 }

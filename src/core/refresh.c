@@ -290,6 +290,34 @@ refresh_tick(struct refresh *r)
 	refresh_view(r);
 }
 
+/*
+ * A frame that was recorded, in place of a tick: the model is fed what the
+ * sampler gave then, and the command lines read then, so everything drawn
+ * from it (batch output, the screen) is as it was live.
+ */
+void
+refresh_feed(struct refresh *r, const struct sample_sys *sys,
+    const struct sample_proc *procs, size_t n, const char **cmdline,
+    const char **rawcomm)
+{
+	struct proc	*p;
+	size_t		 i;
+
+	model_update_sys(r->model, sys);
+	model_update(r->model, procs, n, sys->time);
+	for (i = 0; i < n; i++) {
+		if (cmdline[i] == NULL ||
+		    (p = model_find(r->model, procs[i].pid)) == NULL ||
+		    p->cmdline != NULL)
+			continue;
+		model_set_cmdline(r->model, procs[i].pid, cmdline[i],
+		    rawcomm[i]);
+	}
+	r->model->npending = 0;
+	alarm_eval(r->alarms, r->model, r->model->now);
+	refresh_view(r);
+}
+
 void
 refresh_view(struct refresh *r)
 {

@@ -1,0 +1,101 @@
+/* vigil --batch --replay: recorded frames printed as live batch mode does. */
+
+#include "vigil.h"
+
+#include <errno.h>
+#include <langinfo.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alarm.h"
+#include "batch.h"
+#include "model.h"
+#include "options.h"
+#include "record.h"
+#include "recordcmd.h"
+#include "refresh.h"
+#include "xalloc.h"
+
+static void
+replay_warn(const char *msg, void *arg)
+{
+	fprintf(stderr, "vigil: %s\n", msg);
+}
+
+/*
+ * Frames from --from to --to (the whole recording without them). The frame
+ * before --from is read too, unprinted, so the first one printed has its
+ * rates as live batch mode's first snapshot has them after one interval.
+ */
+int
+replay_batch(struct options *o)
+{
+	struct record_reader		*rd;
+	const struct record_frame	*f;
+	struct refresh			*r;
+	struct batch_out		 out;
+	const char			*cs = nl_langinfo(CODESET);
+	char				*dir, err[512];
+	long				 printed = 0;
+	int				 flags = 0, fed = 0, status = 0;
+
+	if ((dir = o->replay_dir != NULL ? xstrdup(o->replay_dir) :
+	    record_default_dir()) == NULL) {
+		fprintf(stderr, _("vigil: --replay: no store given and neither XDG_STATE_HOME nor HOME is set\n"));
+		return (2);
+	}
+	rd = record_reader_open(dir, replay_warn, NULL, err, sizeof err);
+	free(dir);
+	if (rd == NULL) {
+		fprintf(stderr, "vigil: --replay: %s\n", err);
+		return (1);
+	}
+	if ((r = refresh_new(o)) == NULL) {
+		record_reader_free(rd);
+		return (2);
+	}
+	memset(&out, 0, sizeof out);
+	out.fd = STDOUT_FILENO;
+	out.replay = 1;
+	out.alarms = refresh_alarms(r);
+	if (o->format == FORMAT_TEXT && strcmp(cs, "UTF-8") != 0)
+		flags |= BATCH_ASCII;
+	signal(SIGPIPE, SIG_IGN);
+	/* Times as printed (to the millisecond) name their frame. */
+	if (o->from != 0)
+		record_reader_seek(rd, o->from - 2e-3);
+	while (record_reader_next(rd, &f) == 1) {
+		if (o->to != 0 && f->wall > o->to + 1e-3)
+			break;
+		refresh_feed(r, &f->sys, f->procs, f->nprocs, f->cmdline,
+		    f->rawcomm);
+		if (!fed++ || (o->from != 0 && f->wall < o->from - 1e-3)) {
+			alarm_events_clear(out.alarms);
+			continue;
+		}
+		out.wall = f->wall;
+		out.exits = f->exits;
+		out.nexits = f->nexits;
+		out.exits_seen = (f->flags & RECORD_EXITS_SEEN) != 0;
+		batch_format(&out, refresh_model(r), o, flags);
+		batch_spill(&out, 0);
+		alarm_events_clear(out.alarms);
+		if (out.error != 0) {
+			if (out.error != EPIPE) {
+				fprintf(stderr, _("vigil: writing output: %s\n"),
+				    strerror(out.error));
+				status = 1;
+			}
+			break;
+		}
+		if (o->count > 0 && ++printed >= o->count)
+			break;
+	}
+	refresh_free(r);
+	record_reader_free(rd);
+	buf_free(&out.b);
+	return (status);
+}
