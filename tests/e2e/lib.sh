@@ -103,10 +103,17 @@ wait_for()
 	return 0
 }
 
-# The process's cmdline is readable once exec has happened.
+# exec_done PID WANT: PID has run the program whose command line holds
+# WANT. The shell that was to exec it is not it, though its own command
+# line (bash -c "exec prog WANT") holds WANT too: a test that moved on then
+# raced the exec.
 exec_done()
 {
-	local pid=$1 want=$2
+	local pid=$1 want=$2 exe
+	exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+	case ${exe##*/} in
+	bash | sh | dash) return 1 ;;
+	esac
 	tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$want"
 }
 
@@ -116,7 +123,9 @@ json_q()
 {
 	python3 - "$1" "$2" <<'PY'
 import json, sys
-snaps = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+# Whole lines only: vigil may be writing the last one now.
+snaps = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")
+         if l.endswith("\n") and l.strip()]
 s = snaps[-1] if snaps else None
 def proc(pid, snap=None):
     for p in (snap or s)["processes"]:
