@@ -77,6 +77,7 @@ firing()
 }
 check "the alarm arrives firing, labelled with process, pid, severity and host" \
     wait_for 30 firing
+diag "Alertmanager holds: $(alerts)" "vigil serve said: $(cat "$TMP/serve.err")"
 check "the webhook is told it fires" \
     wait_for 30 grep -q "\"status\":\"firing\".*hot-$tag" "$TMP/hook.log"
 
