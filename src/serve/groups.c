@@ -97,6 +97,8 @@ groups_find(struct serve_groups *g, int pid, unsigned long long start)
 {
 	struct groups_member	key;
 
+	if (g->nmembers == 0)
+		return (NULL);
 	key.pid = pid;
 	key.start = start;
 	return (bsearch(&key, g->members, g->nmembers, sizeof key,

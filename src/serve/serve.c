@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <math.h>
 #include <netdb.h>
 #include <poll.h>
@@ -489,6 +490,8 @@ serve_main(int argc, char **argv)
 	size_t			 i;
 	int			 status;
 
+	/* Prometheus reads "1.5" whatever the locale's decimal point. */
+	setlocale(LC_NUMERIC, "C");
 	memset(&sv, 0, sizeof sv);
 	options_init(&sv.o);
 	sv.o.delay = SERVE_DELAY_DEFAULT;

@@ -55,7 +55,7 @@ check "Alertmanager starts on 127.0.0.1:$APORT" am_start 1
 mkdir -p "$XDG_CONFIG_HOME/vigil"
 cat > "$XDG_CONFIG_HOME/vigil/vigilrc" <<RC
 alertmanager = http://127.0.0.1:$APORT/
-alarm hot-$tag: proc.cpu > 30% for 1s where cmdline ~ /burn $tag/ severity crit
+alarm hot-$tag: proc.cpu > 10% for 1s where cmdline ~ /burn $tag/ severity crit
 RC
 start_fixture burner "$FIXTURES/burn" "$tag"
 wait_for 5 exec_done "$burner" "$tag"
@@ -77,6 +77,8 @@ firing()
 }
 check "the alarm arrives firing, labelled with process, pid, severity and host" \
     wait_for 30 firing
+diag "Alertmanager holds: $(alerts)" "vigil serve said: $(cat "$TMP/serve.err")" \
+    "the webhook heard: $(cut -c 1-600 "$TMP/hook.log")"
 check "the webhook is told it fires" \
     wait_for 30 grep -q "\"status\":\"firing\".*hot-$tag" "$TMP/hook.log"
 
