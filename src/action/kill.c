@@ -3,6 +3,7 @@
 #include "vigil.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -58,10 +59,20 @@ action_needs_second_confirm(const struct action_target *t, size_t n)
 	return (0);
 }
 
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD	O_EXCL		/* linux/pidfd.h, Linux 6.9 */
+#endif
+
+/*
+ * A thread's row (H) names a thread, which has a pidfd of its own only
+ * with PIDFD_THREAD; a signal sent through it goes to that thread (a
+ * fatal one ends its whole process, as kill(1) of a TID does).
+ */
 static int
-kill_pidfd_open(int pid)
+kill_pidfd_open(const struct action_target *t)
 {
-	return (syscall(SYS_pidfd_open, pid, 0));
+	return (syscall(SYS_pidfd_open, t->pid, t->thread ? PIDFD_THREAD :
+	    0));
 }
 
 static int
@@ -83,10 +94,14 @@ action_kill_one(const struct action_target *t, int signo, char *err,
 	unsigned long long	start;
 	int			fd, saved;
 
-	if ((fd = kill_pidfd_open(t->pid)) == -1) {
+	if ((fd = kill_pidfd_open(t)) == -1) {
 		if (errno == ESRCH)
 			snprintf(err, errlen, _("process %d has already exited"),
 			    t->pid);
+		else if (t->thread && errno == EINVAL)
+			snprintf(err, errlen, _("cannot signal thread %d alone "
+			    "before Linux 6.9: select its process (H hides "
+			    "threads)"), t->pid);
 		else
 			snprintf(err, errlen, _("cannot open process %d: %s"),
 			    t->pid, strerror(errno));

@@ -2,6 +2,7 @@
 
 #include "vigil.h"
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,9 @@ prof_py_ranges(const uint8_t *p, size_t len, int firstlineno,
 	while (i < len) {
 		if ((p[i] & 0x80) == 0)
 			return (-1);
+		/* A table read from a target may be anything. */
+		if (addr > INT_MAX - 16)
+			return (-1);
 		code = (p[i] >> 3) & 15;
 		r.start = addr;
 		addr += ((p[i] & 7) + 1) * 2;
@@ -62,6 +66,10 @@ prof_py_ranges(const uint8_t *p, size_t len, int firstlineno,
 			delta = (u & 1) ? -(int)(u >> 1) : (int)(u >> 1);
 		} else if (code >= PY_LOC_ONELINE0 && code < PY_LOC_NOCOL)
 			delta = code - PY_LOC_ONELINE0;
+		/* Deltas of up to 2^29 each: a line out of range is refused. */
+		if ((delta > 0 && line > INT_MAX - delta) ||
+		    (delta < 0 && line < INT_MIN - delta))
+			return (-1);
 		line += delta;
 		r.line = code == PY_LOC_NONE ? 0 : line;
 		if (cb != NULL)

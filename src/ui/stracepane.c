@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,6 +30,39 @@
 static void	st_read(int, short, void *);
 static void	st_ended(struct tui *, int);
 static void	st_stop(struct tui *);
+static void	st_close_pidfd(struct tui_strace *);
+static int	st_attached_wrong(struct tui *, const char *, size_t);
+
+static void
+st_close_pidfd(struct tui_strace *st)
+{
+	if (st->pidfd > 0)
+		close(st->pidfd);
+	st->pidfd = -1;
+}
+
+/*
+ * strace said it attached: if the chosen process has exited by now, its
+ * PID may have named another process when strace took it, so strace is
+ * stopped at once. Returns 1 if it was.
+ */
+static int
+st_attached_wrong(struct tui *t, const char *buf, size_t n)
+{
+	struct tui_strace	*st = &t->st;
+
+	if (st->attached || memmem(buf, n, " attached", 9) == NULL)
+		return (0);
+	st->attached = 1;
+	if (st->pidfd == -1 || syscall(SYS_pidfd_send_signal, st->pidfd, 0,
+	    NULL, 0) == 0 || errno != ESRCH)
+		return (0);
+	st_stop(t);
+	snprintf(st->ended, sizeof st->ended, _("process %d exited before "
+	    "strace attached: strace stopped"), st->pid);
+	logs_stream_end(st->logs, st->id, st->ended);
+	return (1);
+}
 
 int
 tui_strace_shown(const struct tui *t)
@@ -50,6 +84,7 @@ tui_strace_toggle(struct tui *t)
 	struct logs		*logs;
 	const char		*why;
 	char			 err[512];
+	int			 pidfd;
 
 	if (tui_strace_shown(t)) {
 		tui_strace_close(t);
@@ -61,14 +96,24 @@ tui_strace_toggle(struct tui *t)
 		tui_status(t, 1, "%s", action_readonly_refusal());
 		return;
 	}
+	memset(&target, 0, sizeof target);
 	target.pid = p->pid;
 	target.start = p->start;
 	snprintf(target.comm, sizeof target.comm, "%s", p->comm);
+	/*
+	 * strace takes a PID. A pidfd opened before the start time is
+	 * checked names the chosen process; once strace says it attached,
+	 * that process still living means the PID named it all along.
+	 */
+	pidfd = syscall(SYS_pidfd_open, target.pid, 0);
 	if ((why = action_strace.refuse(&target, 1)) != NULL) {
 		tui_status(t, 1, "%s", why);
+		if (pidfd != -1)
+			close(pidfd);
 		return;
 	}
 	memset(st, 0, sizeof *st);
+	st->pidfd = pidfd;
 	st->fd = -1;
 	st->pid = target.pid;
 	st->start = target.start;
@@ -76,6 +121,7 @@ tui_strace_toggle(struct tui *t)
 	if (inspect_strace_start(st->pid, &st->child, &st->fd, err,
 	    sizeof err) != 0) {
 		st->child = 0;
+		st_close_pidfd(st);
 		tui_status(t, 1, _("cannot strace: %s"), err);
 		return;
 	}
@@ -116,6 +162,8 @@ st_read(int fd, short revents, void *arg)
 		if (memmem(buf, n, "attach: ptrace(", 15) != NULL)
 			st->denied = 1;
 		logs_stream_feed(st->logs, st->id, buf, n);
+		if (st_attached_wrong(t, buf, n))
+			break;
 	}
 	tui_redraw_soon(t);
 }
@@ -175,6 +223,7 @@ tui_strace_close(struct tui *t)
 	struct tui_strace	*st = &t->st;
 
 	st_stop(t);
+	st_close_pidfd(st);
 	if (st->logs == NULL)
 		return;
 	logs_free(st->logs);

@@ -102,6 +102,8 @@ struct tui_strace {
 	int			 id;
 	int			 denied;	/* strace said EPERM */
 	char			 ended[512];	/* why it stopped, if it did */
+	int			 pidfd;		/* the target, start checked */
+	int			 attached;	/* and still it once attached */
 };
 
 /* The live profile view (profview.c): a sampler child and what it sent. */

@@ -399,6 +399,13 @@ refused()
 	wait_for 10 bottom_has "PID $1 is now another process|process $1 (has already |has )?exited"
 }
 
+# Or a refresh since said the chosen process exited, over the refusal
+# (kill's refusal is checked strictly: it must stay).
+refused_or_exited()
+{
+	wait_for 10 bottom_has "PID $1 is now another process|process $1 (has already |has |\\(sigrec\\) )?exited"
+}
+
 # Actions with a dialog: chosen, dialog open, PID reused, confirmed.
 check_screen "kill: the victim selected" only "^idv-$tag-bkill( |\$)" "$b_kill"
 tui_keys k
@@ -417,7 +424,7 @@ wait_screen 10 "CPU affinity of $b_aff \\(sigrec\\):"
 tui_keys Space
 check "affinity: the victim exited and its PID $b_aff was reused" gone aff
 tui_keys Enter
-check_screen "affinity: Enter refuses: PID $n is another process" refused "$n"
+check_screen "affinity: Enter refuses: PID $n is another process" refused_or_exited "$n"
 check_untouched "affinity: the new process with PID $n untouched" "$n" \
     "idn-$tag-baff"
 
@@ -427,7 +434,7 @@ wait_screen 10 "I/O priority of $b_io \\(sigrec\\):"
 tui_keys Down Down Down
 check "ioprio: the victim exited and its PID $b_io was reused" gone io
 tui_keys Enter
-check_screen "ioprio: Enter refuses: PID $n is another process" refused "$n"
+check_screen "ioprio: Enter refuses: PID $n is another process" refused_or_exited "$n"
 check_untouched "ioprio: the new process with PID $n untouched" "$n" \
     "idn-$tag-bio"
 
@@ -436,7 +443,7 @@ tui_keys R
 wait_screen 10 "Restart sigrec \\($b_rs\\) in place"
 check "restart: the victim exited and its PID $b_rs was reused" gone rs
 tui_keys y
-check_screen "restart: y refuses: PID $n is another process" refused "$n"
+check_screen "restart: y refuses: PID $n is another process" refused_or_exited "$n"
 check_untouched "restart: the new process with PID $n untouched" "$n" \
     "idn-$tag-brs"
 check "restart: nothing was started again" \

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <linux/ioprio.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -77,6 +78,61 @@ test_kill_refuses_reused_pid(void **state)
 	assert_int_equal(kill(pid, 0), 0);	/* still alive */
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
+}
+
+static void *
+thread_wait(void *arg)
+{
+	int	fd = *(int *)arg;
+	pid_t	tid = gettid();
+
+	if (write(fd, &tid, sizeof tid) != sizeof tid)
+		_exit(3);
+	for (;;)
+		pause();
+	return (NULL);
+}
+
+/*
+ * A thread's row (H): the signal goes through a pidfd of that thread,
+ * checked by the thread's start time; SIGTERM ends its process.
+ */
+static void
+test_kill_thread(void **state)
+{
+	struct action_target	t;
+	pthread_t		th;
+	char			err[200];
+	int			fds[2], status;
+	pid_t			pid, tid;
+
+	assert_int_equal(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		close(fds[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);	/* if the test fails */
+		if (pthread_create(&th, NULL, thread_wait, &fds[1]) != 0)
+			_exit(2);
+		for (;;)
+			pause();
+	}
+	close(fds[1]);
+	assert_int_equal(read(fds[0], &tid, sizeof tid), sizeof tid);
+	close(fds[0]);
+	assert_int_not_equal(tid, pid);
+	memset(&t, 0, sizeof t);
+	t.pid = tid;
+	t.thread = 1;
+	assert_int_equal(sample_start_time(tid, &t.start), 0);
+	t.start += 1;		/* reused: refused */
+	assert_int_equal(action_kill_one(&t, SIGTERM, err, sizeof err), -1);
+	assert_non_null(strstr(err, "another"));
+	assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
+	t.start -= 1;
+	if (action_kill_one(&t, SIGTERM, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGTERM);
 }
 
 static void
@@ -356,6 +412,7 @@ main(void)
 		cmocka_unit_test(test_kill_sends),
 		cmocka_unit_test(test_kill_refuses_reused_pid),
 		cmocka_unit_test(test_kill_exited),
+		cmocka_unit_test(test_kill_thread),
 		cmocka_unit_test(test_kill_not_permitted),
 		cmocka_unit_test(test_second_confirm),
 		cmocka_unit_test(test_signal_table),

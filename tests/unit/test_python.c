@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +150,35 @@ test_linetable_edges(void **state)
 	assert_int_equal(prof_py_addr2line(NULL, 0, 1, 0), 0);
 }
 
+/*
+ * Found by fuzz_pytable: long-form deltas near 2^29 that add up past
+ * INT_MAX. A table whose line leaves the int range is refused, not
+ * wrapped (signed overflow, undefined behaviour). The first byte was
+ * co_firstlineno (15); the rest is the table.
+ */
+static void
+test_linetable_overflow(void **state)
+{
+	static const uint8_t	t[] = {
+		0xf6, 0xf6, 0xf6, 0xf6, 0xf6, 0x3f, 0xf6, 0xf6, 0xf0, 0xf0,
+		0x10, 0xf6, 0xf6, 0xf6, 0xf6, 0xf6, 0x3f, 0x10, 0xf6, 0xf6,
+		0xf6, 0xf6, 0xf6, 0x3f, 0xf6, 0xf6, 0xf6, 0x01, 0x07, 0xd1,
+		0xf0, 0xf0, 0x10, 0xf6, 0xf6, 0xf6, 0xf6, 0xf6, 0x3f, 0xf6,
+		0xf6, 0xf6, 0xf6, 0xf6, 0x01, 0x07, 0xd1, 0x7b, 0x0f
+	};
+	/* One long entry: a delta of 2^29 - 1 from a line near INT_MAX. */
+	static const uint8_t	big[] = {
+		0x80 | (14 << 3), 0x7e, 0x7f, 0x7f, 0x7f, 0x3f
+	};
+
+	(void)state;
+	assert_int_equal(prof_py_ranges(t, sizeof t, 15, NULL, NULL), -1);
+	assert_int_equal(prof_py_addr2line(t, sizeof t, 15, 0), 0);
+	assert_int_equal(prof_py_ranges(big, sizeof big, INT_MAX - 5, NULL,
+	    NULL), -1);
+	assert_int_equal(prof_py_ranges(big, sizeof big, 1, NULL, NULL), 0);
+}
+
 /* Python runs go in just above the evaluation frames that run them. */
 static void
 test_splice(void **state)
@@ -216,6 +246,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_linetable_cpython),
 		cmocka_unit_test(test_linetable_edges),
+		cmocka_unit_test(test_linetable_overflow),
 		cmocka_unit_test(test_splice),
 		cmocka_unit_test(test_versions),
 		cmocka_unit_test(test_open_not_python),
