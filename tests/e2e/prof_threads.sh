@@ -138,7 +138,8 @@ check "zombie leader: its threads are released" released "$Z"
 
 # --- the target runs another program mid-profile -------------------------
 start_fixture E sh -c 'sleep 1; exec sleep 60'
-wait_for 5 exec_done "$E" 'sleep 1'
+# The shell itself is the target here, so not exec_done.
+wait_for 5 sh -c "tr '\\0' ' ' < /proc/$E/cmdline | grep -q 'sleep 1'"
 "$VIGIL" profile "$E" --method ptrace --format folded -o "$TMP/exec.folded" 2>"$TMP/err" &
 V=$!
 if wait_for 10 sh -c "! kill -0 $V 2>/dev/null"; then
