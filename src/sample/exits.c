@@ -116,7 +116,7 @@ sample_exits_open(char *err, size_t errlen)
 		struct cn_msg	 cn;
 		enum proc_cn_mcast_op op;
 	} __attribute__((packed)) req;
-	int			 fd;
+	int			 fd, size;
 
 	fd = socket(PF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    NETLINK_CONNECTOR);
@@ -147,6 +147,11 @@ sample_exits_open(char *err, size_t errlen)
 		close(fd);
 		return (NULL);
 	}
+	/* A fork storm between two reads must fit: 4 MiB (root may). */
+	size = 4 << 20;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,
+	    sizeof size) != 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
 	x = xcalloc(1, sizeof *x);
 	x->fd = fd;
 	return (x);

@@ -66,7 +66,7 @@ all(0.5 < b['time'] - a['time'] < 2.5 for a, b in zip(snaps, snaps[1:]))"
 check "the process that exited is in one frame's exited array" json_q "$out" "
 [e for x in snaps for e in x['exited'] if e['pid'] == $brief and
     e['cmdline'] == 'sleep 4' and e['comm'] == 'sleep' and
-    1 <= e['run_s'] <= 4.5 and e['cpu_s'] < 1 and e['exit_code'] is None and
+    1 <= e['run_s'] <= 4.5 and e['cpu_s'] < 1 and
     abs(e['start_time'] - proc($brief, snaps[0])['start_time']) < 0.5]
     != []"
 check "and not in the frames after it left" json_q "$out" "
@@ -164,8 +164,13 @@ check "and the rest of the store replays" json_q "$TMP/flip" \
 truncate -s $((size / 3)) "$first"
 "$VIGIL" --batch --replay "$store" --format json > "$TMP/cut" 2> "$TMP/err"
 check "a truncated file is reported" grep -q "truncated record" "$TMP/err"
-check "and the other files replay" json_q "$TMP/cut" \
-    "len(snaps) == $(wc -l < "$TMP/flip")"
+mkdir "$TMP/others"
+for f in "$store"/*.vrec; do
+	[ "$f" = "$first" ] || cp "$f" "$TMP/others/"
+done
+others=$("$VIGIL" --batch --replay "$TMP/others" --format json | wc -l)
+check "and the other files replay ($others frames or more)" json_q \
+    "$TMP/cut" "len(snaps) >= $others > 0"
 
 # Detached: the command returns, the daemon records, SIGTERM ends it.
 "$VIGIL" record --interval 1s --dir "$TMP/rec2"
