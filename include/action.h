@@ -41,6 +41,7 @@ extern const struct action	*action_table[];
 
 const struct action	*action_find(int);
 const char		*action_readonly_refusal(void);
+void			 action_set_replay(int);
 const char		*action_target_gone(const struct action_target *);
 
 /* Signals. */

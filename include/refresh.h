@@ -33,6 +33,7 @@ int		 refresh_logs_fd(struct refresh *);
 void		 refresh_logs_read(struct refresh *);
 void		 refresh_logs_poll(struct refresh *);
 const char	*refresh_warning(const struct refresh *, size_t);
+void		 refresh_reset(struct refresh *);
 void		 refresh_feed(struct refresh *, const struct sample_sys *,
 		     const struct sample_proc *, size_t, const char **,
 		     const char **);

@@ -80,6 +80,27 @@ struct sample_sys {
 	unsigned long long	 net_tx;
 };
 
+/* A process that exited, as the proc connector told it (exits.c). */
+struct sample_exit {
+	int			 pid;
+	int			 ppid;
+	unsigned long long	 start;		/* ticks after boot */
+	unsigned long long	 ticks;		/* CPU used */
+	char			 comm[64];
+	char			*cmdline;	/* NULL: not known */
+	int			 exit_code;	/* as wait(2) gives it */
+	double			 end;		/* boot seconds */
+};
+
+struct sample_exits;
+
+struct sample_exits *sample_exits_open(char *, size_t);
+int		 sample_exits_fd(const struct sample_exits *);
+void		 sample_exits_read(struct sample_exits *);
+size_t		 sample_exits_take(struct sample_exits *,
+		     struct sample_exit **, unsigned long *);
+void		 sample_exits_close(struct sample_exits *);
+
 struct sampler;
 
 typedef void (*sample_cmdline_cb)(int, const char *, const char *, void *);

@@ -32,9 +32,20 @@ action_find(int key)
 	return (NULL);
 }
 
+/* Replay shows processes that may be gone: nothing acts on them. */
+static int	action_replay;
+
+void
+action_set_replay(int on)
+{
+	action_replay = on;
+}
+
 const char *
 action_readonly_refusal(void)
 {
+	if (action_replay)
+		return (_("replay: actions on processes are off (what is shown was recorded)"));
 	return (_("read-only mode (--readonly): actions are disabled"));
 }
 

@@ -502,13 +502,24 @@ batch_json_exits(struct json *j, const struct batch_out *out,
 		json_key(j, "cmdline");
 		json_string(j, e->cmdline != NULL && *e->cmdline != '\0' ?
 		    e->cmdline : e->comm);
+		/* A process no frame saw and gone before it was read: null. */
 		json_key(j, "start_time");
-		json_double(j, batch_epoch(out, m, (double)e->start / m->hz),
-		    2);
+		if (e->start != 0)
+			json_double(j, batch_epoch(out, m,
+			    (double)e->start / m->hz), 2);
+		else
+			json_null(j);
 		json_key(j, "run_s");
-		json_double(j, e->last_seen - (double)e->start / m->hz, 2);
+		if (e->start != 0)
+			json_double(j, e->last_seen - (double)e->start / m->hz,
+			    2);
+		else
+			json_null(j);
 		json_key(j, "cpu_s");
-		json_double(j, (double)e->ticks / m->hz, 2);
+		if (e->start != 0)
+			json_double(j, (double)e->ticks / m->hz, 2);
+		else
+			json_null(j);
 		json_key(j, "exit_code");
 		if (e->exit_code >= 0)
 			json_int(j, e->exit_code);
@@ -536,9 +547,13 @@ batch_text_exits(struct buf *b, const struct batch_out *out,
 	buf_adds(b, _("    PID    PPID   CPU s   RUN s COMMAND\n"));
 	for (i = 0; i < out->nexits; i++) {
 		e = &out->exits[i];
-		buf_printf(b, "%7d %7d %7.2f %7.1f ", e->pid, e->ppid,
-		    (double)e->ticks / m->hz,
-		    e->last_seen - (double)e->start / m->hz);
+		if (e->start != 0)
+			buf_printf(b, "%7d %7d %7.2f %7.1f ", e->pid, e->ppid,
+			    (double)e->ticks / m->hz,
+			    e->last_seen - (double)e->start / m->hz);
+		else
+			buf_printf(b, "%7d %7d %7s %7s ", e->pid, e->ppid, "-",
+			    "-");
 		cmd = e->cmdline != NULL && *e->cmdline != '\0' ? e->cmdline :
 		    e->comm;
 		len = strlen(cmd);

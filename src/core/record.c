@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -54,6 +55,10 @@ struct recorder {
 	long			 written;
 	int			 foreground;
 	int			 failing;	/* the last write failed */
+	struct sample_exits	*exits;		/* NULL: not root */
+	struct record_exit	*pend;		/* told, not written yet */
+	size_t			 npend;
+	unsigned long		 lost;		/* exits the kernel dropped */
 };
 
 static void
@@ -184,15 +189,88 @@ record_frame_fill(struct recorder *rc, struct model *m)
 		n++;
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);
-	memset(&rc->f, 0, sizeof rc->f);
 	rc->f.wall = ts.tv_sec + ts.tv_nsec / 1e9;
 	/* Exits between frames are not seen without the proc connector. */
 	rc->f.flags = 0;
+	memset(&rc->f.sys, 0, sizeof rc->f.sys);
 	rc->f.sys = m->sys.cur;
 	rc->f.procs = rc->sp;
 	rc->f.cmdline = rc->cmd;
 	rc->f.rawcomm = rc->raw;
 	rc->f.nprocs = n;
+}
+
+/* The shell's way: the code of exit(), or 128 + the signal. */
+static int
+record_exit_code(int status)
+{
+	if ((status & 0x7f) == 0)
+		return ((status >> 8) & 0xff);
+	return (128 + (status & 0x7f));
+}
+
+static void
+record_exits_read(int fd, short revents, void *arg)
+{
+	struct recorder	*rc = arg;
+
+	sample_exits_read(rc->exits);
+}
+
+/*
+ * The exits the connector told of since the last frame. One of a process
+ * the sampler still saw this tick (it ended in between) waits a frame, so
+ * that it is written with the frame that no longer has it.
+ */
+static void
+record_exits_take(struct recorder *rc, struct model *m)
+{
+	struct sample_exit	*l;
+	struct record_exit	*e;
+	struct proc		*p;
+	size_t			 n, i, k;
+	unsigned long		 lost;
+
+	for (i = 0; i < rc->f.nexits; i++) {
+		free((char *)rc->f.exits[i].comm);
+		free((char *)rc->f.exits[i].cmdline);
+	}
+	free(rc->f.exits);
+	rc->f.exits = NULL;
+	rc->f.nexits = 0;
+	if (rc->exits == NULL)
+		return;
+	sample_exits_read(rc->exits);
+	n = sample_exits_take(rc->exits, &l, &lost);
+	rc->lost += lost;
+	rc->pend = xreallocarray(rc->pend, rc->npend + n + 1,
+	    sizeof *rc->pend);
+	for (i = 0; i < n; i++) {
+		e = &rc->pend[rc->npend++];
+		memset(e, 0, sizeof *e);
+		e->pid = l[i].pid;
+		e->ppid = l[i].ppid;
+		e->start = l[i].start;
+		e->ticks = l[i].ticks;
+		e->comm = xstrdup(l[i].comm);
+		e->cmdline = l[i].cmdline != NULL ? xstrdup(l[i].cmdline) :
+		    NULL;
+		e->last_seen = l[i].end;
+		e->exit_code = record_exit_code(l[i].exit_code);
+	}
+	rc->f.exits = xreallocarray(NULL, rc->npend + 1, sizeof *rc->f.exits);
+	for (i = k = 0; i < rc->npend; i++) {
+		p = model_find(m, rc->pend[i].pid);
+		/* A zombie stays in the table until it is reaped. */
+		if (p != NULL && p->start == rc->pend[i].start)
+			rc->pend[k++] = rc->pend[i];
+		else
+			rc->f.exits[rc->f.nexits++] = rc->pend[i];
+	}
+	rc->npend = k;
+	if (rc->lost == 0)
+		rc->f.flags |= RECORD_EXITS_SEEN;
+	rc->lost = 0;
 }
 
 static void
@@ -203,6 +281,7 @@ record_tick(void *arg)
 
 	refresh_tick(rc->r);
 	record_frame_fill(rc, refresh_model(rc->r));
+	record_exits_take(rc, refresh_model(rc->r));
 	if (record_writer_put(rc->w, &rc->f, err, sizeof err) != 0) {
 		/* Said once per failing stretch: a full disk is not news. */
 		if (!rc->failing)
@@ -326,6 +405,7 @@ record_main(int argc, char **argv)
 	double			 interval = 5;
 	char			*dir = NULL, host[256], err[512];
 	int			 status, timer;
+	size_t			 i;
 
 	memset(&rc, 0, sizeof rc);
 	record_wopts_init(&wo);
@@ -373,6 +453,12 @@ record_main(int argc, char **argv)
 		return (1);
 	}
 	rc.loop = loop_new();
+	/* Root: every exit between frames, with its code. */
+	if ((rc.exits = sample_exits_open(err, sizeof err)) != NULL)
+		loop_add_fd(rc.loop, sample_exits_fd(rc.exits), POLLIN,
+		    record_exits_read, &rc);
+	else if (geteuid() == 0)
+		record_say(&rc, err);
 	signal(SIGPIPE, SIG_IGN);
 	loop_add_signal(rc.loop, SIGINT, record_signal, &rc);
 	loop_add_signal(rc.loop, SIGTERM, record_signal, &rc);
@@ -388,6 +474,14 @@ record_main(int argc, char **argv)
 	} else
 		status = loop_run(rc.loop);
 	loop_free(rc.loop);
+	sample_exits_close(rc.exits);
+	rc.exits = NULL;
+	record_exits_take(&rc, refresh_model(rc.r));	/* frees them */
+	for (i = 0; i < rc.npend; i++) {
+		free((char *)rc.pend[i].comm);
+		free((char *)rc.pend[i].cmdline);
+	}
+	free(rc.pend);
 	refresh_free(rc.r);
 	record_writer_close(rc.w);
 	options_free(&rc.o);

@@ -318,6 +318,14 @@ refresh_feed(struct refresh *r, const struct sample_sys *sys,
 	refresh_view(r);
 }
 
+/* A new, empty model (replay jumps in time); the view options stay. */
+void
+refresh_reset(struct refresh *r)
+{
+	model_free(r->model);
+	r->model = model_new(r->o->history_size, sample_hertz());
+}
+
 void
 refresh_view(struct refresh *r)
 {

@@ -16,6 +16,8 @@
  * their new values as deltas), EXIT n, NEW n (identity, then every field).
  * Numbers are LEB128 varints, deltas zigzag-encoded; strings a length and
  * bytes. An idle process costs nothing beyond its share of a SKIP.
+ * After the operations come the exits the proc connector told of (all of
+ * them: those of processes never in a frame too), with their exit codes.
  */
 enum { OP_SKIP, OP_UPDATE, OP_EXIT, OP_NEW };
 
@@ -360,6 +362,29 @@ run_op(struct run *r, int kind)
 	return (&r->items);
 }
 
+/* The exits the recorder was told of, each whole. */
+static void
+codec_exits_put(struct buf *b, const struct record_frame *f)
+{
+	const struct record_exit	*e;
+	size_t				 i;
+
+	put_u(b, f->nexits);
+	for (i = 0; i < f->nexits; i++) {
+		e = &f->exits[i];
+		put_u(b, e->pid);
+		put_u(b, e->ppid);
+		put_u(b, e->start);
+		put_u(b, e->ticks);
+		put_s(b, e->exit_code);
+		put_s(b, fix100(e->last_seen));
+		put_str(b, e->comm != NULL ? e->comm : "");
+		put_u(b, e->cmdline != NULL);
+		if (e->cmdline != NULL)
+			put_str(b, e->cmdline);
+	}
+}
+
 /* Keep cur as the new previous state, with strings of its own. */
 static void
 codec_keep(struct codec_proc *dst, const struct codec_proc *cur,
@@ -449,6 +474,7 @@ record_encode(struct record_codec *c, const struct record_frame *f,
 	}
 	run_flush(&r);
 	put_u(out, 0);		/* the end: a SKIP of none */
+	codec_exits_put(out, f);
 	buf_free(&r.items);
 	free(cur);
 	free(c->p);
@@ -656,6 +682,56 @@ codec_exit_add(struct record_codec *c, struct codec_proc *p, double seen)
 	e->exit_code = -1;
 }
 
+/*
+ * The told exits: each completes the exit of a process of the previous
+ * frame (its code, when it ended) or is one that no frame saw.
+ */
+static int
+codec_exits_get(struct record_codec *c, struct rd *r)
+{
+	struct codec_proc	 cp;
+	unsigned long long	 n, pid, ppid;
+	long long		 code, end;
+	size_t			 i, j, was = c->ngone;
+
+	if ((n = get_u(r)) > CODEC_NMAX || r->bad)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		memset(&cp, 0, sizeof cp);
+		pid = get_u(r);
+		ppid = get_u(r);
+		cp.start = get_u(r);
+		cp.num[F_TICKS] = (long long)get_u(r);
+		code = get_s(r);
+		end = get_s(r);
+		if (r->bad || pid > 0x7fffffff || ppid > 0x7fffffff ||
+		    code < -1 || code > 0xffff)
+			return (-1);
+		cp.pid = pid;
+		cp.num[F_PPID] = ppid;
+		cp.str[F_RAWCOMM - F_COMM] = get_str(r);
+		if (get_u(r) != 0)
+			cp.str[F_CMDLINE - F_COMM] = get_str(r);
+		if (r->bad) {
+			codec_proc_free(&cp);
+			return (-1);
+		}
+		for (j = 0; j < was; j++)
+			/* Read too late, its start is not known: 0. */
+			if (c->exits[j].pid == cp.pid &&
+			    (c->exits[j].start == cp.start || cp.start == 0))
+				break;
+		if (j == was) {
+			codec_exit_add(c, &cp, end / 100.0);
+			j = c->ngone - 1;
+		} else
+			c->exits[j].last_seen = end / 100.0;
+		c->exits[j].exit_code = (int)code;
+		codec_proc_free(&cp);
+	}
+	return (0);
+}
+
 /* One operation run of n processes; 0, or -1 on bad input. */
 static int
 codec_run_get(struct record_codec *c, struct rd *r, int kind,
@@ -760,7 +836,8 @@ record_decode(struct record_codec *c, const void *data, size_t len,
 			break;
 		if (op == 0) {
 			/* The end: every previous process accounted for. */
-			if (i != c->n || r.left != 0)
+			if (i != c->n || codec_exits_get(c, &r) != 0 ||
+			    r.left != 0)
 				r.bad = 1;
 			break;
 		}

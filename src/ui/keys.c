@@ -72,6 +72,10 @@ static void	key_escape(struct tui *);
 static void	key_logs_focus(struct tui *);
 static void	key_alarms(struct tui *);
 static void	key_delay(struct tui *);
+static void	key_replay_back(struct tui *);
+static void	key_replay_fwd(struct tui *);
+static void	key_replay_min_back(struct tui *);
+static void	key_replay_min_fwd(struct tui *);
 
 static const struct tui_key tui_keys[] = {
 	{ { KEY_UP, 0 }, N_("Up"), N_("select the process above"), key_up },
@@ -164,6 +168,13 @@ static const struct tui_key tui_keys[] = {
 	{ { 12, 0 }, N_("Ctrl-L"), N_("redraw the screen"), key_redraw },
 	{ { 'q', KEY_F(10), 0 }, N_("q F10"), N_("quit"), key_quit },
 	{ { ESC, 0 }, NULL, NULL, key_escape },
+	{ { '(', 0 }, N_("( )"),
+	    N_("replay (vigil --replay): the previous/next recorded frame"),
+	    key_replay_back },
+	{ { ')', 0 }, NULL, NULL, key_replay_fwd },
+	{ { '{', 0 }, N_("{ }"), N_("replay: a minute back/forward"),
+	    key_replay_min_back },
+	{ { '}', 0 }, NULL, NULL, key_replay_min_fwd },
 };
 
 /* The log pane's own keys, while it has focus; the others as above. */
@@ -506,8 +517,36 @@ key_untag(struct tui *t)
 }
 
 static void
+key_replay_back(struct tui *t)
+{
+	tui_replay_step(t, -1);
+}
+
+static void
+key_replay_fwd(struct tui *t)
+{
+	tui_replay_step(t, 1);
+}
+
+static void
+key_replay_min_back(struct tui *t)
+{
+	tui_replay_jump(t, -60);
+}
+
+static void
+key_replay_min_fwd(struct tui *t)
+{
+	tui_replay_jump(t, 60);
+}
+
+static void
 key_threads(struct tui *t)
 {
+	if (tui_replaying(t)) {
+		tui_status(t, 1, _("replay: threads were not recorded"));
+		return;
+	}
 	refresh_set_threads(t->r, !t->vo->show_threads);
 	refresh_tick(t->r);
 	tui_apply_view(t);

@@ -361,6 +361,7 @@ tui_draw(struct tui *t)
 		}
 		tui_header_draw(t, t->banner_y >= 0 ? t->banner_y :
 		    t->table_y - 1);
+		tui_replay_draw(t);
 		tui_banner(t);
 		if (tui_column_shown(t, COL_SHR))
 			refresh_shr(t->r, t->top, t->table_h);
@@ -452,7 +453,9 @@ tui_tick(void *arg)
 
 	refresh_set_statm(t->r, t->vo->sort == COL_SHR);
 	refresh_set_io(t->r, tui_wants_io(t));
-	refresh_tick(t->r);
+	/* Replay: the frame stays until a key moves it. */
+	if (!tui_replaying(t))
+		refresh_tick(t->r);
 	tui_alarm_events(t);
 	tui_apply_view(t);
 	tui_logpane_follow(t, 1);	/* files opened since */
@@ -550,6 +553,12 @@ tui_run(struct options *o)
 	}
 	t.m = refresh_model(t.r);
 	t.vo = refresh_view_opts(t.r);
+	if (o->replay && tui_replay_open(&t) != 0) {
+		config_free(&t.cfg);
+		tui_alarms_close(&t);
+		refresh_free(t.r);
+		return (1);
+	}
 	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	tui_columns_default(&t);
 	tui_config_load(&t);
@@ -613,7 +622,8 @@ tui_run(struct options *o)
 	}
 
 	/* A first look at once, then real deltas after a short interval. */
-	refresh_tick(t.r);
+	if (!o->replay)
+		refresh_tick(t.r);
 	tui_layout(&t);
 	tui_apply_view(&t);
 	tui_start_warnings(&t);
@@ -641,6 +651,7 @@ tui_run(struct options *o)
 	buf_free(&t.saved_filter);
 	buf_free(&t.scratch);
 	tui_alarms_close(&t);
+	tui_replay_free(&t);
 	refresh_free(t.r);
 	return (status);
 }

@@ -240,9 +240,18 @@ struct tui {
 	size_t			 silence_pick;
 
 	struct buf		 scratch;
+	struct tui_replay	*replay;	/* --replay: the recording */
 };
 
 /* tui.c */
+/* Replay (replay.c). */
+int	tui_replay_open(struct tui *);
+void	tui_replay_free(struct tui *);
+int	tui_replaying(const struct tui *);
+void	tui_replay_step(struct tui *, int);
+void	tui_replay_jump(struct tui *, double);
+void	tui_replay_draw(struct tui *);
+
 void	tui_status(struct tui *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	tui_draw(struct tui *);

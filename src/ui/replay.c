@@ -1,0 +1,184 @@
+/* Replay in the monitor: the screens drawn from recorded frames. */
+
+#include "vigil.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "action.h"
+#include "model.h"
+#include "options.h"
+#include "record.h"
+#include "recordcmd.h"
+#include "refresh.h"
+#include "tui.h"
+#include "ui-int.h"
+#include "xalloc.h"
+
+/* Frames read before the one shown, for the sparklines and the rates. */
+#define REPLAY_BEFORE	120.0
+
+struct tui_replay {
+	struct record_reader	*rd;
+	double			 cur;		/* the frame shown */
+	double			 prev;		/* the one before; 0: none */
+	double			 next;		/* the one after; 0: none */
+	char			 warning[512];	/* the last damage told */
+};
+
+static void	replay_goto(struct tui *, double);
+
+static void
+replay_warn(const char *msg, void *arg)
+{
+	struct tui_replay	*rp = arg;
+
+	snprintf(rp->warning, sizeof rp->warning, "%s", msg);
+}
+
+/*
+ * Open the store of --replay at --at (else its last frame). Before the
+ * screen starts: a store that cannot be read is said on standard error.
+ */
+int
+tui_replay_open(struct tui *t)
+{
+	struct tui_replay	*rp;
+	char			*dir, err[512];
+	double			 first, last;
+
+	if ((dir = t->o->replay_dir != NULL ? xstrdup(t->o->replay_dir) :
+	    record_default_dir()) == NULL) {
+		fprintf(stderr, _("vigil: --replay: no store given and neither XDG_STATE_HOME nor HOME is set\n"));
+		return (-1);
+	}
+	rp = xcalloc(1, sizeof *rp);
+	rp->rd = record_reader_open(dir, replay_warn, rp, err, sizeof err);
+	free(dir);
+	if (rp->rd == NULL || record_reader_span(rp->rd, &first,
+	    &last) != 0) {
+		fprintf(stderr, "vigil: --replay: %s\n", rp->rd == NULL ? err :
+		    _("the store has no frame"));
+		record_reader_free(rp->rd);
+		free(rp);
+		return (-1);
+	}
+	t->replay = rp;
+	/* What changes a process is refused: the one shown may be gone. */
+	t->o->readonly = 1;
+	action_set_replay(1);
+	replay_goto(t, t->o->at != 0 ? t->o->at : last);
+	return (0);
+}
+
+void
+tui_replay_free(struct tui *t)
+{
+	if (t->replay == NULL)
+		return;
+	record_reader_free(t->replay->rd);
+	free(t->replay);
+	t->replay = NULL;
+}
+
+/*
+ * Show the last frame at or before when (the first frame if none is):
+ * a fresh model fed the frames of the REPLAY_BEFORE seconds before it, so
+ * its rates and sparklines are those the live monitor had then.
+ */
+static void
+replay_goto(struct tui *t, double when)
+{
+	struct tui_replay		*rp = t->replay;
+	const struct record_frame	*f;
+
+	refresh_reset(t->r);
+	t->m = refresh_model(t->r);
+	rp->cur = rp->prev = rp->next = 0;
+	record_reader_seek(rp->rd, when - REPLAY_BEFORE);
+	while (record_reader_next(rp->rd, &f) == 1) {
+		if (f->wall > when + 1e-3 && rp->cur != 0) {
+			rp->next = f->wall;
+			break;
+		}
+		refresh_feed(t->r, &f->sys, f->procs, f->nprocs, f->cmdline,
+		    f->rawcomm);
+		rp->prev = rp->cur;
+		rp->cur = f->wall;
+	}
+	tui_apply_view(t);
+	if (rp->warning[0] != '\0') {
+		tui_status(t, 1, "%s", rp->warning);
+		rp->warning[0] = '\0';
+	}
+}
+
+int
+tui_replaying(const struct tui *t)
+{
+	return (t->replay != NULL);
+}
+
+/* A frame forward (dir 1) or back (-1). */
+void
+tui_replay_step(struct tui *t, int dir)
+{
+	struct tui_replay	*rp = t->replay;
+
+	if (rp == NULL) {
+		tui_status(t, 1, _("not replaying: vigil --replay opens a recording"));
+		return;
+	}
+	if (dir > 0 && rp->next == 0) {
+		/* The recorder may have written more since. */
+		replay_goto(t, rp->cur + 1e9);
+		if (rp->next == 0)
+			tui_status(t, 0, _("the last frame recorded"));
+		return;
+	}
+	if (dir < 0 && rp->prev == 0) {
+		tui_status(t, 0, _("the first frame recorded"));
+		return;
+	}
+	replay_goto(t, dir > 0 ? rp->next : rp->prev);
+}
+
+/* Seconds forward (or back, negative): the frame at or before that time. */
+void
+tui_replay_jump(struct tui *t, double secs)
+{
+	if (t->replay == NULL) {
+		tui_status(t, 1, _("not replaying: vigil --replay opens a recording"));
+		return;
+	}
+	replay_goto(t, t->replay->cur + secs);
+}
+
+/* "REPLAY host 2026-12-03 19:14:17" at the right of the first row. */
+void
+tui_replay_draw(struct tui *t)
+{
+	struct tui_replay	*rp = t->replay;
+	char			 when[32], text[128];
+	time_t			 s;
+	struct tm		 tm;
+	int			 len;
+
+	if (rp == NULL)
+		return;
+	s = (time_t)rp->cur;
+	localtime_r(&s, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+	len = snprintf(text, sizeof text, " %s %.32s %s ", _("REPLAY"),
+	    record_reader_host(rp->rd), when);
+	if (len >= (int)sizeof text)
+		len = sizeof text - 1;
+	if (len > t->cols)
+		len = t->cols;
+	attron(A_REVERSE | A_BOLD);
+	mvaddnstr(0, t->cols - len, text, len);
+	attroff(A_REVERSE | A_BOLD);
+}
