@@ -22,6 +22,7 @@ void	 buf_reserve(struct buf *, size_t);
 void	 buf_add(struct buf *, const void *, size_t);
 void	 buf_adds(struct buf *, const char *);
 void	 buf_addc(struct buf *, char);
+void	 buf_add_varint(struct buf *, unsigned long long);
 void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 const char *buf_str(const struct buf *);

@@ -75,7 +75,6 @@ struct pprof {
 	struct buf		 tmp;
 };
 
-static void	pb_varint(struct buf *, uint64_t);
 static void	pb_key(struct buf *, int, int);
 static void	pb_uint(struct buf *, int, uint64_t);
 static void	pb_int(struct buf *, int, int64_t);
@@ -98,32 +97,16 @@ static void	pprof_vsamples(struct pprof *, struct buf *);
 static int	pprof_gzip(FILE *, const struct buf *, char *, size_t);
 
 static void
-pb_varint(struct buf *b, uint64_t v)
-{
-	unsigned char	out[10];
-	size_t		n = 0;
-
-	do {
-		out[n] = v & 0x7f;
-		v >>= 7;
-		if (v != 0)
-			out[n] |= 0x80;
-		n++;
-	} while (v != 0);
-	buf_add(b, out, n);
-}
-
-static void
 pb_key(struct buf *b, int field, int wire)
 {
-	pb_varint(b, ((uint64_t)field << 3) | wire);
+	buf_add_varint(b, ((uint64_t)field << 3) | wire);
 }
 
 static void
 pb_uint(struct buf *b, int field, uint64_t v)
 {
 	pb_key(b, field, PB_VARINT);
-	pb_varint(b, v);
+	buf_add_varint(b, v);
 }
 
 /* int64, not sint64: negative numbers take ten bytes, as proto3 says. */
@@ -137,7 +120,7 @@ static void
 pb_bytes(struct buf *b, int field, const void *data, size_t len)
 {
 	pb_key(b, field, PB_LEN);
-	pb_varint(b, len);
+	buf_add_varint(b, len);
 	if (len > 0)
 		buf_add(b, data, len);
 }
@@ -316,7 +299,7 @@ pprof_sample_locs(struct pprof *pp, struct buf *ids, const size_t *frames,
 		loc[nloc++] = prof_add(pp->locs, 0, frames + d, e - d, 0);
 	}
 	while (nloc > 0)
-		pb_varint(ids, loc[--nloc] + 1);
+		buf_add_varint(ids, loc[--nloc] + 1);
 	free(loc);
 }
 
@@ -407,8 +390,8 @@ pprof_samples(struct pprof *pp, struct buf *out)
 		pprof_sample_locs(pp, &ids, s->frames, s->depth);
 		pb_bytes(&b, PB_SAMPLE_LOCATION_ID, ids.data, ids.len);
 		buf_reset(&ids);
-		pb_varint(&ids, s->count);
-		pb_varint(&ids, (uint64_t)llround(s->count * period));
+		buf_add_varint(&ids, s->count);
+		buf_add_varint(&ids, (uint64_t)llround(s->count * period));
 		pb_bytes(&b, PB_SAMPLE_VALUE, ids.data, ids.len);
 
 		th = &p->threads[s->thread];
@@ -447,7 +430,7 @@ pprof_vsamples(struct pprof *pp, struct buf *out)
 		pb_bytes(&b, PB_SAMPLE_LOCATION_ID, ids.data, ids.len);
 		buf_reset(&ids);
 		for (k = 0; k < pp->v->ntypes; k++)
-			pb_varint(&ids, (uint64_t)s->values[k]);
+			buf_add_varint(&ids, (uint64_t)s->values[k]);
 		pb_bytes(&b, PB_SAMPLE_VALUE, ids.data, ids.len);
 		pb_msg(out, PB_PROFILE_SAMPLE, &b);
 	}

@@ -132,25 +132,10 @@ record_codec_free(struct record_codec *c)
 /* --- writing -------------------------------------------------------- */
 
 static void
-put_u(struct buf *b, unsigned long long v)
-{
-	unsigned char	tmp[10];
-	size_t		n = 0;
-
-	do {
-		tmp[n] = v & 0x7f;
-		v >>= 7;
-		if (v != 0)
-			tmp[n] |= 0x80;
-		n++;
-	} while (v != 0);
-	buf_add(b, tmp, n);
-}
-
-static void
 put_s(struct buf *b, long long v)
 {
-	put_u(b, ((unsigned long long)v << 1) ^ (unsigned long long)(v >> 63));
+	buf_add_varint(b, ((unsigned long long)v << 1) ^
+	    (unsigned long long)(v >> 63));
 }
 
 static void
@@ -160,7 +145,7 @@ put_str(struct buf *b, const char *s)
 
 	if (len > CODEC_STRMAX)
 		len = CODEC_STRMAX;
-	put_u(b, len);
+	buf_add_varint(b, len);
 	buf_add(b, s, len);
 }
 
@@ -217,7 +202,7 @@ codec_sys_put(struct record_codec *c, struct buf *b,
 	put_s(b, wrap_sub(fix100(s->time), p != NULL ? fix100(p->time) : 0));
 	put_s(b, wrap_sub(fix100(s->uptime), p != NULL ? fix100(p->uptime) :
 	    0));
-	put_u(b, s->ncpu);
+	buf_add_varint(b, s->ncpu);
 	codec_cpu_put(b, &s->total, p != NULL ? &p->total : NULL);
 	for (i = 0; i < s->ncpu; i++)
 		codec_cpu_put(b, &s->cpus[i], same ? &p->cpus[i] : NULL);
@@ -225,7 +210,7 @@ codec_sys_put(struct record_codec *c, struct buf *b,
 	D(mem_cached); D(swap_total); D(swap_free);
 	for (i = 0; i < 3; i++)
 		put_s(b, fix100(s->load[i]));
-	put_u(b, s->has_psi);
+	buf_add_varint(b, s->has_psi);
 	if (s->has_psi) {
 		put_s(b, fix100(s->psi_cpu.some10));
 		put_s(b, fix100(s->psi_cpu.full10));
@@ -312,7 +297,7 @@ codec_fields_put(struct buf *b, const struct codec_proc *cur,
 {
 	int	i;
 
-	put_u(b, m);
+	buf_add_varint(b, m);
 	for (i = 0; i < NNUM; i++)
 		if (m & (1U << i))
 			put_s(b, wrap_sub(cur->num[i], prev != NULL ?
@@ -345,7 +330,7 @@ run_flush(struct run *r)
 {
 	if (r->n == 0)
 		return;
-	put_u(r->out, ((unsigned long long)r->n << 2) | r->kind);
+	buf_add_varint(r->out, ((unsigned long long)r->n << 2) | r->kind);
 	if (r->items.len > 0)
 		buf_add(r->out, r->items.data, r->items.len);
 	buf_reset(&r->items);
@@ -369,17 +354,17 @@ codec_exits_put(struct buf *b, const struct record_frame *f)
 	const struct record_exit	*e;
 	size_t				 i;
 
-	put_u(b, f->nexits);
+	buf_add_varint(b, f->nexits);
 	for (i = 0; i < f->nexits; i++) {
 		e = &f->exits[i];
-		put_u(b, e->pid);
-		put_u(b, e->ppid);
-		put_u(b, e->start);
-		put_u(b, e->ticks);
+		buf_add_varint(b, e->pid);
+		buf_add_varint(b, e->ppid);
+		buf_add_varint(b, e->start);
+		buf_add_varint(b, e->ticks);
 		put_s(b, e->exit_code);
 		put_s(b, fix100(e->last_seen));
 		put_str(b, e->comm != NULL ? e->comm : "");
-		put_u(b, e->cmdline != NULL);
+		buf_add_varint(b, e->cmdline != NULL);
 		if (e->cmdline != NULL)
 			put_str(b, e->cmdline);
 	}
@@ -426,7 +411,7 @@ record_encode(struct record_codec *c, const struct record_frame *f,
 	unsigned		 m;
 	int			 cmp;
 
-	put_u(out, f->flags);
+	buf_add_varint(out, f->flags);
 	codec_sys_put(c, out, &f->sys);
 
 	cur = xreallocarray(NULL, f->nprocs + 1, sizeof *cur);
@@ -463,17 +448,17 @@ record_encode(struct record_codec *c, const struct record_frame *f,
 		} else {
 			struct buf	*b = run_op(&r, OP_NEW);
 
-			put_u(b, cur[j].pid);
-			put_u(b, cur[j].start);
-			put_u(b, cur[j].tgid);
-			put_u(b, cur[j].kthread);
+			buf_add_varint(b, cur[j].pid);
+			buf_add_varint(b, cur[j].start);
+			buf_add_varint(b, cur[j].tgid);
+			buf_add_varint(b, cur[j].kthread);
 			codec_fields_put(b, &cur[j], NULL,
 			    codec_mask(&cur[j], NULL));
 			codec_keep(&next[k++], &cur[j++], NULL);
 		}
 	}
 	run_flush(&r);
-	put_u(out, 0);		/* the end: a SKIP of none */
+	buf_add_varint(out, 0);		/* the end: a SKIP of none */
 	codec_exits_put(out, f);
 	buf_free(&r.items);
 	free(cur);

@@ -56,6 +56,27 @@ buf_add(struct buf *b, const void *p, size_t n)
 	b->data[b->len] = '\0';
 }
 
+/*
+ * An unsigned number as a base-128 varint, low group first, the high bit
+ * saying another follows: protobuf's encoding (pprof) and the record
+ * store's.
+ */
+void
+buf_add_varint(struct buf *b, unsigned long long v)
+{
+	unsigned char	out[10];
+	size_t		n = 0;
+
+	do {
+		out[n] = v & 0x7f;
+		v >>= 7;
+		if (v != 0)
+			out[n] |= 0x80;
+		n++;
+	} while (v != 0);
+	buf_add(b, out, n);
+}
+
 void
 buf_adds(struct buf *b, const char *s)
 {

@@ -773,6 +773,27 @@ test_buf_add(void **state)
 	buf_free(&b);
 }
 
+/* Varints as protobuf writes them: 7 bits a byte, low first. */
+static void
+test_buf_add_varint(void **state)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	buf_add_varint(&b, 0);
+	buf_add_varint(&b, 127);
+	buf_add_varint(&b, 128);
+	buf_add_varint(&b, 300);
+	assert_int_equal(b.len, 6);
+	assert_memory_equal(b.data, "\x00\x7f\x80\x01\xac\x02", 6);
+	buf_reset(&b);
+	buf_add_varint(&b, ~0ULL);
+	assert_int_equal(b.len, 10);
+	assert_memory_equal(b.data,
+	    "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 10);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -804,6 +825,7 @@ main(void)
 		cmocka_unit_test(test_rx_invalid),
 		cmocka_unit_test(test_buf_printf_growth),
 		cmocka_unit_test(test_buf_add),
+		cmocka_unit_test(test_buf_add_varint),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
