@@ -208,7 +208,7 @@ sample_exits_read(struct sample_exits *x)
 	char			 buf[8192] __attribute__((aligned(8)));
 	struct nlmsghdr		*nl;
 	struct cn_msg		*cn;
-	struct proc_event	*ev;
+	struct proc_event	 evbuf, *ev = &evbuf;
 	ssize_t			 n;
 	char			*cmd;
 	int			 pid;
@@ -221,7 +221,8 @@ sample_exits_read(struct sample_exits *x)
 			cn = NLMSG_DATA(nl);
 			if (cn->len < sizeof *ev)
 				continue;
-			ev = (struct proc_event *)cn->data;
+			/* At offset 36 of the message: copied to be aligned. */
+			memcpy(ev, cn->data, sizeof *ev);
 			switch (ev->what) {
 			case PROC_EVENT_FORK:
 				/* A process, not a thread: it has the parent's argv. */
