@@ -58,6 +58,13 @@ struct record_codec {
 	const char		**cmd;
 	const char		**raw;
 	size_t			 alloc;
+	/*
+	 * User names, kept until the codec is freed: the model keeps the
+	 * pointer (the sampler's are libproc2's, as lasting), and a reader
+	 * decodes the frame after the one shown before the screen draws it.
+	 */
+	char			**users;
+	size_t			 nusers;
 };
 
 struct rd {
@@ -119,11 +126,16 @@ record_codec_reset(struct record_codec *c)
 void
 record_codec_free(struct record_codec *c)
 {
+	size_t	i;
+
 	if (c == NULL)
 		return;
 	record_codec_reset(c);
 	free(c->sp);
 	free(c->next);
+	for (i = 0; i < c->nusers; i++)
+		free(c->users[i]);
+	free(c->users);
 	free(c->cmd);
 	free(c->raw);
 	free(c);
@@ -611,9 +623,25 @@ codec_out_reserve(struct record_codec *c, size_t n)
 	c->raw = xreallocarray(c->raw, n, sizeof *c->raw);
 }
 
+static const char *
+codec_user(struct record_codec *c, const char *u)
+{
+	size_t	i;
+
+	if (u == NULL)
+		return (NULL);
+	for (i = 0; i < c->nusers; i++)
+		if (strcmp(c->users[i], u) == 0)
+			return (c->users[i]);
+	c->users = xreallocarray(c->users, c->nusers + 1, sizeof *c->users);
+	c->users[c->nusers] = xstrdup(u);
+	return (c->users[c->nusers++]);
+}
+
 /* The sampler's record of a decoded process; strings point into cp. */
 static void
-codec_to_sample(struct sample_proc *s, const struct codec_proc *cp)
+codec_to_sample(struct record_codec *c, struct sample_proc *s,
+    const struct codec_proc *cp)
 {
 	memset(s, 0, sizeof *s);
 	s->pid = cp->pid;
@@ -640,7 +668,7 @@ codec_to_sample(struct sample_proc *s, const struct codec_proc *cp)
 	s->has_io = (cp->num[F_FLAGS] & 2) != 0;
 	s->comm = cp->str[F_COMM - F_COMM] != NULL ?
 	    cp->str[F_COMM - F_COMM] : "";
-	s->user = cp->str[F_USER - F_COMM];
+	s->user = codec_user(c, cp->str[F_USER - F_COMM]);
 }
 
 static void
@@ -850,7 +878,7 @@ record_decode(struct record_codec *c, const void *data, size_t len,
 
 	codec_out_reserve(c, c->n + 1);
 	for (j = 0; j < c->n; j++) {
-		codec_to_sample(&c->sp[j], &c->p[j]);
+		codec_to_sample(c, &c->sp[j], &c->p[j]);
 		c->cmd[j] = c->p[j].str[F_CMDLINE - F_COMM];
 		c->raw[j] = c->p[j].str[F_RAWCOMM - F_COMM];
 	}

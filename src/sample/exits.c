@@ -111,11 +111,13 @@ sample_exits_open(char *err, size_t errlen)
 {
 	struct sample_exits	*x;
 	struct sockaddr_nl	 sa;
-	struct {
-		struct nlmsghdr	 nl;
-		struct cn_msg	 cn;
-		enum proc_cn_mcast_op op;
-	} __attribute__((packed)) req;
+	/* nlmsghdr, cn_msg, the operation: cn_msg ends in a flexible array. */
+	char			 req[NLMSG_LENGTH(sizeof(struct cn_msg) +
+				    sizeof(enum proc_cn_mcast_op))]
+				    __attribute__((aligned(8)));
+	struct nlmsghdr		*nl = (struct nlmsghdr *)req;
+	struct cn_msg		*cn = NLMSG_DATA(nl);
+	enum proc_cn_mcast_op	 op = PROC_CN_MCAST_LISTEN;
 	int			 fd, size;
 
 	fd = socket(PF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -134,14 +136,14 @@ sample_exits_open(char *err, size_t errlen)
 		close(fd);
 		return (NULL);
 	}
-	memset(&req, 0, sizeof req);
-	req.nl.nlmsg_len = sizeof req;
-	req.nl.nlmsg_type = NLMSG_DONE;
-	req.cn.id.idx = CN_IDX_PROC;
-	req.cn.id.val = CN_VAL_PROC;
-	req.cn.len = sizeof req.op;
-	req.op = PROC_CN_MCAST_LISTEN;
-	if (send(fd, &req, sizeof req, 0) != (ssize_t)sizeof req) {
+	memset(req, 0, sizeof req);
+	nl->nlmsg_len = sizeof req;
+	nl->nlmsg_type = NLMSG_DONE;
+	cn->id.idx = CN_IDX_PROC;
+	cn->id.val = CN_VAL_PROC;
+	cn->len = sizeof op;
+	memcpy(cn->data, &op, sizeof op);
+	if (send(fd, req, sizeof req, 0) != (ssize_t)sizeof req) {
 		snprintf(err, errlen, _("proc connector: %s (it needs root)"),
 		    strerror(errno));
 		close(fd);
@@ -206,7 +208,7 @@ sample_exits_read(struct sample_exits *x)
 	char			 buf[8192] __attribute__((aligned(8)));
 	struct nlmsghdr		*nl;
 	struct cn_msg		*cn;
-	struct proc_event	*ev;
+	struct proc_event	 evbuf, *ev = &evbuf;
 	ssize_t			 n;
 	char			*cmd;
 	int			 pid;
@@ -219,7 +221,8 @@ sample_exits_read(struct sample_exits *x)
 			cn = NLMSG_DATA(nl);
 			if (cn->len < sizeof *ev)
 				continue;
-			ev = (struct proc_event *)cn->data;
+			/* At offset 36 of the message: copied to be aligned. */
+			memcpy(ev, cn->data, sizeof *ev);
 			switch (ev->what) {
 			case PROC_EVENT_FORK:
 				/* A process, not a thread: it has the parent's argv. */

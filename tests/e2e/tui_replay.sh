@@ -11,9 +11,9 @@ need python3
 tag=r$$x
 store=$TMP/rec
 start_fixture victim bash -c "exec -a victim-$tag sleep 1000"
-start_fixture burn "$FIXTURES/burn" "replayed-$tag"
+start_fixture burn bash -c "exec -a burn-$tag '$FIXTURES/burn'"
 wait_for 10 exec_done "$victim" "victim-$tag"
-wait_for 10 exec_done "$burn" "replayed-$tag"
+wait_for 10 exec_done "$burn" "burn-$tag"
 "$VIGIL" record --foreground --interval 1s --dir "$store" --count 8
 check "vigil record wrote 8 frames and ended" [ $? -eq 0 ]
 kill -KILL "$victim"
@@ -69,7 +69,7 @@ check_screen "{ a minute back lands on the first frame" wait_for 10 earliest
 tui_keys '}'
 check_screen "} a minute forward lands on the last" wait_for 10 title_has "$last"
 tui_keys '\' C-u
-tui_type "^$FIXTURES/burn replayed-$tag"
+tui_type "^burn-$tag"
 tui_keys Enter
 check_screen "the burner is the only row" wait_for 10 tui_rows_are "$burn"
 tui_keys k
