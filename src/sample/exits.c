@@ -106,6 +106,27 @@ exits_cmdline(int pid)
 	return (text);
 }
 
+/*
+ * A forked child's command line: its parent's, which it has until it
+ * runs exec (whose event reads the new one). A parent started before the
+ * connector listened is read from /proc once and kept, so a shell's fork
+ * loop costs one read, not one per child.
+ */
+static char *
+exits_inherit(struct sample_exits *x, int ppid, int pid)
+{
+	struct exits_name	*e = *exits_slot(x, ppid);
+	char			*cmd;
+
+	if (e == NULL || e->cmdline == NULL) {
+		if ((cmd = exits_cmdline(ppid)) == NULL)
+			return (exits_cmdline(pid));
+		exits_name_set(x, ppid, cmd);
+		e = *exits_slot(x, ppid);
+	}
+	return (xstrdup(e->cmdline));
+}
+
 struct sample_exits *
 sample_exits_open(char *err, size_t errlen)
 {
@@ -229,7 +250,8 @@ sample_exits_read(struct sample_exits *x)
 				pid = ev->event_data.fork.child_pid;
 				if (pid != ev->event_data.fork.child_tgid)
 					break;
-				if ((cmd = exits_cmdline(pid)) != NULL)
+				if ((cmd = exits_inherit(x,
+				    ev->event_data.fork.parent_tgid, pid)) != NULL)
 					exits_name_set(x, pid, cmd);
 				break;
 			case PROC_EVENT_EXEC:
