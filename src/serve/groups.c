@@ -198,7 +198,9 @@ serve_groups_update(struct serve_groups *g, const struct model *m,
 		sg->rss += p->rss_kb * 1024.0;
 		sg->vsz += p->vsz_kb * 1024.0;
 		sg->threads += p->nlwp;
-		if ((fds = sample_fd_count(p->pid)) > 0)
+		/* Read this tick already where a proc.fds rule wanted it. */
+		fds = p->nfds >= 0 ? p->nfds : sample_fd_count(p->pid);
+		if (fds > 0)
 			sg->fds += fds;
 		sg->states[groups_state(p->state)]++;
 		st = boot_epoch + p->start / hz;
