@@ -120,6 +120,7 @@ int		 sampler_read_sys(struct sampler *, struct sample_sys *);
 void		 sample_sys_free(struct sample_sys *);
 void		 sample_sys_copy(struct sample_sys *, const struct sample_sys *);
 int		 sample_start_time(int, unsigned long long *);
+int		 sample_parse_stat(char *, int, struct sample_proc *);
 int		 sample_start_time_at(int, unsigned long long *);
 int		 sample_fd_count(int);
 long		 sample_hertz(void);

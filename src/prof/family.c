@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "file.h"
+#include "sample.h"
 #include "sampler-int.h"
 #include "xalloc.h"
 
@@ -17,21 +18,6 @@ struct prof_family_row {
 	unsigned long long	start;
 };
 
-/* PID, PPID and start time from a /proc/PID/stat text; -1 if not one. */
-static int
-prof_family_parse(const char *text, struct prof_family_row *r)
-{
-	const char	*p = strrchr(text, ')');
-	char		 state;
-
-	if (p == NULL || sscanf(text, "%d", &r->pid) != 1 ||
-	    sscanf(p + 1, " %c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u "
-	    "%*u %*d %*d %*d %*d %*d %*d %llu", &state, &r->ppid,
-	    &r->start) != 3)
-		return (-1);
-	return (0);
-}
-
 /*
  * Every process below root now (children, theirs, and so on), with its
  * start time, into *out (the caller frees it). Returns how many.
@@ -39,7 +25,8 @@ prof_family_parse(const char *text, struct prof_family_row *r)
 size_t
 prof_family(int root, struct prof_kin **out)
 {
-	struct prof_family_row	*rows = NULL, r;
+	struct prof_family_row	*rows = NULL;
+	struct sample_proc	 sp;
 	struct prof_kin		*kin = NULL;
 	struct dirent		*de;
 	DIR			*d;
@@ -55,13 +42,16 @@ prof_family(int root, struct prof_kin **out)
 			continue;
 		snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
 		if (file_read(path, text, sizeof text) <= 0 ||
-		    prof_family_parse(text, &r) != 0)
+		    sample_parse_stat(text, atoi(de->d_name), &sp) != 0)
 			continue;
 		if (n == cap) {
 			cap = cap == 0 ? 256 : cap * 2;
 			rows = xreallocarray(rows, cap, sizeof *rows);
 		}
-		rows[n++] = r;
+		rows[n].pid = sp.pid;
+		rows[n].ppid = sp.ppid;
+		rows[n].start = sp.start;
+		n++;
 	}
 	closedir(d);
 

@@ -327,6 +327,20 @@ sample_start_time(int pid, unsigned long long *start)
 }
 
 /*
+ * A /proc/PID/stat text of pid as the sampler reads it (state, parent,
+ * start, CPU time, sizes) into p; -1 if it is not one. For readers of a
+ * process's stat outside the sampler (vigil profile --subprocesses).
+ */
+int
+sample_parse_stat(char *text, int pid, struct sample_proc *p)
+{
+	char	comm[PROCFD_COMM];
+
+	memset(p, 0, sizeof *p);
+	return (procfd_parse_stat(text, pid, p, comm));
+}
+
+/*
  * The number of open files of a process: the entries of /proc/PID/fd
  * (readable for the user's own processes, or with CAP_SYS_PTRACE); -1 if
  * it cannot be read. Called only for processes a proc.fds rule selects.
