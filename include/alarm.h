@@ -57,6 +57,22 @@ struct alarm_event {
 	double			 until;		/* silenced: until this time */
 };
 
+/*
+ * An alarm as a recording keeps it (vigil record, replay): one firing at a
+ * frame, or an event between two frames. Rules are named, not held, since
+ * the replaying side may have other rules or none.
+ */
+struct alarm_note {
+	enum alarm_event_kind	 kind;		/* events: fired or resolved */
+	const char		*rule;
+	enum alarm_severity	 severity;
+	int			 pid;		/* 0: a system or log alarm */
+	unsigned long long	 start;
+	double			 time;		/* firing: since; event: when */
+	double			 value;
+	const char		*what;
+};
+
 /* A parsed rule: plain data, read by src/alarm/ (and its unit tests). */
 struct alarm_filter {
 	enum alarm_field	 field;
@@ -136,6 +152,16 @@ int			 alarm_silence(struct alarm_set *, unsigned long,
 int			 alarm_silenced(const struct alarm_set *,
 			     const struct alarm_rule *, int,
 			     unsigned long long);
+
+/*
+ * Replay: the set shows the recorded alarms in place of its own rules'
+ * (alarm_eval() no longer evaluates): the firing ones of a frame and the
+ * events since the frame before, at model time now.
+ */
+void			 alarm_set_restart(struct alarm_set *);
+void			 alarm_set_replay(struct alarm_set *,
+			     const struct alarm_note *, size_t,
+			     const struct alarm_note *, size_t, double);
 
 /* proc.fds: whether any rule needs the fd count of this process. */
 int			 alarm_wants_fds(const struct alarm_set *,

@@ -73,6 +73,7 @@ int	options_parse(struct options *, int, char **, char *, size_t);
 void	options_usage(void);
 int	options_sort_parse(const char *, enum model_col *, int *);
 int	options_number(const char *, long, long, long *);
+void	options_push(char ***, size_t *, const char *);
 int	options_delay(const char *, const char *, long *, char *, size_t);
 
 #endif

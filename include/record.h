@@ -29,10 +29,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alarm.h"
 #include "buf.h"
 #include "sample.h"
 
 #define RECORD_EXITS_SEEN	0x1	/* every exit between frames is known */
+#define RECORD_ALARMS		0x2	/* the recorder's alarm state is kept */
 
 #define RECORD_CHUNK_FRAMES	120	/* a keyframe every 10 min at 5 s */
 #define RECORD_FILE_SECS	3600
@@ -62,6 +64,11 @@ struct record_frame {
 	size_t			 nprocs;
 	struct record_exit	*exits;
 	size_t			 nexits;
+	/* RECORD_ALARMS: firing at this frame, and events since the last. */
+	struct alarm_note	*firing;
+	size_t			 nfiring;
+	struct alarm_note	*events;
+	size_t			 nevents;
 };
 
 /* Codec: frames to bytes and back; keeps the previous frame. */

@@ -7,9 +7,12 @@
 #define VIGIL_RECORDCMD_H
 
 struct options;
+struct record_frame;
+struct refresh;
 
 int	 record_main(int, char **);
 char	*record_default_dir(void);
 int	 replay_batch(struct options *);
+void	 replay_feed(struct refresh *, const struct record_frame *);
 
 #endif

@@ -131,6 +131,7 @@ struct alarm_set {
 	struct alarm_silence	*silences;
 	size_t			 nsilences;
 	size_t			 nfds_rules;	/* proc.fds rules */
+	int			 replay;	/* alarm_set_replay() decides */
 };
 
 static struct alarm_pair *eval_pair(struct alarm_slot *, int,
@@ -963,6 +964,8 @@ alarm_eval(struct alarm_set *set, const struct model *m, double now)
 	set->gen++;
 	set->tick = m->ticks_seen > 1 ? m->now - m->prev : 0;
 	set->now = now;
+	if (set->replay)
+		return;
 	for (i = set->nsilences; i > 0; i--) {
 		if (set->silences[i - 1].until <= now) {
 			memmove(&set->silences[i - 1], &set->silences[i],
@@ -1006,6 +1009,8 @@ alarm_log_line(struct alarm_set *set, const char *path, const char *line,
 	struct alarm_entry	*e;
 	size_t			 i;
 
+	if (set->replay)
+		return;		/* the recorded alarms are shown */
 	for (i = 0; i < set->nslots; i++) {
 		s = &set->slots[i];
 		if (s->rule->metric != AM_LOG ||
@@ -1040,4 +1045,123 @@ alarm_wants_fds(const struct alarm_set *set, const struct proc *p)
 			return (1);
 	}
 	return (0);
+}
+
+/* --- Replay ---------------------------------------------------------- */
+
+/*
+ * Forget every alarm state, event and list entry, keeping the rules: the
+ * time shown jumped (replay), and what held before says nothing of then.
+ */
+void
+alarm_set_restart(struct alarm_set *set)
+{
+	size_t	i;
+
+	for (i = 0; i < set->nslots; i++)
+		set->slots[i].npairs = 0;
+	set->nentries = 0;
+	set->nevents = 0;
+	set->nsilences = 0;
+}
+
+/* The slot of a recorded rule: the set's own of that name, or a stand-in. */
+static struct alarm_slot *
+eval_replay_slot(struct alarm_set *set, const struct alarm_note *n)
+{
+	struct alarm_rule	*r;
+	size_t			 i;
+
+	for (i = 0; i < set->nslots; i++) {
+		r = set->slots[i].rule;
+		if (strcmp(r->name, n->rule) == 0 && r->severity == n->severity)
+			return (&set->slots[i]);
+	}
+	/* Never evaluated: only its name and severity are shown. */
+	r = xcalloc(1, sizeof *r);
+	r->name = xstrdup(n->rule);
+	r->metric = AM_SYS_CPU;
+	r->severity = n->severity;
+	alarm_set_add(set, r);
+	return (&set->slots[set->nslots - 1]);
+}
+
+static struct alarm_pair *
+eval_replay_fire(struct alarm_set *set, struct alarm_slot *s,
+    const struct alarm_note *n, double since, int listed)
+{
+	struct alarm_pair	*pr = eval_pair(s, n->pid, n->start, 1);
+
+	pr->value = n->value;
+	snprintf(pr->what, sizeof pr->what, "%s", n->what);
+	if (pr->state != AL_FIRING) {
+		pr->state = AL_FIRING;
+		pr->since = since;
+		eval_entry_fired(set, s->rule, pr, since);
+	}
+	if (listed)
+		pr->gen = set->gen;
+	return (pr);
+}
+
+void
+alarm_set_replay(struct alarm_set *set, const struct alarm_note *firing,
+    size_t nfiring, const struct alarm_note *events, size_t nevents,
+    double now)
+{
+	struct alarm_slot	*s;
+	struct alarm_pair	*pr;
+	struct alarm_event	*ev;
+	size_t			 i, j;
+
+	if (!set->replay) {
+		/* What the set's rules made of the frames so far goes. */
+		alarm_set_restart(set);
+		set->replay = 1;
+	}
+	set->now = now;
+	set->gen++;
+	set->nevents = 0;
+	for (i = 0; i < nevents; i++) {
+		s = eval_replay_slot(set, &events[i]);
+		if (events[i].kind == EV_FIRED)
+			pr = eval_replay_fire(set, s, &events[i],
+			    events[i].time, 0);
+		else if ((pr = eval_pair(s, events[i].pid, events[i].start,
+		    0)) != NULL && pr->state == AL_FIRING) {
+			pr->value = events[i].value;
+			eval_entry_resolved(set, pr, events[i].time);
+			pr->state = AL_OK;
+		}
+		if (set->nevents == set->nevalloc) {
+			set->nevalloc = set->nevalloc != 0 ?
+			    set->nevalloc * 2 : 16;
+			set->events = xreallocarray(set->events,
+			    set->nevalloc, sizeof *set->events);
+		}
+		ev = &set->events[set->nevents++];
+		memset(ev, 0, sizeof *ev);
+		ev->kind = events[i].kind;
+		ev->id = pr != NULL ? pr->entry : 0;
+		ev->rule = s->rule;
+		ev->pid = events[i].pid;
+		ev->start = events[i].start;
+		ev->time = events[i].time;
+		ev->value = events[i].value;
+		snprintf(ev->what, sizeof ev->what, "%s", events[i].what);
+	}
+	/* The firing list is the truth: it also holds what fired before. */
+	for (i = 0; i < nfiring; i++)
+		eval_replay_fire(set, eval_replay_slot(set, &firing[i]),
+		    &firing[i], firing[i].time, 1);
+	for (i = 0; i < set->nslots; i++) {
+		s = &set->slots[i];
+		for (j = 0; j < s->npairs; j++) {
+			pr = &s->pairs[j];
+			if (pr->state == AL_FIRING && pr->gen != set->gen) {
+				eval_entry_resolved(set, pr, now);
+				pr->state = AL_OK;
+			}
+		}
+	}
 }

@@ -70,7 +70,7 @@ options_init(struct options *o)
 	o->restart_timeout = OPTIONS_RESTART_TIMEOUT_DEFAULT;
 }
 
-static void
+void
 options_push(char ***list, size_t *n, const char *s)
 {
 	*list = xreallocarray(*list, *n + 1, sizeof **list);

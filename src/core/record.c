@@ -15,7 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alarm.h"
 #include "cmdline.h"
+#include "configfile.h"
 #include "duration.h"
 #include "loop.h"
 #include "model.h"
@@ -27,7 +29,7 @@
 
 enum {
 	OPT_FOREGROUND = 256, OPT_INTERVAL, OPT_DIR, OPT_KEEP, OPT_MAX_SIZE,
-	OPT_COUNT, OPT_HELP
+	OPT_COUNT, OPT_ALARM, OPT_HELP
 };
 
 static const struct option record_long[] = {
@@ -37,6 +39,7 @@ static const struct option record_long[] = {
 	{ "keep",	required_argument,	NULL, OPT_KEEP },
 	{ "max-size",	required_argument,	NULL, OPT_MAX_SIZE },
 	{ "count",	required_argument,	NULL, OPT_COUNT },
+	{ "alarm",	required_argument,	NULL, OPT_ALARM },
 	{ "help",	no_argument,		NULL, OPT_HELP },
 	{ NULL,		0,			NULL, 0 }
 };
@@ -59,6 +62,7 @@ struct recorder {
 	struct record_exit	*pend;		/* told, not written yet */
 	size_t			 npend;
 	unsigned long		 lost;		/* exits the kernel dropped */
+	struct alarm_active	*act;		/* firing, this frame */
 };
 
 static void
@@ -79,6 +83,8 @@ record_usage(void)
 "      --max-size=BYTES     delete the oldest files beyond this total, with\n"
 "                           k, M, G or T (default 2G; 0: no limit)\n"
 "      --count=N            stop after N frames\n"
+"      --alarm=RULE         an alarm rule to evaluate and record, as in the\n"
+"                           config file (repeatable; the file's rules too)\n"
 "      --help               show this help and exit\n"));
 }
 
@@ -273,6 +279,60 @@ record_exits_take(struct recorder *rc, struct model *m)
 	rc->lost = 0;
 }
 
+/*
+ * The alarms as the recorder's rules see them: those firing and the events
+ * since the last frame, so replay shows the banner as it was, not what
+ * the replaying side's rules would make of the frames.
+ */
+static void
+record_alarms_fill(struct recorder *rc)
+{
+	struct alarm_set		*set = refresh_alarms(rc->r);
+	const struct alarm_event	*ev;
+	struct alarm_note		*n;
+	size_t				 i, nev, nact;
+
+	free(rc->f.firing);
+	free(rc->f.events);
+	rc->f.firing = rc->f.events = NULL;
+	rc->f.nfiring = rc->f.nevents = 0;
+	if (rc->o.nalarms == 0)
+		return;
+	rc->f.flags |= RECORD_ALARMS;
+	nact = alarm_active(set, NULL, 0);
+	free(rc->act);
+	rc->act = xreallocarray(NULL, nact + 1, sizeof *rc->act);
+	alarm_active(set, rc->act, nact);
+	rc->f.firing = xcalloc(nact + 1, sizeof *rc->f.firing);
+	for (i = 0; i < nact; i++) {
+		n = &rc->f.firing[rc->f.nfiring++];
+		n->kind = EV_FIRED;
+		n->rule = alarm_rule_name(rc->act[i].rule);
+		n->severity = alarm_rule_severity(rc->act[i].rule);
+		n->pid = rc->act[i].pid;
+		n->start = rc->act[i].start;
+		n->time = rc->act[i].since;
+		n->value = rc->act[i].value;
+		n->what = rc->act[i].what;
+	}
+	ev = alarm_events(set, &nev);
+	rc->f.events = xcalloc(nev + 1, sizeof *rc->f.events);
+	for (i = 0; i < nev; i++) {
+		/* The recorder neither acknowledges nor silences. */
+		if (ev[i].kind != EV_FIRED && ev[i].kind != EV_RESOLVED)
+			continue;
+		n = &rc->f.events[rc->f.nevents++];
+		n->kind = ev[i].kind;
+		n->rule = alarm_rule_name(ev[i].rule);
+		n->severity = alarm_rule_severity(ev[i].rule);
+		n->pid = ev[i].pid;
+		n->start = ev[i].start;
+		n->time = ev[i].time;
+		n->value = ev[i].value;
+		n->what = ev[i].what;
+	}
+}
+
 static void
 record_tick(void *arg)
 {
@@ -282,6 +342,7 @@ record_tick(void *arg)
 	refresh_tick(rc->r);
 	record_frame_fill(rc, refresh_model(rc->r));
 	record_exits_take(rc, refresh_model(rc->r));
+	record_alarms_fill(rc);
 	if (record_writer_put(rc->w, &rc->f, err, sizeof err) != 0) {
 		/* Said once per failing stretch: a full disk is not news. */
 		if (!rc->failing)
@@ -291,8 +352,26 @@ record_tick(void *arg)
 		record_say(rc, _("writing again"));
 		rc->failing = 0;
 	}
+	alarm_events_clear(refresh_alarms(rc->r));
 	if (rc->count > 0 && ++rc->written >= rc->count)
 		loop_exit(rc->loop, 0);
+}
+
+/* Log rules match lines as they arrive, as batch mode's do. */
+static void
+record_logs(int fd, short revents, void *arg)
+{
+	struct recorder	*rc = arg;
+
+	refresh_logs_read(rc->r);
+}
+
+static void
+record_logs_poll(void *arg)
+{
+	struct recorder	*rc = arg;
+
+	refresh_logs_poll(rc->r);
 }
 
 static void
@@ -384,6 +463,9 @@ record_parse(struct recorder *rc, struct record_wopts *wo, double *interval,
 				    cl.arg));
 			rc->count = n;
 			break;
+		case OPT_ALARM:
+			options_push(&rc->o.alarms, &rc->o.nalarms, cl.arg);
+			break;
 		case OPT_HELP:
 			record_usage();
 			return (-1);
@@ -402,16 +484,19 @@ record_main(int argc, char **argv)
 {
 	struct recorder		 rc;
 	struct record_wopts	 wo;
+	struct config		 cfg;
 	double			 interval = 5;
 	char			*dir = NULL, host[256], err[512];
 	int			 status, timer;
 	size_t			 i;
 
 	memset(&rc, 0, sizeof rc);
+	options_init(&rc.o);
 	record_wopts_init(&wo);
 	if ((status = record_parse(&rc, &wo, &interval, &dir, argc,
 	    argv)) != 0) {
 		free(dir);
+		options_free(&rc.o);
 		return (status == -1 ? 0 : status);
 	}
 	if (dir == NULL && (dir = record_default_dir()) == NULL) {
@@ -426,8 +511,30 @@ record_main(int argc, char **argv)
 	wo.hz = sample_hertz();
 	/* One frame per interval, so a chunk is a few minutes whatever it is. */
 	wo.chunk_frames = interval >= 600 ? 1 : (size_t)(600 / interval);
+	/*
+	 * The monitor's own refresh: the same sampler, SHR and I/O counters
+	 * of every process (what batch --io reads), command lines once; the
+	 * config file's alarm rules and logs, as batch mode reads them. A
+	 * bad rule is told here, before the recorder detaches.
+	 */
+	config_load(&cfg, &rc.o, 0, NULL);
+	for (i = 0; i < cfg.nerrors; i++)
+		fprintf(stderr, "vigil record: %s\n", cfg.errors[i]);
+	config_free(&cfg);
+	rc.o.batch = 1;
+	rc.o.io = 1;
+	rc.o.kthreads = 1;
+	/* Rings only as long as a growth rule needs; else one delta. */
+	rc.o.history_size = rc.o.nalarms > 0 ? 64 : 2;
+	if ((rc.r = refresh_new(&rc.o)) == NULL) {
+		options_free(&rc.o);
+		free(dir);
+		return (1);
+	}
 	if ((rc.w = record_writer_open(dir, &wo, err, sizeof err)) == NULL) {
 		fprintf(stderr, "vigil record: %s\n", err);
+		refresh_free(rc.r);
+		options_free(&rc.o);
 		free(dir);
 		return (1);
 	}
@@ -438,21 +545,12 @@ record_main(int argc, char **argv)
 		return (1);
 	}
 
-	/*
-	 * The monitor's own refresh: the same sampler, SHR and I/O counters
-	 * of every process (what batch --io reads), command lines once.
-	 */
-	options_init(&rc.o);
-	rc.o.batch = 1;
-	rc.o.io = 1;
-	rc.o.kthreads = 1;
-	rc.o.history_size = 2;
-	if ((rc.r = refresh_new(&rc.o)) == NULL) {
-		record_writer_close(rc.w);
-		free(dir);
-		return (1);
-	}
 	rc.loop = loop_new();
+	if (refresh_logs_fd(rc.r) != -1) {
+		loop_add_fd(rc.loop, refresh_logs_fd(rc.r), POLLIN,
+		    record_logs, &rc);
+		loop_add_timer(rc.loop, 1, 1, record_logs_poll, &rc);
+	}
 	/* Root: every exit between frames, with its code. */
 	if ((rc.exits = sample_exits_open(err, sizeof err)) != NULL)
 		loop_add_fd(rc.loop, sample_exits_fd(rc.exits), POLLIN,
@@ -485,6 +583,9 @@ record_main(int argc, char **argv)
 	refresh_free(rc.r);
 	record_writer_close(rc.w);
 	options_free(&rc.o);
+	free(rc.f.firing);
+	free(rc.f.events);
+	free(rc.act);
 	free(rc.sp);
 	free(rc.cmd);
 	free(rc.raw);

@@ -324,6 +324,7 @@ refresh_reset(struct refresh *r)
 {
 	model_free(r->model);
 	r->model = model_new(r->o->history_size, sample_hertz());
+	alarm_set_restart(r->alarms);
 }
 
 void

@@ -26,6 +26,20 @@ replay_warn(const char *msg, void *arg)
 }
 
 /*
+ * A recorded frame into the model, in place of a tick. Where the recorder
+ * evaluated alarm rules, their state as it was replaces what the rules of
+ * this side would make of the frames (which may be other rules, or none).
+ */
+void
+replay_feed(struct refresh *r, const struct record_frame *f)
+{
+	refresh_feed(r, &f->sys, f->procs, f->nprocs, f->cmdline, f->rawcomm);
+	if (f->flags & RECORD_ALARMS)
+		alarm_set_replay(refresh_alarms(r), f->firing, f->nfiring,
+		    f->events, f->nevents, refresh_model(r)->now);
+}
+
+/*
  * Frames from --from to --to (the whole recording without them). The frame
  * before --from is read too, unprinted, so the first one printed has its
  * rates as live batch mode's first snapshot has them after one interval.
@@ -70,8 +84,7 @@ replay_batch(struct options *o)
 	while (record_reader_next(rd, &f) == 1) {
 		if (o->to != 0 && f->wall > o->to + 1e-3)
 			break;
-		refresh_feed(r, &f->sys, f->procs, f->nprocs, f->cmdline,
-		    f->rawcomm);
+		replay_feed(r, f);
 		if (!fed++ || (o->from != 0 && f->wall < o->from - 1e-3)) {
 			alarm_events_clear(out.alarms);
 			continue;

@@ -18,6 +18,8 @@
  * bytes. An idle process costs nothing beyond its share of a SKIP.
  * After the operations come the exits the proc connector told of (all of
  * them: those of processes never in a frame too), with their exit codes.
+ * With RECORD_ALARMS in the flags, the recorder's alarms close the frame:
+ * those firing, then the events since the frame before, each whole.
  */
 enum { OP_SKIP, OP_UPDATE, OP_EXIT, OP_NEW };
 
@@ -54,6 +56,8 @@ struct record_codec {
 	struct record_exit	*exits;
 	struct codec_proc	*gone;		/* the exits' strings */
 	size_t			 ngone;
+	struct alarm_note	*notes;		/* firing, then events */
+	size_t			 nnotes;
 	struct sample_proc	*sp;
 	const char		**cmd;
 	const char		**raw;
@@ -104,6 +108,13 @@ codec_gone_free(struct record_codec *c)
 	c->gone = NULL;
 	c->exits = NULL;
 	c->ngone = 0;
+	for (i = 0; i < c->nnotes; i++) {
+		free((char *)c->notes[i].rule);
+		free((char *)c->notes[i].what);
+	}
+	free(c->notes);
+	c->notes = NULL;
+	c->nnotes = 0;
 }
 
 /* Forget the previous frame: the next one is a keyframe. */
@@ -382,6 +393,24 @@ codec_exits_put(struct buf *b, const struct record_frame *f)
 	}
 }
 
+static void
+codec_notes_put(struct buf *b, const struct alarm_note *n, size_t count)
+{
+	size_t	i;
+
+	buf_add_varint(b, count);
+	for (i = 0; i < count; i++) {
+		buf_add_varint(b, n[i].kind);
+		put_str(b, n[i].rule != NULL ? n[i].rule : "");
+		buf_add_varint(b, n[i].severity);
+		buf_add_varint(b, n[i].pid);
+		buf_add_varint(b, n[i].start);
+		put_s(b, fix100(n[i].time));
+		put_s(b, fix100(n[i].value));
+		put_str(b, n[i].what != NULL ? n[i].what : "");
+	}
+}
+
 /* Keep cur as the new previous state, with strings of its own. */
 static void
 codec_keep(struct codec_proc *dst, const struct codec_proc *cur,
@@ -423,7 +452,7 @@ record_encode(struct record_codec *c, const struct record_frame *f,
 	unsigned		 m;
 	int			 cmp;
 
-	buf_add_varint(out, f->flags);
+	buf_add_varint(out, f->flags & (RECORD_EXITS_SEEN | RECORD_ALARMS));
 	codec_sys_put(c, out, &f->sys);
 
 	cur = xreallocarray(NULL, f->nprocs + 1, sizeof *cur);
@@ -472,6 +501,10 @@ record_encode(struct record_codec *c, const struct record_frame *f,
 	run_flush(&r);
 	buf_add_varint(out, 0);		/* the end: a SKIP of none */
 	codec_exits_put(out, f);
+	if (f->flags & RECORD_ALARMS) {
+		codec_notes_put(out, f->firing, f->nfiring);
+		codec_notes_put(out, f->events, f->nevents);
+	}
 	buf_free(&r.items);
 	free(cur);
 	free(c->p);
@@ -745,6 +778,40 @@ codec_exits_get(struct record_codec *c, struct rd *r)
 	return (0);
 }
 
+/* A list of alarm notes, appended to the codec's; 0 or -1. */
+static int
+codec_notes_get(struct record_codec *c, struct rd *r, size_t *count)
+{
+	struct alarm_note	*n;
+	unsigned long long	 want, kind, sev, pid, i;
+
+	if ((want = get_u(r)) > CODEC_NMAX || want > r->left || r->bad)
+		return (-1);
+	c->notes = xreallocarray(c->notes, c->nnotes + want + 1,
+	    sizeof *c->notes);
+	for (i = 0; i < want; i++) {
+		n = &c->notes[c->nnotes];
+		memset(n, 0, sizeof *n);
+		kind = get_u(r);
+		n->rule = get_str(r);
+		sev = get_u(r);
+		pid = get_u(r);
+		n->start = get_u(r);
+		n->time = get_s(r) / 100.0;
+		n->value = get_s(r) / 100.0;
+		n->what = get_str(r);
+		c->nnotes++;	/* its strings are freed with the rest */
+		if (r->bad || kind > EV_SILENCED || sev > SEV_CRIT ||
+		    pid > 0x7fffffff)
+			return (-1);
+		n->kind = kind;
+		n->severity = sev;
+		n->pid = pid;
+	}
+	*count = want;
+	return (0);
+}
+
 /* One operation run of n processes; 0, or -1 on bad input. */
 static int
 codec_run_get(struct record_codec *c, struct rd *r, int kind,
@@ -833,7 +900,7 @@ record_decode(struct record_codec *c, const void *data, size_t len,
 	memset(f, 0, sizeof *f);
 	memset(&sys, 0, sizeof sys);
 	codec_gone_free(c);
-	f->flags = get_u(&r) & RECORD_EXITS_SEEN;
+	f->flags = get_u(&r) & (RECORD_EXITS_SEEN | RECORD_ALARMS);
 	if (r.bad || codec_sys_get(c, &r, &sys) != 0) {
 		sample_sys_free(&sys);
 		record_codec_reset(c);
@@ -849,8 +916,13 @@ record_decode(struct record_codec *c, const void *data, size_t len,
 			break;
 		if (op == 0) {
 			/* The end: every previous process accounted for. */
-			if (i != c->n || codec_exits_get(c, &r) != 0 ||
-			    r.left != 0)
+			if (i != c->n || codec_exits_get(c, &r) != 0)
+				r.bad = 1;
+			else if ((f->flags & RECORD_ALARMS) &&
+			    (codec_notes_get(c, &r, &f->nfiring) != 0 ||
+			    codec_notes_get(c, &r, &f->nevents) != 0))
+				r.bad = 1;
+			else if (r.left != 0)
 				r.bad = 1;
 			break;
 		}
@@ -889,5 +961,7 @@ record_decode(struct record_codec *c, const void *data, size_t len,
 	f->nprocs = c->n;
 	f->exits = c->exits;
 	f->nexits = c->ngone;
+	f->firing = c->notes;
+	f->events = c->notes + f->nfiring;
 	return (0);
 }

@@ -104,8 +104,7 @@ replay_goto(struct tui *t, double when)
 			rp->next = f->wall;
 			break;
 		}
-		refresh_feed(t->r, &f->sys, f->procs, f->nprocs, f->cmdline,
-		    f->rawcomm);
+		replay_feed(t->r, f);
 		rp->prev = rp->cur;
 		rp->cur = f->wall;
 	}

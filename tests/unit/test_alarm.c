@@ -1173,6 +1173,84 @@ test_active_list(void **state)
 	alarm_set_free(set);
 }
 
+/*
+ * Replay: the recorded alarms replace what the set's own rules would say,
+ * the list and banner follow them, and a jump forgets what held before.
+ */
+static void
+test_replay_notes(void **state)
+{
+	struct alarm_set	*set = alarm_set_new();
+	struct alarm_note	 fire[2], ev[2];
+	struct alarm_active	 act[4];
+	struct alarm_item	 items[4];
+	const struct alarm_event *e;
+	char			 err[256];
+	size_t			 n;
+
+	/* A rule of this side that would fire on these lines. */
+	alarm_set_add(set, alarm_parse("mine: log ~ /x/ in /l1", err,
+	    sizeof err));
+	alarm_log_line(set, "/l1", "x", 1, 10.0);
+	assert_int_equal(alarm_active(set, act, 4), 1);
+
+	memset(fire, 0, sizeof fire);
+	fire[0].kind = EV_FIRED;
+	fire[0].rule = "hot";
+	fire[0].severity = SEV_CRIT;
+	fire[0].pid = 42;
+	fire[0].start = 7;
+	fire[0].time = 95.0;
+	fire[0].value = 99.0;
+	fire[0].what = "burn (42)";
+	ev[0] = fire[0];
+	ev[0].time = 100.0;
+	alarm_set_replay(set, fire, 1, ev, 1, 100.0);
+	/* Only the recorded one: "mine" is not what the recorder saw. */
+	assert_int_equal(alarm_active(set, act, 4), 1);
+	assert_string_equal(alarm_rule_name(act[0].rule), "hot");
+	assert_int_equal(alarm_rule_severity(act[0].rule), SEV_CRIT);
+	assert_int_equal(act[0].pid, 42);
+	assert_int_equal(alarm_proc_severity(set, 42, 7), SEV_CRIT);
+	e = alarm_events(set, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(e[0].kind, EV_FIRED);
+	assert_string_equal(e[0].what, "burn (42)");
+	assert_int_equal(alarm_list(set, items, 4), 1);
+	/* The set's own evaluation no longer counts. */
+	alarm_log_line(set, "/l1", "x", 1, 101.0);
+	assert_int_equal(alarm_firing(set), 1);
+
+	/* Still firing: no new event, one list entry. */
+	alarm_set_replay(set, fire, 1, NULL, 0, 105.0);
+	alarm_events(set, &n);
+	assert_int_equal(n, 0);
+	assert_int_equal(alarm_list(set, items, 4), 1);
+
+	/* Resolved, and a short one that fired and resolved in between. */
+	ev[0].kind = EV_RESOLVED;
+	ev[0].time = 108.0;
+	ev[1] = fire[0];
+	ev[1].rule = "blip";
+	ev[1].severity = SEV_WARN;
+	ev[1].time = 107.0;
+	alarm_set_replay(set, NULL, 0, ev, 2, 110.0);
+	/* No resolve told for blip, but the firing list is the truth. */
+	assert_int_equal(alarm_firing(set), 0);
+	alarm_events(set, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(alarm_list(set, items, 4), 2);
+	assert_true(items[0].resolved >= 0 && items[1].resolved >= 0);
+
+	/* A jump: nothing of before stays. */
+	alarm_set_restart(set);
+	assert_int_equal(alarm_list(set, items, 4), 0);
+	alarm_set_replay(set, fire, 1, NULL, 0, 50.0);
+	assert_int_equal(alarm_list(set, items, 4), 1);
+	assert_true(items[0].since == 95.0);
+	alarm_set_free(set);
+}
+
 /* History: one JSON line per event, wall-clock times from the alarm clock. */
 static void
 test_history_line(void **state)
@@ -1303,6 +1381,7 @@ main(void)
 		cmocka_unit_test(test_history_write),
 		cmocka_unit_test(test_threads_skipped_and_clear),
 		cmocka_unit_test(test_active_list),
+		cmocka_unit_test(test_replay_notes),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

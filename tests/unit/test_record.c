@@ -270,6 +270,90 @@ test_codec_round_trip(void **state)
 	free(w);
 }
 
+/* The recorder's alarms ride along with the frame, and only with it. */
+static void
+test_codec_alarms(void **state)
+{
+	struct world		*w = xcalloc(1, sizeof *w);
+	struct record_codec	*enc = record_codec_new(), *dec;
+	struct record_frame	 got;
+	struct alarm_note	 fire[3], ev[2];
+	struct buf		 b = BUF_INITIALIZER;
+	char			 what[3][32];
+	int			 step, i;
+
+	dec = record_codec_new();
+	world_init(w, 11);
+	for (step = 0; step < 50; step++) {
+		world_step(w, T0 + step * 5);
+		memset(fire, 0, sizeof fire);
+		memset(ev, 0, sizeof ev);
+		for (i = 0; i < 3; i++) {
+			snprintf(what[i], sizeof what[i], "burn (%d)",
+			    1000 + step + i);
+			fire[i].kind = EV_FIRED;
+			fire[i].rule = i == 2 ? "sys-mem" : "hot-cpu";
+			fire[i].severity = i == 2 ? SEV_WARN : SEV_CRIT;
+			fire[i].pid = i == 2 ? 0 : 1000 + step + i;
+			fire[i].start = 123456789ULL * (i + 1);
+			fire[i].time = 5000 + step * 5 - 12.5;
+			fire[i].value = i == 2 ? 1.5e12 : 97.25;
+			fire[i].what = what[i];
+		}
+		ev[0] = fire[0];
+		ev[1] = fire[1];
+		ev[1].kind = EV_RESOLVED;
+		ev[1].value = -3.5;
+		/* Every third frame has alarms; the others say nothing. */
+		if (step % 3 == 0) {
+			w->f.flags |= RECORD_ALARMS;
+			w->f.firing = fire;
+			w->f.nfiring = step % 2 == 0 ? 3 : 0;
+			w->f.events = ev;
+			w->f.nevents = 2;
+		}
+		buf_reset(&b);
+		record_encode(enc, &w->f, &b);
+		assert_int_equal(record_decode(dec, b.data, b.len, &got), 0);
+		assert_frame_equal(&got, &w->f);
+		if (step % 3 != 0) {
+			assert_false(got.flags & RECORD_ALARMS);
+			assert_int_equal(got.nfiring + got.nevents, 0);
+			continue;
+		}
+		assert_true(got.flags & RECORD_ALARMS);
+		assert_int_equal(got.nfiring, w->f.nfiring);
+		assert_int_equal(got.nevents, 2);
+		for (i = 0; i < (int)got.nfiring; i++) {
+			assert_string_equal(got.firing[i].rule, fire[i].rule);
+			assert_string_equal(got.firing[i].what, fire[i].what);
+			assert_int_equal(got.firing[i].severity,
+			    fire[i].severity);
+			assert_int_equal(got.firing[i].pid, fire[i].pid);
+			assert_int_equal(got.firing[i].start, fire[i].start);
+			assert_true(got.firing[i].time == fire[i].time);
+			assert_true(got.firing[i].value == fire[i].value);
+		}
+		assert_int_equal(got.events[0].kind, EV_FIRED);
+		assert_int_equal(got.events[1].kind, EV_RESOLVED);
+		assert_true(got.events[1].value == -3.5);
+		assert_string_equal(got.events[1].what, what[1]);
+	}
+	/* A note cut short is a bad frame, not a crash. */
+	w->f.flags |= RECORD_ALARMS;
+	w->f.firing = fire;
+	w->f.nfiring = 3;
+	w->f.events = ev;
+	w->f.nevents = 2;
+	buf_reset(&b);
+	record_encode(enc, &w->f, &b);
+	assert_int_equal(record_decode(dec, b.data, b.len - 3, &got), -1);
+	buf_free(&b);
+	record_codec_free(enc);
+	record_codec_free(dec);
+	free(w);
+}
+
 struct seen {
 	size_t	warnings;
 	char	last[512];
@@ -625,6 +709,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_codec_round_trip),
+		cmocka_unit_test(test_codec_alarms),
 		cmocka_unit_test(test_store_round_trip),
 		cmocka_unit_test(test_store_truncated),
 		cmocka_unit_test(test_store_corrupt),
