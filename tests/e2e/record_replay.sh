@@ -7,6 +7,7 @@
 need python3
 
 store=$TMP/rec
+mkdir -p "$XDG_CONFIG_HOME/vigil"
 start_fixture burn "$FIXTURES/burn"
 start_fixture grow "$FIXTURES/grow" 8 512
 start_fixture brief sleep 4
@@ -14,7 +15,11 @@ wait_for 5 exec_done "$burn" burn
 wait_for 5 exec_done "$grow" grow
 wait_for 5 exec_done "$brief" 'sleep 4'
 
-start_fixture rec "$VIGIL" record --foreground --interval 1s --dir "$store"
+# The recorder's own rule (the config file's rules apply too).
+printf 'alarm fat: proc.rss > 1 where comm ~ /^grow$/ severity info\n' \
+    > "$XDG_CONFIG_HOME/vigil/vigilrc"
+start_fixture rec "$VIGIL" record --foreground --interval 1s --dir "$store" \
+    --alarm "hot: proc.cpu > 50% for 2s where comm ~ /^burn\$/ severity crit"
 # Live batch output, taken at the same time, to compare with the replay.
 live=$TMP/live
 "$VIGIL" --batch -d 1s -n 8 --format json -p "$burn,$grow" > "$live" &
@@ -79,25 +84,47 @@ if [ "$(id -u)" -eq 0 ]; then
 	check "with its exit code (sleep: 0)" json_q "$out" "
 [e['exit_code'] for x in snaps for e in x['exited'] if e['pid'] == $brief]
     == [0]"
-	# A fork storm: 100 subshells of 50 ms, each exiting with 7.
+	# A fork storm: 500 subshells of 50 ms, each exiting with 7.
 	start_fixture storm bash -c \
-	    'for i in $(seq 1 100); do (sleep 0.05; exit 7) & done; wait'
+	    'for i in $(seq 1 500); do (sleep 0.05; exit 7) & done; wait'
 	wait "$storm"
 	stormed() {
 		frames 1 && json_q "$out" "
 sum(1 for x in snaps for e in x['exited'] if e['ppid'] == $storm and
-    e['exit_code'] == 7) == 100"
+    e['exit_code'] == 7) == 500"
 	}
-	check "a fork storm's 100 short-lived exits are all recorded" \
+	check "a fork storm's 500 short-lived exits are all recorded" \
 	    wait_for 30 stormed
 	check "each once" json_q "$out" "
 len(set(e['pid'] for x in snaps for e in x['exited'] if e['ppid'] ==
-    $storm and e['exit_code'] == 7)) == 100"
+    $storm and e['exit_code'] == 7)) == 500"
 else
 	check "without the proc connector the store says exits may be missed" \
 	    json_q "$out" "all(x['exits_complete'] is False for x in snaps)"
 fi
 check "replay reads without a warning" test ! -s "$TMP/err"
+
+# Alarms as the recorder saw them, whatever rules the replaying side has:
+# here one that would fire on every process, and not the recorder's.
+printf 'alarm mine: proc.cpu >= 0 severity warn\n' \
+    > "$XDG_CONFIG_HOME/vigil/vigilrc"
+"$VIGIL" --batch --replay "$store" --format json > "$TMP/al" 2>>"$TMP/err"
+check "the recorder's alarm fired on the burner, once, as it was" \
+    json_q "$TMP/al" "
+[(a['rule'], a['severity'], a['pid']) for x in snaps for a in x['alarms']
+    if a['event'] == 'fired' and a['rule'] == 'hot'] == [('hot', 'crit', $burn)]"
+check "the replaying side's own rules are not what is shown" \
+    json_q "$TMP/al" "
+all(a['rule'] in ('hot', 'fat') for x in snaps for a in x['alarms'])"
+# The config file's rule fired on the leaker in the first frame, which
+# replay reads for the rates and does not print: it counts as firing.
+check "the frames after count both firing (--alarm's and the file's)" \
+    json_q "$TMP/al" "
+snaps[-1]['alarms_firing'] == 2"
+"$VIGIL" --batch --replay "$store" > "$TMP/al.txt" 2>>"$TMP/err"
+check "text replay says so too" grep -q \
+    "^ALARM fired    \[crit\] hot: burn ($burn)" "$TMP/al.txt"
+rm -f "$XDG_CONFIG_HOME/vigil/vigilrc"
 
 # --from and --to, absolute and relative.
 t2=$(json_q "$out" "'%.3f' % snaps[2]['time']")
