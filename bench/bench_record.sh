@@ -15,9 +15,19 @@
 #   the on-CPU time of each (schedstat, all threads) over the window, and
 #     the ratios of the recorder to atop and to the batch samplers;
 #   the recorder's peak RSS (VmHWM).
+# Then replay, on a 24 h store per count (17,280 frames 5 s apart, written
+# by bench/gen_store through the store's own writer with a simulated clock):
+#   jump: the CPU (getrusage of the child) of
+#     vigil --batch --replay DIR --from T --to T --count 1
+#     for T 23 h, 12 h, 1 h and 1 min ago (open the store, seek, rebuild);
+#   in the monitor, driven in tmux with VIGIL_REPLAY_TIMES=FILE (the TUI
+#     logs the CPU of each move): opening at 12 h ago, a frame forward (the
+#     incremental step), a frame back and a minute forward (both rebuild).
 # It never asserts on figures: it exits non-zero only when a tool failed.
 #
-# Environment: VIGIL, BENCH_PROCS, BENCH_INTERVAL, BENCH_WINDOW.
+# Environment: VIGIL, BENCH_PROCS, BENCH_INTERVAL, BENCH_WINDOW,
+# BENCH_PARTS ("record replay", the default, or either alone),
+# BENCH_STEPS (frames stepped forward in the monitor, default 100).
 
 set -eu
 
@@ -50,9 +60,11 @@ cleanup()
 {
 	stop_all
 	stop_idle
+	tmux_r kill-server 2>/dev/null || true
 	[ -n "$tmp" ] && rm -rf "$tmp"
 	return 0
 }
+tmux_r() { tmux -L "vigil-bench-replay-$$" "$@"; }
 trap cleanup EXIT
 
 # shellcheck source=bench/lib.sh
@@ -64,6 +76,8 @@ command -v python3 >/dev/null || die "python3 is not installed"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigil-bench-record.XXXXXX")
 cc -O2 -o "$tmp/spawn_idle" "$bench_dir/spawn_idle.c" ||
     die "cannot build spawn_idle"
+parts=${BENCH_PARTS:-record replay}
+gen_store=${GEN_STORE:-$(dirname "$vigil")/../bench/gen_store}
 
 ns_of() { set -- $(cpu_of "$1"); echo "$2"; }
 
@@ -94,6 +108,8 @@ print("%d %d %d %d" % (day, k, d, len(key) + len(delta)))
 PY
 }
 
+bench_recorder()
+{
 printf '%-6s %-26s %14s %12s\n' procs measure vigil atop
 for n in $counts; do
 	start_idle "$n"
@@ -158,3 +174,95 @@ row("recorder peak RSS (MB)", "%.1f" % (hwm / 1024), "")
 PY
 done
 stop_idle
+}
+
+# CPU ms of one batch jump: vigil --batch --replay DIR --from T --to T.
+jump_ms()
+{
+	python3 - "$vigil" "$1" "$2" <<'PY'
+import resource, subprocess, sys
+v, d, t = sys.argv[1:]
+subprocess.run([v, "--batch", "--replay", d, "--from", t, "--to", t,
+    "--count", "1"], stdout=subprocess.DEVNULL, check=True)
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%.1f" % ((r.ru_utime + r.ru_stime) * 1e3))
+PY
+}
+
+
+# tui_moves FILE COUNT: wait until the monitor logged COUNT moves.
+tui_moves()
+{
+	local i
+	for i in $(seq 1 600); do
+		[ "$(wc -l < "$1" 2>/dev/null || echo 0)" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	die "the monitor did not log move $2"
+}
+
+# tui_press KEY N FILE: press KEY N times, each after the last was done.
+tui_press()
+{
+	local i have
+	have=$(wc -l < "$3")
+	for i in $(seq 1 "$2"); do
+		tmux_r send-keys -t bench -- "$1"
+		tui_moves "$3" $((have + i))
+	done
+}
+
+bench_replay()
+{
+	local n d t times steps=${BENCH_STEPS:-100}
+
+	[ -x "$gen_store" ] || die "no gen_store at $gen_store (make builds it)"
+	command -v tmux >/dev/null || die "tmux is not installed"
+	printf '%-6s %-34s %14s\n' procs "replay, 24 h store" "CPU ms"
+	for n in $counts; do
+		d=$tmp/store$n
+		rm -rf "$d"
+		"$gen_store" "$d" "$n" $((86400 / 5)) 5 ||
+		    die "gen_store failed"
+		printf '%-6d %-34s %14s\n' "$n" "store size (MB)" \
+		    "$(du -sm "$d" | cut -f1)"
+		for t in "23h ago" "12h ago" "1h ago" "1m ago"; do
+			printf '%-6d %-34s %14s\n' "$n" "batch jump to $t" \
+			    "$(jump_ms "$d" "$t")"
+		done
+		times=$tmp/times$n
+		: > "$times"
+		tmux_r -f /dev/null new-session -d -s bench -x 160 -y 50 \
+		    env VIGIL_REPLAY_TIMES="$times" TERM=xterm \
+		    XDG_CONFIG_HOME="$tmp/cfg" "$vigil" --replay "$d" \
+		    --at "12h ago"
+		tui_moves "$times" 1
+		tui_press ')' "$steps" "$times"
+		tui_press '(' 20 "$times"
+		tui_press '}' 20 "$times"
+		tmux_r kill-server 2>/dev/null || true
+		python3 - "$n" "$times" <<'PY'
+import statistics, sys
+n, f = int(sys.argv[1]), sys.argv[2]
+m = {}
+for l in open(f):
+    k, v = l.split()
+    m.setdefault(k, []).append(float(v))
+name = {"open": "TUI open at 12h ago", "step": "TUI ) frame forward",
+    "back": "TUI ( frame back", "jump": "TUI } minute forward"}
+for k in ("open", "step", "back", "jump"):
+    v = m.get(k, [])
+    if v:
+        print("%-6d %-34s %14s" % (n, name[k] + " (median/max)",
+            "%.2f / %.2f" % (statistics.median(v), max(v))))
+PY
+	done
+}
+
+for part in $parts; do
+	case $part in
+	record) bench_recorder ;;
+	replay) bench_replay ;;
+	*) die "BENCH_PARTS: no part $part" ;;
+	esac
+done

@@ -2,6 +2,8 @@
 
 #include "vigil.h"
 
+#include <sys/resource.h>
+
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,10 +28,15 @@ struct tui_replay {
 	double			 cur;		/* the frame shown */
 	double			 prev;		/* the one before; 0: none */
 	double			 next;		/* the one after; 0: none */
+	const struct record_frame *ahead;	/* next's frame, decoded */
+	FILE			*times;		/* VIGIL_REPLAY_TIMES */
 	char			 warning[512];	/* the last damage told */
 };
 
 static void	replay_goto(struct tui *, double);
+static void	replay_forward(struct tui *);
+static double	replay_cpu(void);
+static void	replay_time(struct tui_replay *, const char *, double);
 
 static void
 replay_warn(const char *msg, void *arg)
@@ -48,7 +55,8 @@ tui_replay_open(struct tui *t)
 {
 	struct tui_replay	*rp;
 	char			*dir, err[512];
-	double			 first, last;
+	const char		*tp;
+	double			 first, last, c0;
 
 	if ((dir = t->o->replay_dir != NULL ? xstrdup(t->o->replay_dir) :
 	    record_default_dir()) == NULL) {
@@ -56,6 +64,10 @@ tui_replay_open(struct tui *t)
 		return (-1);
 	}
 	rp = xcalloc(1, sizeof *rp);
+	/* For bench/bench_record.sh: the CPU each move costs. */
+	if ((tp = getenv("VIGIL_REPLAY_TIMES")) != NULL && *tp != '\0')
+		rp->times = fopen(tp, "a");
+	c0 = replay_cpu();
 	rp->rd = record_reader_open(dir, replay_warn, rp, err, sizeof err);
 	free(dir);
 	if (rp->rd == NULL || record_reader_span(rp->rd, &first,
@@ -63,6 +75,8 @@ tui_replay_open(struct tui *t)
 		fprintf(stderr, "vigil: --replay: %s\n", rp->rd == NULL ? err :
 		    _("the store has no frame"));
 		record_reader_free(rp->rd);
+		if (rp->times != NULL)
+			fclose(rp->times);
 		free(rp);
 		return (-1);
 	}
@@ -71,6 +85,7 @@ tui_replay_open(struct tui *t)
 	t->o->readonly = 1;
 	action_set_replay(1);
 	replay_goto(t, t->o->at != 0 ? t->o->at : last);
+	replay_time(rp, "open", c0);
 	return (0);
 }
 
@@ -80,6 +95,8 @@ tui_replay_free(struct tui *t)
 	if (t->replay == NULL)
 		return;
 	record_reader_free(t->replay->rd);
+	if (t->replay->times != NULL)
+		fclose(t->replay->times);
 	free(t->replay);
 	t->replay = NULL;
 }
@@ -98,10 +115,12 @@ replay_goto(struct tui *t, double when)
 	refresh_reset(t->r);
 	t->m = refresh_model(t->r);
 	rp->cur = rp->prev = rp->next = 0;
+	rp->ahead = NULL;
 	record_reader_seek(rp->rd, when - REPLAY_BEFORE);
 	while (record_reader_next(rp->rd, &f) == 1) {
 		if (f->wall > when + 1e-3 && rp->cur != 0) {
 			rp->next = f->wall;
+			rp->ahead = f;
 			break;
 		}
 		replay_feed(t->r, f);
@@ -115,6 +134,56 @@ replay_goto(struct tui *t, double when)
 	}
 }
 
+/*
+ * A frame forward without a rebuild: the frame after the one shown was
+ * decoded already by the last read (the reader keeps it until its next
+ * read), so the model takes just that one, as the live monitor takes a
+ * tick, and one more read finds the frame after it.
+ */
+static void
+replay_forward(struct tui *t)
+{
+	struct tui_replay		*rp = t->replay;
+	const struct record_frame	*f = rp->ahead;
+
+	refresh_feed(t->r, &f->sys, f->procs, f->nprocs, f->cmdline,
+	    f->rawcomm);
+	rp->prev = rp->cur;
+	rp->cur = f->wall;
+	rp->next = 0;
+	rp->ahead = NULL;
+	if (record_reader_next(rp->rd, &f) == 1) {
+		rp->next = f->wall;
+		rp->ahead = f;
+	}
+	tui_apply_view(t);
+	if (rp->warning[0] != '\0') {
+		tui_status(t, 1, "%s", rp->warning);
+		rp->warning[0] = '\0';
+	}
+}
+
+/* CPU seconds used by this process so far. */
+static double
+replay_cpu(void)
+{
+	struct rusage	ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
+}
+
+/* "step 1.234" (CPU ms since c0) to VIGIL_REPLAY_TIMES, if set. */
+static void
+replay_time(struct tui_replay *rp, const char *what, double c0)
+{
+	if (rp->times == NULL)
+		return;
+	fprintf(rp->times, "%s %.3f\n", what, (replay_cpu() - c0) * 1e3);
+	fflush(rp->times);
+}
+
 int
 tui_replaying(const struct tui *t)
 {
@@ -126,23 +195,30 @@ void
 tui_replay_step(struct tui *t, int dir)
 {
 	struct tui_replay	*rp = t->replay;
+	double			 c0;
 
 	if (rp == NULL) {
 		tui_status(t, 1, _("not replaying: vigil --replay opens a recording"));
 		return;
 	}
+	c0 = replay_cpu();
 	if (dir > 0 && rp->next == 0) {
 		/* The recorder may have written more since. */
 		replay_goto(t, rp->cur + 1e9);
 		if (rp->next == 0)
 			tui_status(t, 0, _("the last frame recorded"));
+		replay_time(rp, "step", c0);
 		return;
 	}
 	if (dir < 0 && rp->prev == 0) {
 		tui_status(t, 0, _("the first frame recorded"));
 		return;
 	}
-	replay_goto(t, dir > 0 ? rp->next : rp->prev);
+	if (dir > 0 && rp->ahead != NULL)
+		replay_forward(t);
+	else
+		replay_goto(t, dir > 0 ? rp->next : rp->prev);
+	replay_time(rp, dir > 0 ? "step" : "back", c0);
 }
 
 /* Seconds forward (or back, negative): the frame at or before that time. */
@@ -153,7 +229,10 @@ tui_replay_jump(struct tui *t, double secs)
 		tui_status(t, 1, _("not replaying: vigil --replay opens a recording"));
 		return;
 	}
+	double	c0 = replay_cpu();
+
 	replay_goto(t, t->replay->cur + secs);
+	replay_time(t->replay, "jump", c0);
 }
 
 /* "REPLAY host 2026-12-03 19:14:17" at the right of the first row. */

@@ -72,6 +72,17 @@ tui_keys '\' C-u
 tui_type "^burn-$tag"
 tui_keys Enter
 check_screen "the burner is the only row" wait_for 10 tui_rows_are "$burn"
+# ) feeds the model the next frame alone, { } and ( rebuild it: the row a
+# step forward shows is the one a rebuild at that frame showed.
+row_last=$(tui_row "$burn")
+tui_keys '(' '('
+check_screen "( ( steps back two frames" wait_for 10 title_has "$(stamp -3)"
+tui_keys ')'
+check_screen ") a frame forward" wait_for 10 title_has "$before"
+tui_keys ')'
+check_screen ") to the last frame again" wait_for 10 title_has "$last"
+check_screen "the stepped row is the rebuilt one (TIME+, CPU%, sparkline)" \
+    [ "$(tui_row "$burn")" = "$row_last" ]
 tui_keys k
 check_screen "k is refused in replay" wait_for 10 bottom_has \
     'replay: actions on processes are off'
