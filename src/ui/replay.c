@@ -146,8 +146,7 @@ replay_forward(struct tui *t)
 	struct tui_replay		*rp = t->replay;
 	const struct record_frame	*f = rp->ahead;
 
-	refresh_feed(t->r, &f->sys, f->procs, f->nprocs, f->cmdline,
-	    f->rawcomm);
+	replay_feed(t->r, f);
 	rp->prev = rp->cur;
 	rp->cur = f->wall;
 	rp->next = 0;
