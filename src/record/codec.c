@@ -962,6 +962,6 @@ record_decode(struct record_codec *c, const void *data, size_t len,
 	f->exits = c->exits;
 	f->nexits = c->ngone;
 	f->firing = c->notes;
-	f->events = c->notes + f->nfiring;
+	f->events = c->notes != NULL ? c->notes + f->nfiring : NULL;
 	return (0);
 }
