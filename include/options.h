@@ -59,6 +59,10 @@ struct options {
 	char			**groups;
 	size_t			 ngroups;
 	char			*alertmanager;	/* URL, or NULL */
+	char			*serve_user;	/* basic auth, or NULL */
+	char			*serve_pwhash;	/* crypt(3) hash */
+	char			*serve_tls_cert;	/* PEM files, or NULL */
+	char			*serve_tls_key;
 };
 
 #define OPTIONS_DELAY_DEFAULT	15	/* tenths, as htop */

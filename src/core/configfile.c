@@ -2,6 +2,7 @@
 
 #include "vigil.h"
 
+#include <crypt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,46 @@ config_bool(const char *v, int *out)
 }
 
 /*
+ * vigil serve's basic auth and TLS. The hash is checked here, so a line
+ * that could never let anyone in is named; the files are read when serve
+ * starts.
+ */
+static int
+config_serve(struct options *o, const char *key, const char *value,
+    char *err, size_t errlen)
+{
+	char	**dst;
+
+	/* A user name holds no ':' in basic auth, a hash no blank. */
+	if (*value == '\0' || (strncmp(key, "serve-tls-", 10) != 0 &&
+	    strpbrk(value, " \t:") != NULL)) {
+		snprintf(err, errlen, _("%s: '%s': expected one word"), key,
+		    value);
+		return (-1);
+	}
+	if (strcmp(key, "serve-user") == 0)
+		dst = &o->serve_user;
+	else if (strcmp(key, "serve-password-hash") == 0) {
+		if (value[0] != '$' || crypt_checksalt(value) != CRYPT_SALT_OK) {
+			snprintf(err, errlen,
+			    _("serve-password-hash: not a crypt(3) hash (make one with mkpasswd or openssl passwd -6)"));
+			return (-1);
+		}
+		dst = &o->serve_pwhash;
+	} else if (strcmp(key, "serve-tls-cert") == 0)
+		dst = &o->serve_tls_cert;
+	else if (strcmp(key, "serve-tls-key") == 0)
+		dst = &o->serve_tls_key;
+	else {
+		snprintf(err, errlen, _("unknown setting '%s'"), key);
+		return (-1);
+	}
+	free(*dst);
+	*dst = xstrdup(value);
+	return (0);
+}
+
+/*
  * One setting. The alarm rule is parsed to check it; the good ones are
  * kept as text, for refresh_new() to parse with the command line's.
  */
@@ -103,6 +144,8 @@ config_setting(struct config_load *cl, const char *key, const char *value,
 		o->alertmanager = xstrdup(value);
 		return (0);
 	}
+	if (strncmp(key, "serve-", 6) == 0)
+		return (config_serve(o, key, value, err, errlen));
 	if (strcmp(key, "log") == 0) {
 		if (*value == '\0') {
 			snprintf(err, errlen, _("'log' needs a file name"));

@@ -97,6 +97,12 @@ options_free(struct options *o)
 	options_free_list(&o->groups, &o->ngroups);
 	free(o->alertmanager);
 	o->alertmanager = NULL;
+	free(o->serve_user);
+	free(o->serve_pwhash);
+	free(o->serve_tls_cert);
+	free(o->serve_tls_key);
+	o->serve_user = o->serve_pwhash = NULL;
+	o->serve_tls_cert = o->serve_tls_key = NULL;
 	free(o->filter);
 	free(o->user);
 	free(o->pids);
@@ -573,7 +579,8 @@ options_usage(void)
 "                           Prometheus metrics on http://ADDR:PORT/metrics\n"
 "                           (default 127.0.0.1:9256): the host, the vigilrc\n"
 "                           groups as process-exporter's, the alarms; alarms\n"
-"                           sent to vigilrc's alertmanager = URL\n"
+"                           sent to vigilrc's alertmanager = URL; https and\n"
+"                           basic auth by vigilrc's serve-tls-cert, serve-user\n"
 "\n"
 "Recording (RECORDING AND REPLAY in vigil(1)):\n"
 "  vigil record [--foreground] [--interval=TIME] [--dir=DIR] [--keep=TIME]\n"

@@ -52,16 +52,20 @@ rcfile_trim(char *s)
 static int
 rcfile_split(char *line, char **key, char **value)
 {
-	char	*eq;
-	size_t	 n;
+	/*
+	 * "group NAME: MATCHER" and vigil serve's "serve-user NAME" and the
+	 * like read as an alarm rule does.
+	 */
+	static const char	*bare[] = { RCFILE_ALARM, RCFILE_GROUP,
+				    "serve-user", "serve-password-hash",
+				    "serve-tls-cert", "serve-tls-key" };
+	char			*eq;
+	size_t			 i, n = 0;
 
-	/* "group NAME: MATCHER" (vigil serve) reads as an alarm rule does. */
-	if (strncmp(line, RCFILE_ALARM, strlen(RCFILE_ALARM)) == 0)
-		n = strlen(RCFILE_ALARM);
-	else if (strncmp(line, RCFILE_GROUP, strlen(RCFILE_GROUP)) == 0)
-		n = strlen(RCFILE_GROUP);
-	else
-		n = 0;
+	for (i = 0; i < nitems(bare) && n == 0; i++) {
+		if (strncmp(line, bare[i], strlen(bare[i])) == 0)
+			n = strlen(bare[i]);
+	}
 	if (n > 0 && (line[n] == ' ' || line[n] == '\t') &&
 	    line[n + strspn(line + n, " \t")] != '=') {
 		line[n] = '\0';

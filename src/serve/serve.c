@@ -18,6 +18,7 @@
 
 #include "vigil.h"
 
+#include <crypt.h>
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
@@ -38,6 +39,7 @@
 #include "alarm.h"
 #include "configfile.h"
 #include "duration.h"
+#include "file.h"
 #include "loop.h"
 #include "model.h"
 #include "options.h"
@@ -68,7 +70,14 @@ struct serve {
 	pthread_mutex_t		 lock;		/* snap and scrapes only */
 	struct serve_snap	*snap;
 	unsigned long		 scrapes;
+
+	/* Basic auth: the last header that passed, so crypt runs once. */
+	pthread_mutex_t		 auth_lock;
+	char			*auth_ok;
+	char			*tls_cert, *tls_key;	/* PEM text */
 };
+
+#define SERVE_REALM	"vigil"
 
 static const struct option serve_long[] = {
 	{ "listen",	required_argument,	NULL, 'l' },
@@ -92,8 +101,10 @@ serve_usage(FILE *f)
 "  -h, --help               show this help and exit\n"
 "\n"
 "Groups come from \"group NAME: MATCHER\" lines in vigilrc; alarms are sent\n"
-"to Alertmanager when vigilrc has \"alertmanager = URL\". See EXPORTING in\n"
-"vigil(1).\n"), SERVE_LISTEN_DEFAULT);
+"to Alertmanager when vigilrc has \"alertmanager = URL\". Basic auth and\n"
+"https come from vigilrc's serve-user, serve-password-hash (a crypt(3)\n"
+"hash: mkpasswd, or openssl passwd -6), serve-tls-cert and serve-tls-key.\n"
+"See EXPORTING in vigil(1).\n"), SERVE_LISTEN_DEFAULT);
 }
 
 /* "ADDR:PORT", "[V6ADDR]:PORT" or ":PORT" (every address) into ss. */
@@ -347,6 +358,86 @@ serve_wants_openmetrics(struct MHD_Connection *c)
 	    strstr(accept, "application/openmetrics-text") != NULL);
 }
 
+/* Equal strings, in a time that does not say where they differ. */
+static int
+serve_same(const char *a, const char *b)
+{
+	size_t		 la = strlen(a), lb = strlen(b), i;
+	unsigned char	 d = la != lb;
+
+	for (i = 0; i < la; i++)
+		d |= (unsigned char)a[i] ^ (unsigned char)b[i % (lb + 1)];
+	return (d == 0);
+}
+
+/*
+ * The request's user and password against serve-user and the crypt(3)
+ * hash of serve-password-hash. A yescrypt hash costs milliseconds by
+ * design, too much for each scrape of a Prometheus that scrapes every
+ * second: the Authorization header that last passed is kept, and the same
+ * header again passes on a constant-time comparison.
+ */
+static int
+serve_authorized(struct serve *sv, struct MHD_Connection *c)
+{
+	struct crypt_data	*cd;
+	const char		*hdr;
+	char			*user, *pass = NULL, *h;
+	int			 ok;
+
+	if (sv->o.serve_user == NULL)
+		return (1);
+	hdr = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+	if (hdr == NULL)
+		return (0);
+	pthread_mutex_lock(&sv->auth_lock);
+	ok = sv->auth_ok != NULL && serve_same(hdr, sv->auth_ok);
+	pthread_mutex_unlock(&sv->auth_lock);
+	if (ok)
+		return (1);
+	if ((user = MHD_basic_auth_get_username_password(c, &pass)) == NULL)
+		return (0);
+	cd = xcalloc(1, sizeof *cd);
+	h = crypt_rn(pass != NULL ? pass : "", sv->o.serve_pwhash, cd,
+	    sizeof *cd);
+	/* Both compared, whichever is wrong: the time says nothing. */
+	ok = serve_same(user, sv->o.serve_user);
+	ok &= h != NULL && h[0] != '*' && serve_same(h, sv->o.serve_pwhash);
+	explicit_bzero(cd, sizeof *cd);
+	free(cd);
+	if (pass != NULL) {
+		explicit_bzero(pass, strlen(pass));
+		MHD_free(pass);
+	}
+	MHD_free(user);
+	if (ok) {
+		pthread_mutex_lock(&sv->auth_lock);
+		free(sv->auth_ok);
+		sv->auth_ok = xstrdup(hdr);
+		pthread_mutex_unlock(&sv->auth_lock);
+	}
+	return (ok);
+}
+
+static enum MHD_Result
+serve_unauthorized(struct MHD_Connection *c)
+{
+	static char		 denied[] = "Unauthorized\n";
+	struct MHD_Response	*resp;
+	enum MHD_Result		 rc;
+
+	resp = MHD_create_response_from_buffer(sizeof denied - 1, denied,
+	    MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL)
+		return (MHD_NO);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/plain");
+	rc = MHD_queue_basic_auth_fail_response(c, SERVE_REALM, resp);
+	MHD_destroy_response(resp);
+	return (rc);
+}
+
 static enum MHD_Result
 serve_request(void *arg, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
@@ -368,6 +459,8 @@ serve_request(void *arg, struct MHD_Connection *c, const char *url,
 		    "text/plain", notallowed, sizeof notallowed - 1, 0));
 	/* A GET with a body: ignored. */
 	*upload_len = 0;
+	if (!serve_authorized(sv, c))
+		return (serve_unauthorized(c));
 	if (strcmp(url, "/") == 0)
 		return (serve_reply(c, MHD_HTTP_OK, "text/plain", index,
 		    sizeof index - 1, 0));
@@ -452,6 +545,53 @@ serve_args(struct serve *sv, int argc, char **argv, const char **listen)
 	return (-1);
 }
 
+/*
+ * Basic auth and TLS from vigilrc: both halves of each, and the PEM files
+ * read now, before the sampler starts. -1 with err set.
+ */
+static void
+serve_free_secrets(struct serve *sv)
+{
+	if (sv->tls_key != NULL)
+		explicit_bzero(sv->tls_key, strlen(sv->tls_key));
+	free(sv->tls_key);
+	free(sv->tls_cert);
+	free(sv->auth_ok);
+	sv->tls_key = sv->tls_cert = sv->auth_ok = NULL;
+}
+
+static int
+serve_secure(struct serve *sv, char *err, size_t errlen)
+{
+	struct options	*o = &sv->o;
+
+	if ((o->serve_user == NULL) != (o->serve_pwhash == NULL)) {
+		snprintf(err, errlen, _("basic auth needs both serve-user and serve-password-hash in vigilrc"));
+		return (-1);
+	}
+	if ((o->serve_tls_cert == NULL) != (o->serve_tls_key == NULL)) {
+		snprintf(err, errlen, _("TLS needs both serve-tls-cert and serve-tls-key in vigilrc"));
+		return (-1);
+	}
+	if (o->serve_tls_cert == NULL)
+		return (0);
+	if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		snprintf(err, errlen, _("this libmicrohttpd was built without TLS"));
+		return (-1);
+	}
+	if (file_read_all(o->serve_tls_cert, &sv->tls_cert) < 0) {
+		snprintf(err, errlen, _("serve-tls-cert: %s: %s"),
+		    o->serve_tls_cert, strerror(errno));
+		return (-1);
+	}
+	if (file_read_all(o->serve_tls_key, &sv->tls_key) < 0) {
+		snprintf(err, errlen, _("serve-tls-key: %s: %s"),
+		    o->serve_tls_key, strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
 static struct MHD_Daemon *
 serve_start(struct serve *sv, const struct sockaddr_storage *ss)
 {
@@ -465,8 +605,12 @@ serve_start(struct serve *sv, const struct sockaddr_storage *ss)
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD |
-	    MHD_USE_TURBO, 0, NULL, NULL, serve_request, sv,
+	    MHD_USE_TURBO | (sv->tls_cert != NULL ? MHD_USE_TLS : 0), 0,
+	    NULL, NULL, serve_request, sv,
 	    MHD_OPTION_SOCK_ADDR, ss,
+	    /* Ignored without MHD_USE_TLS; NULL would end the list. */
+	    MHD_OPTION_HTTPS_MEM_CERT, sv->tls_cert != NULL ? sv->tls_cert : "",
+	    MHD_OPTION_HTTPS_MEM_KEY, sv->tls_key != NULL ? sv->tls_key : "",
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)SERVE_THREADS,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVE_CONN_LIMIT,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVE_CONN_TIMEOUT,
@@ -510,9 +654,16 @@ serve_main(int argc, char **argv)
 		options_free(&sv.o);
 		return (2);
 	}
+	if (serve_secure(&sv, err, sizeof err) != 0) {
+		fprintf(stderr, "vigil serve: %s\n", err);
+		serve_free_secrets(&sv);
+		options_free(&sv.o);
+		return (2);
+	}
 	if ((sv.groups = serve_groups_new(sv.o.groups, sv.o.ngroups, err,
 	    sizeof err)) == NULL) {
 		fprintf(stderr, "vigil serve: %s\n", err);
+		serve_free_secrets(&sv);
 		options_free(&sv.o);
 		return (2);
 	}
@@ -523,6 +674,7 @@ serve_main(int argc, char **argv)
 	/* The group metrics need the I/O counters of every process. */
 	refresh_set_io(sv.r, 1);
 	pthread_mutex_init(&sv.lock, NULL);
+	pthread_mutex_init(&sv.auth_lock, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	sv.loop = loop_new();
@@ -547,8 +699,9 @@ serve_main(int argc, char **argv)
 		    listen, strerror(errno));
 		goto out;
 	}
-	fprintf(stderr, _("vigil serve: listening on http://%s/metrics\n"),
-	    listen);
+	fprintf(stderr, _("vigil serve: listening on %s://%s/metrics%s\n"),
+	    sv.tls_cert != NULL ? "https" : "http", listen,
+	    sv.o.serve_user != NULL ? _(" (basic auth)") : "");
 	if ((sv.timer = loop_add_timer(sv.loop, sv.o.delay / 10.0, 0,
 	    serve_tick, &sv)) == -1)
 		fprintf(stderr, _("vigil: cannot create a timer: %s\n"),
@@ -565,6 +718,7 @@ out:
 	refresh_free(sv.r);
 	serve_groups_free(sv.groups);
 	free(sv.rules);
+	serve_free_secrets(&sv);
 	options_free(&sv.o);
 	return (status);
 }

@@ -33,3 +33,14 @@ metric()
 {
 	awk -v k="$2" '$1 == k { print $2; found = 1 } END { exit !found }' "$1"
 }
+
+# promql EXPR [TIME]: the first result's value through the API of the
+# Prometheus on 127.0.0.1:$PPORT, or nothing.
+promql()
+{
+	curl -s --max-time 5 "http://127.0.0.1:$PPORT/api/v1/query" \
+	    --data-urlencode "query=$1" ${2:+--data-urlencode "time=$2"} |
+	    python3 -c 'import json, sys
+r = json.load(sys.stdin)["data"]["result"]
+print(r[0]["value"][1] if r else "")' 2>/dev/null
+}

@@ -63,15 +63,6 @@ start_fixture prom prometheus --config.file="$TMP/prometheus.yml" \
     --storage.tsdb.path="$TMP/prom" \
     --web.listen-address="127.0.0.1:$PPORT" 2> "$TMP/prom.err"
 
-# promql EXPR [TIME]: the first result's value, or nothing.
-promql()
-{
-	curl -s --max-time 5 "http://127.0.0.1:$PPORT/api/v1/query" \
-	    --data-urlencode "query=$1" ${2:+--data-urlencode "time=$2"} |
-	    python3 -c 'import json, sys
-r = json.load(sys.stdin)["data"]["result"]
-print(r[0]["value"][1] if r else "")' 2>/dev/null
-}
 scraped()
 {
 	[ "$(promql "count_over_time(namedprocess_namegroup_num_procs{groupname=\"burner\"}[30s])")" -ge 25 ] 2>/dev/null
