@@ -25,11 +25,13 @@
 #include "record.h"
 #include "recordcmd.h"
 #include "refresh.h"
+#include "sample.h"
+#include "serve.h"
 #include "xalloc.h"
 
 enum {
 	OPT_FOREGROUND = 256, OPT_INTERVAL, OPT_DIR, OPT_KEEP, OPT_MAX_SIZE,
-	OPT_COUNT, OPT_ALARM, OPT_HELP
+	OPT_COUNT, OPT_ALARM, OPT_LISTEN, OPT_HELP
 };
 
 static const struct option record_long[] = {
@@ -40,6 +42,7 @@ static const struct option record_long[] = {
 	{ "max-size",	required_argument,	NULL, OPT_MAX_SIZE },
 	{ "count",	required_argument,	NULL, OPT_COUNT },
 	{ "alarm",	required_argument,	NULL, OPT_ALARM },
+	{ "listen",	required_argument,	NULL, OPT_LISTEN },
 	{ "help",	no_argument,		NULL, OPT_HELP },
 	{ NULL,		0,			NULL, 0 }
 };
@@ -63,6 +66,8 @@ struct recorder {
 	size_t			 npend;
 	unsigned long		 lost;		/* exits the kernel dropped */
 	struct alarm_active	*act;		/* firing, this frame */
+	const char		*listen;	/* --listen: serve metrics */
+	struct serve_export	*serve;
 };
 
 static void
@@ -85,6 +90,8 @@ record_usage(void)
 "      --count=N            stop after N frames\n"
 "      --alarm=RULE         an alarm rule to evaluate and record, as in the\n"
 "                           config file (repeatable; the file's rules too)\n"
+"      --listen=ADDR:PORT   serve each frame as Prometheus metrics there too,\n"
+"                           as vigil serve does (EXPORTING in vigil(1))\n"
 "      --help               show this help and exit\n"));
 }
 
@@ -338,8 +345,11 @@ record_tick(void *arg)
 {
 	struct recorder	*rc = arg;
 	char		 err[512];
+	double		 t0 = sample_now();
 
 	refresh_tick(rc->r);
+	if (rc->serve != NULL)
+		serve_export_refreshed(rc->serve, sample_now() - t0);
 	record_frame_fill(rc, refresh_model(rc->r));
 	record_exits_take(rc, refresh_model(rc->r));
 	record_alarms_fill(rc);
@@ -466,6 +476,9 @@ record_parse(struct recorder *rc, struct record_wopts *wo, double *interval,
 		case OPT_ALARM:
 			options_push(&rc->o.alarms, &rc->o.nalarms, cl.arg);
 			break;
+		case OPT_LISTEN:
+			rc->listen = cl.arg;
+			break;
 		case OPT_HELP:
 			record_usage();
 			return (-1);
@@ -487,6 +500,7 @@ record_main(int argc, char **argv)
 	struct config		 cfg;
 	double			 interval = 5;
 	char			*dir = NULL, host[256], err[512];
+	char			 where[512];
 	int			 status, timer;
 	size_t			 i;
 
@@ -531,8 +545,18 @@ record_main(int argc, char **argv)
 		free(dir);
 		return (1);
 	}
+	/* --listen: the same refresh served; a port in use is told now. */
+	if (rc.listen != NULL && (rc.serve = serve_export_new(&rc.o, rc.r,
+	    rc.listen, err, sizeof err)) == NULL) {
+		fprintf(stderr, "vigil record: %s\n", err);
+		refresh_free(rc.r);
+		options_free(&rc.o);
+		free(dir);
+		return (2);
+	}
 	if ((rc.w = record_writer_open(dir, &wo, err, sizeof err)) == NULL) {
 		fprintf(stderr, "vigil record: %s\n", err);
+		serve_export_free(rc.serve);
 		refresh_free(rc.r);
 		options_free(&rc.o);
 		free(dir);
@@ -561,6 +585,16 @@ record_main(int argc, char **argv)
 	loop_add_signal(rc.loop, SIGINT, record_signal, &rc);
 	loop_add_signal(rc.loop, SIGTERM, record_signal, &rc);
 	loop_add_signal(rc.loop, SIGHUP, record_signal, &rc);
+	if (rc.serve != NULL) {
+		if (serve_export_start(rc.serve, err, sizeof err) != 0) {
+			record_say(&rc, err);
+			status = 1;
+			goto out;
+		}
+		serve_export_describe(rc.serve, where, sizeof where);
+		snprintf(err, sizeof err, _("serving metrics on %s"), where);
+		record_say(&rc, err);
+	}
 	record_tick(&rc);
 	if (rc.count > 0 && rc.written >= rc.count)
 		status = 0;
@@ -571,6 +605,8 @@ record_main(int argc, char **argv)
 		status = 1;
 	} else
 		status = loop_run(rc.loop);
+out:
+	serve_export_free(rc.serve);
 	loop_free(rc.loop);
 	sample_exits_close(rc.exits);
 	rc.exits = NULL;
