@@ -49,6 +49,8 @@ struct options {
 	double			 from;		/* epoch seconds; 0: not given */
 	double			 to;
 	double			 at;
+	/* The live monitor's first history: NULL the default store. */
+	char			*history_from;	/* "none": none */
 
 	/* Set on the command line: the configuration file does not override. */
 	int			 sort_given;

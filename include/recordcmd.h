@@ -6,6 +6,8 @@
 #ifndef VIGIL_RECORDCMD_H
 #define VIGIL_RECORDCMD_H
 
+#include <stddef.h>
+
 struct options;
 struct record_frame;
 struct refresh;
@@ -14,5 +16,6 @@ int	 record_main(int, char **);
 char	*record_default_dir(void);
 int	 replay_batch(struct options *);
 void	 replay_feed(struct refresh *, const struct record_frame *);
+size_t	 replay_prefill(struct refresh *, const struct options *);
 
 #endif

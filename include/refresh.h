@@ -37,5 +37,8 @@ void		 refresh_reset(struct refresh *);
 void		 refresh_feed(struct refresh *, const struct sample_sys *,
 		     const struct sample_proc *, size_t, const char **,
 		     const char **);
+void		 refresh_feed_history(struct refresh *,
+		     const struct sample_sys *, const struct sample_proc *,
+		     size_t, const char **, const char **);
 
 #endif

@@ -22,6 +22,7 @@
 #include "model.h"
 #include "options.h"
 #include "record.h"
+#include "recordcmd.h"
 #include "refresh.h"
 #include "rx.h"
 #include "sanitize.h"
@@ -714,7 +715,13 @@ batch_run(struct options *o)
 		loop_add_timer(bt.loop, 1, 1, batch_logs_poll, &bt);
 	}
 
-	/* The first figures need one interval of deltas, as top's do. */
+	/*
+	 * The first figures need one interval of deltas, as top's do. With
+	 * --history, the rings start from a recorder's store where there is
+	 * one, as the monitor's do.
+	 */
+	if (o->history)
+		replay_prefill(bt.r, o);
 	refresh_tick(bt.r);
 	if ((bt.timer = loop_add_timer(bt.loop, delay, 0, batch_tick,
 	    &bt)) == -1) {

@@ -22,7 +22,8 @@
 enum {
 	OPT_FORMAT = 256, OPT_HISTORY, OPT_HISTORY_SIZE, OPT_THREADS,
 	OPT_KTHREADS, OPT_IO, OPT_READONLY, OPT_KEYS, OPT_ALARM, OPT_LOG,
-	OPT_RESTART_TIMEOUT, OPT_REPLAY, OPT_FROM, OPT_TO, OPT_AT
+	OPT_RESTART_TIMEOUT, OPT_REPLAY, OPT_FROM, OPT_TO, OPT_AT,
+	OPT_HISTORY_FROM
 };
 
 static const struct option options_long[] = {
@@ -48,6 +49,7 @@ static const struct option options_long[] = {
 	{ "from",		required_argument,	NULL, OPT_FROM },
 	{ "to",			required_argument,	NULL, OPT_TO },
 	{ "at",			required_argument,	NULL, OPT_AT },
+	{ "history-from",	required_argument,	NULL, OPT_HISTORY_FROM },
 	{ "no-color",		no_argument,		NULL, 'C' },
 	{ "no-colour",		no_argument,		NULL, 'C' },
 	{ "no-mouse",		no_argument,		NULL, 'M' },
@@ -108,6 +110,8 @@ options_free(struct options *o)
 	free(o->pids);
 	free(o->replay_dir);
 	o->replay_dir = NULL;
+	free(o->history_from);
+	o->history_from = NULL;
 	o->filter = o->user = NULL;
 	o->pids = NULL;
 }
@@ -421,6 +425,10 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 				o->replay_dir = xstrdup(arg);
 			}
 			break;
+		case OPT_HISTORY_FROM:
+			free(o->history_from);
+			o->history_from = xstrdup(arg);
+			break;
 		case OPT_FROM:
 		case OPT_TO:
 		case OPT_AT:
@@ -488,6 +496,10 @@ options_usage(void)
 "                           (2026-12-02T03:10Z, '2026-12-02 03:10'), 03:10,\n"
 "                           now, '3h ago' or @EPOCH\n"
 "      --at=TIME            replay in the monitor from this time\n"
+"      --history-from=DIR   start the live monitor's history (and batch\n"
+"                           --history) from the frames vigil record wrote in\n"
+"                           DIR for this host and boot (default its store,\n"
+"                           if there is one; none: start empty)\n"
 "      --readonly           disable every action on processes (the strace\n"
 "                           pane s too; the open files list L stays)\n"
 "      --restart-timeout=SECS\n"

@@ -295,8 +295,8 @@ refresh_tick(struct refresh *r)
  * sampler gave then, and the command lines read then, so everything drawn
  * from it (batch output, the screen) is as it was live.
  */
-void
-refresh_feed(struct refresh *r, const struct sample_sys *sys,
+static void
+refresh_feed_model(struct refresh *r, const struct sample_sys *sys,
     const struct sample_proc *procs, size_t n, const char **cmdline,
     const char **rawcomm)
 {
@@ -314,6 +314,23 @@ refresh_feed(struct refresh *r, const struct sample_sys *sys,
 		    rawcomm[i]);
 	}
 	r->model->npending = 0;
+}
+
+/* A recorded frame as history only: no alarm sees it, no view is made. */
+void
+refresh_feed_history(struct refresh *r, const struct sample_sys *sys,
+    const struct sample_proc *procs, size_t n, const char **cmdline,
+    const char **rawcomm)
+{
+	refresh_feed_model(r, sys, procs, n, cmdline, rawcomm);
+}
+
+void
+refresh_feed(struct refresh *r, const struct sample_sys *sys,
+    const struct sample_proc *procs, size_t n, const char **cmdline,
+    const char **rawcomm)
+{
+	refresh_feed_model(r, sys, procs, n, cmdline, rawcomm);
 	alarm_eval(r->alarms, r->model, r->model->now);
 	refresh_view(r);
 }

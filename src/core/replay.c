@@ -2,12 +2,16 @@
 
 #include "vigil.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <langinfo.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alarm.h"
@@ -17,6 +21,7 @@
 #include "record.h"
 #include "recordcmd.h"
 #include "refresh.h"
+#include "sample.h"
 #include "xalloc.h"
 
 static void
@@ -37,6 +42,72 @@ replay_feed(struct refresh *r, const struct record_frame *f)
 	if (f->flags & RECORD_ALARMS)
 		alarm_set_replay(refresh_alarms(r), f->firing, f->nfiring,
 		    f->events, f->nevents, refresh_model(r)->now);
+}
+
+static void
+replay_quiet(const char *msg, void *arg)
+{
+	size_t	*damaged = arg;
+
+	(*damaged)++;
+}
+
+/*
+ * The live monitor's rings, filled before its first tick from the frames
+ * a recorder on this host wrote in the rings' span (history_size refreshes
+ * of -d), so sparklines are full from the first refresh and the first
+ * rates are over the interval since the last frame. Only frames of this
+ * host and of this boot (the CLOCK_BOOTTIME the model counts in) count;
+ * no alarm rule sees them. --history-from DIR names the store, "none"
+ * turns it off; without it the default store is read if there is one.
+ * The frames fed, or 0.
+ */
+size_t
+replay_prefill(struct refresh *r, const struct options *o)
+{
+	struct record_reader		*rd;
+	const struct record_frame	*f;
+	struct timespec			 ts;
+	struct stat			 st;
+	char				*dir, host[256], err[512];
+	double				 wall, boot, span;
+	size_t				 fed = 0, damaged = 0;
+
+	if (o->history_from != NULL && strcmp(o->history_from, "none") == 0)
+		return (0);
+	if ((dir = o->history_from != NULL ? xstrdup(o->history_from) :
+	    record_default_dir()) == NULL)
+		return (0);
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		free(dir);
+		return (0);
+	}
+	rd = record_reader_open(dir, replay_quiet, &damaged, err, sizeof err);
+	free(dir);
+	if (rd == NULL)
+		return (0);
+	if (gethostname(host, sizeof host) != 0)
+		host[0] = '\0';
+	host[sizeof host - 1] = '\0';
+	clock_gettime(CLOCK_REALTIME, &ts);
+	wall = ts.tv_sec + ts.tv_nsec / 1e9;
+	boot = wall - sample_now();
+	span = o->history_size * (o->delay / 10.0);
+	record_reader_seek(rd, wall - span);
+	while (record_reader_next(rd, &f) == 1) {
+		/* The host is known once a chunk is read. */
+		if (f->wall > wall || strcmp(record_reader_host(rd), host) != 0)
+			break;
+		/* Another boot's clock would run the rates backwards. */
+		if (f->wall < wall - span || f->sys.time > sample_now() ||
+		    fabs((f->wall - f->sys.time) - boot) > 10)
+			continue;
+		refresh_feed_history(r, &f->sys, f->procs, f->nprocs,
+		    f->cmdline, f->rawcomm);
+		fed++;
+	}
+	record_reader_free(rd);
+	return (fed);
 }
 
 /*

@@ -19,6 +19,7 @@
 #include "loop.h"
 #include "model.h"
 #include "options.h"
+#include "recordcmd.h"
 #include "refresh.h"
 #include "rx.h"
 #include "sample.h"
@@ -622,8 +623,10 @@ tui_run(struct options *o)
 	}
 
 	/* A first look at once, then real deltas after a short interval. */
-	if (!o->replay)
+	if (!o->replay) {
+		replay_prefill(t.r, o);
 		refresh_tick(t.r);
+	}
 	tui_layout(&t);
 	tui_apply_view(&t);
 	tui_start_warnings(&t);
