@@ -12,6 +12,12 @@
 
 enum options_format { FORMAT_TEXT, FORMAT_JSON };
 
+/* vigil serve: what makes the groups no "group" line names. */
+#define SERVE_BY_NONE	0
+#define SERVE_BY_UNIT	1	/* the systemd unit */
+#define SERVE_BY_CGROUP	2	/* the cgroup v2 path */
+#define SERVE_MAX_GROUPS_DEFAULT	64
+
 struct options {
 	int			 batch;
 	int			 help;
@@ -65,6 +71,8 @@ struct options {
 	char			*serve_pwhash;	/* crypt(3) hash */
 	char			*serve_tls_cert;	/* PEM files, or NULL */
 	char			*serve_tls_key;
+	int			 serve_group_by;	/* SERVE_BY_ */
+	long			 serve_max_groups;
 };
 
 #define OPTIONS_DELAY_DEFAULT	15	/* tenths, as htop */

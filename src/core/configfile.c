@@ -144,6 +144,31 @@ config_setting(struct config_load *cl, const char *key, const char *value,
 		o->alertmanager = xstrdup(value);
 		return (0);
 	}
+	if (strcmp(key, "serve-group-by") == 0) {
+		if (strcmp(value, "unit") == 0)
+			o->serve_group_by = SERVE_BY_UNIT;
+		else if (strcmp(value, "cgroup") == 0)
+			o->serve_group_by = SERVE_BY_CGROUP;
+		else if (strcmp(value, "none") == 0)
+			o->serve_group_by = SERVE_BY_NONE;
+		else {
+			snprintf(err, errlen,
+			    _("serve-group-by: '%s' is not unit, cgroup or none"),
+			    value);
+			return (-1);
+		}
+		return (0);
+	}
+	if (strcmp(key, "serve-max-groups") == 0) {
+		if (options_number(value, 1, 10000, &n) != 0) {
+			snprintf(err, errlen,
+			    _("serve-max-groups: '%s' is not a number from 1 to 10000"),
+			    value);
+			return (-1);
+		}
+		o->serve_max_groups = n;
+		return (0);
+	}
 	if (strncmp(key, "serve-", 6) == 0)
 		return (config_serve(o, key, value, err, errlen));
 	if (strcmp(key, "log") == 0) {

@@ -68,6 +68,7 @@ options_init(struct options *o)
 	o->sort = COL_CPU;
 	o->descending = 1;
 	o->history_size = MODEL_HISTORY_DEFAULT;
+	o->serve_max_groups = SERVE_MAX_GROUPS_DEFAULT;
 	o->log_lines = OPTIONS_LOG_LINES_DEFAULT;
 	o->restart_timeout = OPTIONS_RESTART_TIMEOUT_DEFAULT;
 }

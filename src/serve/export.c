@@ -553,6 +553,7 @@ serve_export_new(const struct options *o, struct refresh *r,
 		serve_export_free(e);
 		return (NULL);
 	}
+	serve_groups_by(e->groups, o->serve_group_by, o->serve_max_groups);
 	/* The group metrics need the I/O counters of every process. */
 	refresh_set_io(r, 1);
 	return (e);

@@ -7,6 +7,13 @@
  * reached. A process belongs to the first group whose matcher it passes
  * (the order of the vigilrc lines), and stays there for its life, so a
  * renamed process does not move its history from one group to another.
+ *
+ * With serve-group-by, a process no line names goes to the group of its
+ * systemd unit (or its cgroup v2 path), read from /proc/PID/cgroup once,
+ * when the process is first seen. Those groups are made as processes
+ * arrive and last as long as vigil serve does (their counters must not
+ * go back), at most serve-max-groups of them; the processes of units
+ * beyond that count in one group, "other", so the labels stay bounded.
  */
 
 #include "vigil.h"
@@ -16,6 +23,8 @@
 #include <string.h>
 
 #include "alarm.h"
+#include "file.h"
+#include "options.h"
 #include "model.h"
 #include "sample.h"
 #include "serve-int.h"
@@ -36,7 +45,12 @@ struct groups_acc {
 
 struct serve_groups {
 	struct alarm_rule	**rules;
-	size_t			  n;
+	size_t			  n;		/* groups named by a line */
+	int			  by;		/* SERVE_BY_ */
+	size_t			  max;		/* groups made by unit/cgroup */
+	char			(*names)[SERVE_GROUP_NAME];	/* every group */
+	size_t			  ngroups;
+	ssize_t			  other;	/* beyond max; -1: none yet */
 	struct groups_acc	 *gone;		/* of exited members, per group */
 	struct groups_member	 *members;	/* by pid */
 	size_t			  nmembers;
@@ -63,6 +77,8 @@ serve_groups_new(char **text, size_t n, char *err, size_t errlen)
 	g = xcalloc(1, sizeof *g);
 	g->rules = xcalloc(n + 1, sizeof *g->rules);
 	g->gone = xcalloc(n + 1, sizeof *g->gone);
+	g->names = xcalloc(n + 1, sizeof *g->names);
+	g->other = -1;
 	for (i = 0; i < n; i++) {
 		if ((g->rules[i] = alarm_parse_group(text[i], why,
 		    sizeof why)) == NULL) {
@@ -73,8 +89,19 @@ serve_groups_new(char **text, size_t n, char *err, size_t errlen)
 			return (NULL);
 		}
 	}
-	g->n = n;
+	g->n = g->ngroups = n;
+	for (i = 0; i < n; i++)
+		snprintf(g->names[i], sizeof g->names[i], "%s",
+		    alarm_rule_name(g->rules[i]));
 	return (g);
+}
+
+/* Groups for what no line names: by unit or cgroup, at most max of them. */
+void
+serve_groups_by(struct serve_groups *g, int by, size_t max)
+{
+	g->by = by;
+	g->max = max;
 }
 
 void
@@ -88,6 +115,7 @@ serve_groups_free(struct serve_groups *g)
 		alarm_rule_free(g->rules[i]);
 	free(g->rules);
 	free(g->gone);
+	free(g->names);
 	free(g->members);
 	free(g);
 }
@@ -123,11 +151,135 @@ groups_state(char c)
 	}
 }
 
-/* The group of a process seen before, else of the first matcher it passes. */
+/*
+ * The path of the hierarchy whose line starts with tag ("0::") or has it
+ * past the number (":name=systemd:"), into out; -1: no such line.
+ */
+static int
+groups_cgroup_line(const char *text, const char *tag, char *out,
+    size_t len)
+{
+	const char	*line, *at;
+	size_t		 n;
+
+	for (line = text; *line != '\0'; line += n + (line[n] == '\n')) {
+		n = strcspn(line, "\n");
+		at = tag[0] == ':' ? memmem(line, n, tag, strlen(tag)) : line;
+		if (at == NULL || strncmp(at, tag, strlen(tag)) != 0 ||
+		    at[strlen(tag)] != '/')
+			continue;
+		at += strlen(tag);
+		snprintf(out, len, "%.*s", (int)(line + n - at), at);
+		return (0);
+	}
+	return (-1);
+}
+
+/* The end of a long path says more than its start: its last len - 1. */
+static void
+groups_tail(char *out, size_t len, const char *path)
+{
+	size_t	n = strlen(path);
+
+	if (n >= len) {
+		path += n - (len - 1);
+		n = len - 1;
+	}
+	memcpy(out, path, n);
+	out[n] = '\0';
+}
+
+/*
+ * The cgroup v2 path of a process ("0::/system.slice/ssh.service"), or
+ * with by unit the systemd unit in it: the last component that is a
+ * .service or a .scope, else the last .slice, else the path. A process
+ * whose file cannot be read (gone, or a v1-only machine) has none: -1.
+ */
+static int
+groups_cgroup(int pid, int by, char *out, size_t len)
+{
+	char		 path[64], text[4096], cg[4096], *line, *end, *c;
+	char		*best;
+	const char	*kinds[] = { ".service", ".scope", ".slice" };
+	size_t		 k, n;
+	ssize_t		 got;
+
+	snprintf(path, sizeof path, "/proc/%d/cgroup", pid);
+	if ((got = file_read(path, text, sizeof text)) <= 0)
+		return (-1);
+	text[got] = '\0';
+	/* v2's line; on a v1 machine, systemd's own hierarchy. */
+	line = cg;
+	if ((groups_cgroup_line(text, "0::", cg, sizeof cg) != 0 ||
+	    strcmp(cg, "/") == 0) &&
+	    groups_cgroup_line(text, ":name=systemd:", cg, sizeof cg) != 0)
+		return (-1);
+	if (by == SERVE_BY_CGROUP) {
+		groups_tail(out, len, line);
+		return (0);
+	}
+	for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		best = NULL;
+		for (c = line; c != NULL; ) {
+			end = strchr(c, '/');
+			n = end != NULL ? (size_t)(end - c) : strlen(c);
+			if (n > strlen(kinds[k]) && strncmp(c + n -
+			    strlen(kinds[k]), kinds[k], strlen(kinds[k])) == 0)
+				best = c;
+			c = end != NULL ? end + 1 : NULL;
+		}
+		if (best != NULL) {
+			n = strcspn(best, "/");
+			snprintf(out, len, "%.*s", (int)n, best);
+			return (0);
+		}
+	}
+	/* systemd's name for the root; a v2 path is never empty. */
+	groups_tail(out, len, strcmp(line, "/") == 0 ? "-.slice" : line);
+	return (0);
+}
+
+static size_t
+groups_add(struct serve_groups *g, const char *name)
+{
+	g->names = xreallocarray(g->names, g->ngroups + 1, sizeof *g->names);
+	g->gone = xreallocarray(g->gone, g->ngroups + 1, sizeof *g->gone);
+	memset(&g->gone[g->ngroups], 0, sizeof *g->gone);
+	snprintf(g->names[g->ngroups], sizeof g->names[g->ngroups], "%s",
+	    name);
+	return (g->ngroups++);
+}
+
+/*
+ * The group made for this unit or cgroup, or "other" past the count
+ * (no unit is so named: they end in .service, .scope or .slice, and
+ * cgroup paths start with a slash).
+ */
+static ssize_t
+groups_made(struct serve_groups *g, const char *name)
+{
+	size_t	i;
+
+	for (i = g->n; i < g->ngroups; i++) {
+		if ((ssize_t)i != g->other && strcmp(g->names[i], name) == 0)
+			return (i);
+	}
+	if (g->ngroups - g->n - (g->other != -1) < g->max)
+		return (groups_add(g, name));
+	if (g->other == -1)
+		g->other = groups_add(g, "other");
+	return (g->other);
+}
+
+/*
+ * The group of a process seen before, else of the first matcher it
+ * passes, else of its unit or cgroup; -1: none.
+ */
 static ssize_t
 groups_of(struct serve_groups *g, const struct proc *p)
 {
 	struct groups_member	*old;
+	char			 name[SERVE_GROUP_NAME];
 	size_t			 i;
 
 	if ((old = groups_find(g, p->pid, p->start)) != NULL)
@@ -136,7 +288,10 @@ groups_of(struct serve_groups *g, const struct proc *p)
 		if (alarm_rule_match(g->rules[i], p))
 			return (i);
 	}
-	return (-1);
+	if (g->by == SERVE_BY_NONE ||
+	    groups_cgroup(p->pid, g->by, name, sizeof name) != 0)
+		return (-1);
+	return (groups_made(g, name));
 }
 
 static void
@@ -164,20 +319,25 @@ serve_groups_update(struct serve_groups *g, const struct model *m,
 	struct serve_group	*sg;
 	const struct proc	*p;
 	size_t			 i, n = 0, j;
-	ssize_t			 gi;
+	ssize_t			 gi, *gi_of;
 	double			 hz = m->hz > 0 ? m->hz : 100, st;
 	int			 fds;
 
-	s->ngroups = g->n;
-	s->groups = xcalloc(g->n + 1, sizeof *s->groups);
-	live = xcalloc(g->n + 1, sizeof *live);
-	for (i = 0; i < g->n; i++)
-		snprintf(s->groups[i].name, sizeof s->groups[i].name, "%s",
-		    alarm_rule_name(g->rules[i]));
 	now = xreallocarray(NULL, m->nrows + 1, sizeof *now);
+	gi_of = xreallocarray(NULL, m->nrows + 1, sizeof *gi_of);
+	/* Groups are made here: their count is known after. */
 	for (i = 0; i < m->nrows; i++) {
 		p = m->rows[i];
-		if (p->thread || p->kthread || (gi = groups_of(g, p)) < 0)
+		gi_of[i] = p->thread || p->kthread ? -1 : groups_of(g, p);
+	}
+	s->ngroups = g->ngroups;
+	s->groups = xcalloc(g->ngroups + 1, sizeof *s->groups);
+	live = xcalloc(g->ngroups + 1, sizeof *live);
+	for (i = 0; i < g->ngroups; i++)
+		memcpy(s->groups[i].name, g->names[i], sizeof s->groups[i].name);
+	for (i = 0; i < m->nrows; i++) {
+		p = m->rows[i];
+		if ((gi = gi_of[i]) < 0)
 			continue;
 		e = &now[n++];
 		e->pid = p->pid;
@@ -222,7 +382,7 @@ serve_groups_update(struct serve_groups *g, const struct model *m,
 	g->members = now;
 	g->nmembers = n;
 
-	for (i = 0; i < g->n; i++) {
+	for (i = 0; i < g->ngroups; i++) {
 		sg = &s->groups[i];
 		sg->user_s = (live[i].utime + g->gone[i].utime) / hz;
 		sg->system_s = (live[i].stime + g->gone[i].stime) / hz;
@@ -232,4 +392,5 @@ serve_groups_update(struct serve_groups *g, const struct model *m,
 		sg->minflt = live[i].minflt + g->gone[i].minflt;
 	}
 	free(live);
+	free(gi_of);
 }

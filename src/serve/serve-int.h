@@ -20,8 +20,10 @@ struct model;
 enum serve_state { SST_RUNNING, SST_SLEEPING, SST_WAITING, SST_ZOMBIE,
 	SST_OTHER, SST__COUNT };
 
+#define SERVE_GROUP_NAME	128
+
 struct serve_group {
-	char			 name[64];
+	char			 name[SERVE_GROUP_NAME];
 	unsigned		 nprocs;
 	double			 user_s;	/* counters: seconds, since start */
 	double			 system_s;
@@ -78,6 +80,7 @@ void	serve_snap_free(struct serve_snap *);
 struct serve_groups;
 struct serve_groups	*serve_groups_new(char **, size_t, char *, size_t);
 void			 serve_groups_free(struct serve_groups *);
+void			 serve_groups_by(struct serve_groups *, int, size_t);
 void			 serve_groups_update(struct serve_groups *,
 			     const struct model *, double, struct serve_snap *);
 
