@@ -73,6 +73,8 @@ struct options {
 	char			*serve_tls_key;
 	int			 serve_group_by;	/* SERVE_BY_ */
 	long			 serve_max_groups;
+	char			**serve_per_pid;	/* group names */
+	size_t			 nserve_per_pid;
 };
 
 #define OPTIONS_DELAY_DEFAULT	15	/* tenths, as htop */

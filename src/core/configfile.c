@@ -159,6 +159,16 @@ config_setting(struct config_load *cl, const char *key, const char *value,
 		}
 		return (0);
 	}
+	if (strcmp(key, "serve-per-pid") == 0) {
+		if (*value == '\0' || strpbrk(value, " \t:") != NULL) {
+			snprintf(err, errlen,
+			    _("serve-per-pid: '%s': expected a group's name"),
+			    value);
+			return (-1);
+		}
+		options_push(&o->serve_per_pid, &o->nserve_per_pid, value);
+		return (0);
+	}
 	if (strcmp(key, "serve-max-groups") == 0) {
 		if (options_number(value, 1, 10000, &n) != 0) {
 			snprintf(err, errlen,

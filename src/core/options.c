@@ -98,6 +98,7 @@ options_free(struct options *o)
 	options_free_list(&o->alarms, &o->nalarms);
 	options_free_list(&o->logs, &o->nlogs);
 	options_free_list(&o->groups, &o->ngroups);
+	options_free_list(&o->serve_per_pid, &o->nserve_per_pid);
 	free(o->alertmanager);
 	o->alertmanager = NULL;
 	free(o->serve_user);

@@ -59,7 +59,8 @@ rcfile_split(char *line, char **key, char **value)
 	static const char	*bare[] = { RCFILE_ALARM, RCFILE_GROUP,
 				    "serve-user", "serve-password-hash",
 				    "serve-tls-cert", "serve-tls-key",
-				    "serve-group-by", "serve-max-groups" };
+				    "serve-group-by", "serve-max-groups",
+				    "serve-per-pid" };
 	char			*eq;
 	size_t			 i, n = 0;
 

@@ -548,6 +548,8 @@ serve_export_new(const struct options *o, struct refresh *r,
 	    serve_secure(e, err, errlen) != 0 ||
 	    (e->groups = serve_groups_new(o->groups, o->ngroups, err,
 	    errlen)) == NULL ||
+	    serve_groups_per_pid(e->groups, o->serve_per_pid,
+	    o->nserve_per_pid, err, errlen) != 0 ||
 	    serve_rules(e, err, errlen) != 0 ||
 	    serve_bind(e, sslen, err, errlen) != 0) {
 		serve_export_free(e);

@@ -51,6 +51,7 @@ struct serve_groups {
 	char			(*names)[SERVE_GROUP_NAME];	/* every group */
 	size_t			  ngroups;
 	ssize_t			  other;	/* beyond max; -1: none yet */
+	int			 *per_pid;	/* of the named groups */
 	struct groups_acc	 *gone;		/* of exited members, per group */
 	struct groups_member	 *members;	/* by pid */
 	size_t			  nmembers;
@@ -78,6 +79,7 @@ serve_groups_new(char **text, size_t n, char *err, size_t errlen)
 	g->rules = xcalloc(n + 1, sizeof *g->rules);
 	g->gone = xcalloc(n + 1, sizeof *g->gone);
 	g->names = xcalloc(n + 1, sizeof *g->names);
+	g->per_pid = xcalloc(n + 1, sizeof *g->per_pid);
 	g->other = -1;
 	for (i = 0; i < n; i++) {
 		if ((g->rules[i] = alarm_parse_group(text[i], why,
@@ -94,6 +96,32 @@ serve_groups_new(char **text, size_t n, char *err, size_t errlen)
 		snprintf(g->names[i], sizeof g->names[i], "%s",
 		    alarm_rule_name(g->rules[i]));
 	return (g);
+}
+
+/*
+ * Per-PID series for the members of these named groups (serve-per-pid);
+ * -1 with err set for a name no group line has.
+ */
+int
+serve_groups_per_pid(struct serve_groups *g, char **names, size_t n,
+    char *err, size_t errlen)
+{
+	size_t	i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < g->n; j++) {
+			if (strcmp(g->names[j], names[i]) == 0)
+				break;
+		}
+		if (j == g->n) {
+			snprintf(err, errlen,
+			    _("serve-per-pid: no group line names '%s'"),
+			    names[i]);
+			return (-1);
+		}
+		g->per_pid[j] = 1;
+	}
+	return (0);
 }
 
 /* Groups for what no line names: by unit or cgroup, at most max of them. */
@@ -116,6 +144,7 @@ serve_groups_free(struct serve_groups *g)
 	free(g->rules);
 	free(g->gone);
 	free(g->names);
+	free(g->per_pid);
 	free(g->members);
 	free(g);
 }
@@ -294,6 +323,30 @@ groups_of(struct serve_groups *g, const struct proc *p)
 	return (groups_made(g, name));
 }
 
+/* The process's own series, as many as the cap allows. */
+static void
+groups_pid(struct serve_snap *s, size_t gi, const struct proc *p,
+    const struct groups_member *e, double start, double hz)
+{
+	struct serve_pid	*sp;
+
+	if (s->npids >= SERVE_MAX_PIDS) {
+		s->pids_dropped++;
+		return;
+	}
+	if (s->pids == NULL)
+		s->pids = xreallocarray(NULL, SERVE_MAX_PIDS, sizeof *s->pids);
+	sp = &s->pids[s->npids++];
+	sp->group = gi;
+	sp->pid = p->pid;
+	sp->start = start;
+	sp->user_s = e->utime / hz;
+	sp->system_s = e->stime / hz;
+	sp->rss = p->rss_kb * 1024.0;
+	sp->vsz = p->vsz_kb * 1024.0;
+	sp->threads = p->nlwp;
+}
+
 static void
 groups_add_counters(struct groups_acc *a, const struct groups_member *m)
 {
@@ -364,6 +417,8 @@ serve_groups_update(struct serve_groups *g, const struct model *m,
 			sg->fds += fds;
 		sg->states[groups_state(p->state)]++;
 		st = boot_epoch + p->start / hz;
+		if ((size_t)gi < g->n && g->per_pid[gi])
+			groups_pid(s, gi, p, e, st, hz);
 		if (sg->oldest == 0 || st < sg->oldest)
 			sg->oldest = st;
 	}

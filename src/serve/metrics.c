@@ -11,6 +11,7 @@
 #include "vigil.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,8 +74,8 @@ metrics_value(struct buf *b, double v)
 		buf_adds(b, " NaN\n");
 	else if (v == floor(v) && fabs(v) < 1e15)
 		buf_printf(b, " %.0f\n", v);
-	else
-		buf_printf(b, " %.9g\n", v);
+	else	/* 15 digits: an epoch keeps its milliseconds */
+		buf_printf(b, " %.15g\n", v);
 }
 
 /* name{k1="v1"[,k2="v2"]} value; k1 NULL: no labels. */
@@ -256,6 +257,65 @@ metrics_groups(struct metrics_out *mo, const struct serve_snap *s)
 	}
 }
 
+/* name{groupname="G",pid="N"[,k="v"]} value */
+static void
+metrics_pid_sample(struct metrics_out *mo, const char *name,
+    const struct serve_snap *s, const struct serve_pid *p, const char *k,
+    const char *v, double value)
+{
+	char	pid[16];
+
+	snprintf(pid, sizeof pid, "%d", p->pid);
+	buf_printf(mo->b, "%s{", name);
+	metrics_label(mo->b, "groupname", s->groups[p->group].name, 1);
+	metrics_label(mo->b, "pid", pid, 0);
+	if (k != NULL)
+		metrics_label(mo->b, k, v, 0);
+	buf_addc(mo->b, '}');
+	metrics_value(mo->b, value);
+}
+
+/* serve-per-pid: each process of those groups, labelled by its PID. */
+static void
+metrics_pids(struct metrics_out *mo, const struct serve_snap *s)
+{
+	const struct serve_pid	*p;
+	size_t			 i;
+
+	if (s->npids == 0 && s->pids_dropped == 0)
+		return;
+	metrics_family(mo, "vigil_process_cpu_seconds_total", "counter",
+	    "CPU seconds of the process, by mode.");
+	for (i = 0, p = s->pids; i < s->npids; i++, p++) {
+		metrics_pid_sample(mo, "vigil_process_cpu_seconds_total", s, p,
+		    "mode", "user", p->user_s);
+		metrics_pid_sample(mo, "vigil_process_cpu_seconds_total", s, p,
+		    "mode", "system", p->system_s);
+	}
+	metrics_family(mo, "vigil_process_memory_bytes", "gauge",
+	    "Memory of the process, by kind.");
+	for (i = 0, p = s->pids; i < s->npids; i++, p++) {
+		metrics_pid_sample(mo, "vigil_process_memory_bytes", s, p,
+		    "memtype", "resident", p->rss);
+		metrics_pid_sample(mo, "vigil_process_memory_bytes", s, p,
+		    "memtype", "virtual", p->vsz);
+	}
+	metrics_family(mo, "vigil_process_threads", "gauge",
+	    "Threads of the process.");
+	for (i = 0, p = s->pids; i < s->npids; i++, p++)
+		metrics_pid_sample(mo, "vigil_process_threads", s, p, NULL,
+		    NULL, p->threads);
+	metrics_family(mo, "vigil_process_start_time_seconds", "gauge",
+	    "Start time of the process in seconds since 1970-01-01.");
+	for (i = 0, p = s->pids; i < s->npids; i++, p++)
+		metrics_pid_sample(mo, "vigil_process_start_time_seconds", s, p,
+		    NULL, NULL, p->start);
+	metrics_family(mo, "vigil_process_series_dropped", "gauge",
+	    "Processes left without per-PID series, past the cap of 1000.");
+	metrics_sample(mo, "vigil_process_series_dropped", NULL, NULL, NULL,
+	    NULL, s->pids_dropped);
+}
+
 static void
 metrics_alarms(struct metrics_out *mo, const struct serve_snap *s)
 {
@@ -278,6 +338,7 @@ serve_metrics(struct buf *b, const struct serve_snap *s, int flags,
 
 	metrics_host(&mo, s);
 	metrics_groups(&mo, s);
+	metrics_pids(&mo, s);
 	metrics_alarms(&mo, s);
 	metrics_family(&mo, "vigil_refresh_seconds", "gauge",
 	    "Time the last refresh of the process table took.");
@@ -300,6 +361,7 @@ serve_snap_free(struct serve_snap *s)
 {
 	if (s == NULL)
 		return;
+	free(s->pids);
 	free(s->groups);
 	free(s->alarms);
 	free(s);

@@ -39,6 +39,17 @@ struct serve_group {
 	unsigned		 states[SST__COUNT];
 };
 
+/* One process of a group that serve-per-pid names. */
+struct serve_pid {
+	size_t			 group;
+	int			 pid;
+	double			 start;		/* epoch seconds */
+	double			 user_s, system_s;
+	double			 rss, vsz;	/* bytes */
+	unsigned long		 threads;
+};
+#define SERVE_MAX_PIDS		1000	/* per-PID series per scrape */
+
 struct serve_alarm {
 	char			 name[64];
 	const char		*severity;	/* static */
@@ -64,6 +75,9 @@ struct serve_snap {
 	unsigned		 procs, threads;
 	struct serve_group	*groups;
 	size_t			 ngroups;
+	struct serve_pid	*pids;
+	size_t			 npids;
+	size_t			 pids_dropped;	/* past SERVE_MAX_PIDS */
 	struct serve_alarm	*alarms;
 	size_t			 nalarms;
 	double			 refresh_s;	/* the refresh's own time */
@@ -81,6 +95,8 @@ struct serve_groups;
 struct serve_groups	*serve_groups_new(char **, size_t, char *, size_t);
 void			 serve_groups_free(struct serve_groups *);
 void			 serve_groups_by(struct serve_groups *, int, size_t);
+int			 serve_groups_per_pid(struct serve_groups *, char **,
+			     size_t, char *, size_t);
 void			 serve_groups_update(struct serve_groups *,
 			     const struct model *, double, struct serve_snap *);
 

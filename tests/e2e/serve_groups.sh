@@ -106,4 +106,36 @@ check "a bad serve-max-groups too" \
     grep -q "vigilrc:2: serve-max-groups: '0' is not a number" "$TMP/serve.err"
 check "the good line applies" [ "$(procs one.service)" = 2 ]
 
+# serve-per-pid: the processes of the groups it names get series of their
+# own, labelled by PID; other groups' processes do not.
+printf 'group pair: cmdline ~ /named-%s|^sleep 1000$/\ngroup lone: comm ~ /^bash$/\nserve-per-pid pair\n' \
+    "$tag" > "$rc"
+check "vigil serve starts, with per-PID series" serve_once
+check "promtool check metrics passes on them" \
+    sh -c "promtool check metrics < '$TMP/m.txt' > '$TMP/promtool.out' 2>&1"
+[ -s "$TMP/promtool.out" ] && diag "$(cat "$TMP/promtool.out")"
+for p in "$a1" "$b1" "$c1"; do
+	check "PID $p has its resident memory" metric "$TMP/m.txt" \
+	    "vigil_process_memory_bytes{groupname=\"pair\",pid=\"$p\",memtype=\"resident\"}"
+done
+check "its start time is the kernel's (within 1 s)" python3 - "$TMP/m.txt" "$a1" <<'PY'
+import os, re, sys, time
+pid = sys.argv[2]
+m = re.search(r'^vigil_process_start_time_seconds\{groupname="pair",pid="%s"\} (\S+)$' % pid,
+              open(sys.argv[1]).read(), re.M)
+ticks = int(open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()[19])
+boot = time.time() - float(open("/proc/uptime").read().split()[0])
+want = boot + ticks / os.sysconf("SC_CLK_TCK")
+print("# served %s, kernel %.2f" % (m and m.group(1), want))
+sys.exit(0 if m and abs(float(m.group(1)) - want) < 1 else 1)
+PY
+check "the other group has processes" [ "$(procs lone)" -ge 1 ]
+check "only the named group's processes have them" \
+    sh -c "! grep -q '^vigil_process_[a-z_]*{groupname=\"lone\"' '$TMP/m.txt'"
+printf 'group pair: comm ~ /^sleep$/\nserve-per-pid nosuch\n' > "$rc"
+port=$(free_port)
+"$VIGIL" serve --listen "127.0.0.1:$port" > "$TMP/bad.out" 2>&1
+check "serve-per-pid of no group: vigil serve refuses, saying why" \
+    grep -q "serve-per-pid: no group line names 'nosuch'" "$TMP/bad.out"
+
 done_testing
