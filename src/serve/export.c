@@ -42,6 +42,7 @@
 #include "sample.h"
 #include "serve.h"
 #include "serve-int.h"
+#include "sup.h"
 #include "xalloc.h"
 
 #define SERVE_CONN_LIMIT	2000	/* connections at once */
@@ -198,6 +199,29 @@ serve_snap_alarms(struct serve_export *e, struct serve_snap *s)
 	free(items);
 }
 
+/*
+ * The supervisors of vigil run (this user's): their state files, one
+ * small read each, so the restarts of a service are a metric.
+ */
+static void
+serve_snap_services(struct serve_snap *s)
+{
+	struct sup_entry	*v;
+	size_t			 n, i;
+
+	if (sup_list(&v, &n) != 0 || n == 0)
+		return;
+	s->services = xcalloc(n, sizeof *s->services);
+	for (i = 0; i < n; i++) {
+		snprintf(s->services[i].name, sizeof s->services[i].name,
+		    "%s", v[i].name);
+		s->services[i].restarts = v[i].restarts;
+		s->services[i].up = v[i].child_pid != 0;
+	}
+	s->nservices = n;
+	free(v);
+}
+
 static struct serve_snap *
 serve_snap_make(struct serve_export *e, double took)
 {
@@ -245,6 +269,7 @@ serve_snap_make(struct serve_export *e, double took)
 	s->refreshes = e->refreshes;
 	serve_groups_update(e->groups, m, s->boot_epoch, s);
 	serve_snap_alarms(e, s);
+	serve_snap_services(s);
 	return (s);
 }
 

@@ -329,6 +329,24 @@ metrics_alarms(struct metrics_out *mo, const struct serve_snap *s)
 		    s->alarms[i].firing);
 }
 
+/* vigil run's services: restarts and whether the command runs. */
+static void
+metrics_services(struct metrics_out *mo, const struct serve_snap *s)
+{
+	size_t	i;
+
+	metrics_family(mo, "vigil_run_restarts_total", "counter",
+	    "Restarts of the command vigil run supervises, since its supervisor started.");
+	for (i = 0; i < s->nservices; i++)
+		metrics_sample(mo, "vigil_run_restarts_total", "service",
+		    s->services[i].name, NULL, NULL, s->services[i].restarts);
+	metrics_family(mo, "vigil_run_up", "gauge",
+	    "1 while the supervised command runs, 0 while it waits to restart.");
+	for (i = 0; i < s->nservices; i++)
+		metrics_sample(mo, "vigil_run_up", "service",
+		    s->services[i].name, NULL, NULL, s->services[i].up);
+}
+
 /* The whole exposition of s into b; scrapes counts this scrape. */
 void
 serve_metrics(struct buf *b, const struct serve_snap *s, int flags,
@@ -340,6 +358,7 @@ serve_metrics(struct buf *b, const struct serve_snap *s, int flags,
 	metrics_groups(&mo, s);
 	metrics_pids(&mo, s);
 	metrics_alarms(&mo, s);
+	metrics_services(&mo, s);
 	metrics_family(&mo, "vigil_refresh_seconds", "gauge",
 	    "Time the last refresh of the process table took.");
 	metrics_sample(&mo, "vigil_refresh_seconds", NULL, NULL, NULL, NULL,
@@ -362,6 +381,7 @@ serve_snap_free(struct serve_snap *s)
 	if (s == NULL)
 		return;
 	free(s->pids);
+	free(s->services);
 	free(s->groups);
 	free(s->alarms);
 	free(s);

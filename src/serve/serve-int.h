@@ -50,6 +50,13 @@ struct serve_pid {
 };
 #define SERVE_MAX_PIDS		1000	/* per-PID series per scrape */
 
+/* A vigil run supervisor of this user, by its state file. */
+struct serve_service {
+	char			 name[64];
+	long			 restarts;
+	int			 up;		/* the command runs */
+};
+
 struct serve_alarm {
 	char			 name[64];
 	const char		*severity;	/* static */
@@ -80,6 +87,8 @@ struct serve_snap {
 	size_t			 pids_dropped;	/* past SERVE_MAX_PIDS */
 	struct serve_alarm	*alarms;
 	size_t			 nalarms;
+	struct serve_service	*services;
+	size_t			 nservices;
 	double			 refresh_s;	/* the refresh's own time */
 	unsigned long		 refreshes;
 };
