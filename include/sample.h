@@ -123,6 +123,7 @@ int		 sample_start_time(int, unsigned long long *);
 int		 sample_parse_stat(char *, int, struct sample_proc *);
 int		 sample_start_time_at(int, unsigned long long *);
 int		 sample_fd_count(int);
+long		 sample_swap_kb(int);
 long		 sample_hertz(void);
 double		 sample_now(void);
 

@@ -364,6 +364,24 @@ sample_fd_count(int pid)
 	return (n);
 }
 
+/*
+ * VmSwap of /proc/PID/status in KiB (what process-exporter reports as
+ * memtype="swapped"); -1 if the file cannot be read, 0 for a process
+ * without memory of its own (a kernel thread, a zombie).
+ */
+long
+sample_swap_kb(int pid)
+{
+	char	 path[64], text[4096], *p;
+
+	snprintf(path, sizeof path, "/proc/%d/status", pid);
+	if (file_read(path, text, sizeof text) < 0)
+		return (-1);
+	if ((p = strstr(text, "\nVmSwap:")) == NULL)
+		return (0);
+	return (strtol(p + 8, NULL, 10));
+}
+
 long
 sample_hertz(void)
 {

@@ -375,6 +375,7 @@ serve_groups_update(struct serve_groups *g, const struct model *m,
 	ssize_t			 gi, *gi_of;
 	double			 hz = m->hz > 0 ? m->hz : 100, st;
 	int			 fds;
+	long			 swap;
 
 	now = xreallocarray(NULL, m->nrows + 1, sizeof *now);
 	gi_of = xreallocarray(NULL, m->nrows + 1, sizeof *gi_of);
@@ -410,6 +411,9 @@ serve_groups_update(struct serve_groups *g, const struct model *m,
 		sg->nprocs++;
 		sg->rss += p->rss_kb * 1024.0;
 		sg->vsz += p->vsz_kb * 1024.0;
+		/* Kernel threads are in no group: every member has a status. */
+		if ((swap = sample_swap_kb(p->pid)) > 0)
+			sg->swap += swap * 1024.0;
 		sg->threads += p->nlwp;
 		/* Read this tick already where a proc.fds rule wanted it. */
 		fds = p->nfds >= 0 ? p->nfds : sample_fd_count(p->pid);

@@ -221,6 +221,8 @@ metrics_groups(struct metrics_out *mo, const struct serve_snap *s)
 		    "groupname", g->name, "memtype", "resident", g->rss);
 		metrics_sample(mo, "namedprocess_namegroup_memory_bytes",
 		    "groupname", g->name, "memtype", "virtual", g->vsz);
+		metrics_sample(mo, "namedprocess_namegroup_memory_bytes",
+		    "groupname", g->name, "memtype", "swapped", g->swap);
 	}
 	metrics_groups_one(mo, s, "namedprocess_namegroup_num_threads",
 	    "gauge", "Number of threads",

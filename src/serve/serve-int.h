@@ -29,6 +29,7 @@ struct serve_group {
 	double			 system_s;
 	double			 rss;		/* gauges: bytes */
 	double			 vsz;
+	double			 swap;
 	unsigned long		 threads;
 	unsigned long		 fds;
 	double			 read_bytes;	/* counters */

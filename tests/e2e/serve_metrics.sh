@@ -40,6 +40,8 @@ check "states, threads, fds and I/O are there" sh -c "
     grep -q '^namedprocess_namegroup_num_threads{groupname=\"burner\"} 1$' '$TMP/m.txt' &&
     grep -q '^namedprocess_namegroup_open_filedesc{groupname=\"burner\"} [1-9]' '$TMP/m.txt' &&
     grep -q '^namedprocess_namegroup_read_bytes_total{groupname=\"leaker\"} ' '$TMP/m.txt'"
+check "memtype swapped is there, as process-exporter has it" \
+    metric "$TMP/m.txt" 'namedprocess_namegroup_memory_bytes{groupname="leaker",memtype="swapped"}'
 check "the command line's tag is no label" sh -c "! grep -q '$tag' '$TMP/m.txt'"
 curl -s -D "$TMP/om.h" -H 'Accept: application/openmetrics-text; version=1.0.0' \
     "http://127.0.0.1:$PORT/metrics" > "$TMP/om.txt"
