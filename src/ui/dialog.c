@@ -139,6 +139,8 @@ tui_prompt_draw(struct tui *t)
 	const char	*label = t->mode == MODE_SEARCH ? _("Search: ") :
 			    t->mode == MODE_FILTER ? _("Filter: ") :
 			    t->mode == MODE_DELAY ? _("Delay (seconds): ") :
+			    t->mode == MODE_GOTO ?
+			    _("Go to (as --at: 03:10, 3h ago): ") :
 			    t->mode == MODE_LOG_SEARCH ? _("Log search: ") :
 			    _("Log filter: ");
 	int		 y = t->rows - 1, x, w;

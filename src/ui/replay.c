@@ -18,10 +18,16 @@
 #include "refresh.h"
 #include "tui.h"
 #include "ui-int.h"
+#include "when.h"
 #include "xalloc.h"
 
 /* Frames read before the one shown, for the sparklines and the rates. */
 #define REPLAY_BEFORE	120.0
+
+#define ESC	27
+
+/* Recorded seconds per second of play. */
+static const int replay_speeds[] = { 1, 10, 60, 600 };
 
 struct tui_replay {
 	struct record_reader	*rd;
@@ -30,6 +36,10 @@ struct tui_replay {
 	double			 next;		/* the one after; 0: none */
 	const struct record_frame *ahead;	/* next's frame, decoded */
 	FILE			*times;		/* VIGIL_REPLAY_TIMES */
+	int			 playing;
+	int			 speed;		/* index in replay_speeds */
+	double			 play_at;	/* recorded time reached */
+	double			 play_clock;	/* tui_clock() of play_at */
 	char			 warning[512];	/* the last damage told */
 };
 
@@ -249,8 +259,13 @@ tui_replay_draw(struct tui *t)
 	s = (time_t)rp->cur;
 	localtime_r(&s, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-	len = snprintf(text, sizeof text, " %s %.32s %s ", _("REPLAY"),
-	    record_reader_host(rp->rd), when);
+	if (rp->playing)
+		len = snprintf(text, sizeof text, " %s %s%dx %.32s %s ",
+		    _("REPLAY"), t->utf8 ? "\xe2\x96\xb6 " : "> ",
+		    replay_speeds[rp->speed], record_reader_host(rp->rd), when);
+	else
+		len = snprintf(text, sizeof text, " %s %.32s %s ",
+		    _("REPLAY"), record_reader_host(rp->rd), when);
 	if (len >= (int)sizeof text)
 		len = sizeof text - 1;
 	if (len > t->cols)
@@ -258,4 +273,108 @@ tui_replay_draw(struct tui *t)
 	attron(A_REVERSE | A_BOLD);
 	mvaddnstr(0, t->cols - len, text, len);
 	attroff(A_REVERSE | A_BOLD);
+}
+
+/* w: play from the frame shown, or pause. */
+void
+tui_replay_play(struct tui *t)
+{
+	struct tui_replay	*rp = t->replay;
+
+	if (rp == NULL) {
+		tui_status(t, 1, _("not replaying: vigil --replay opens a recording"));
+		return;
+	}
+	rp->playing = !rp->playing;
+	rp->play_at = rp->cur;
+	rp->play_clock = tui_clock();
+	tui_status(t, 0, rp->playing ? _("playing at %dx") : _("paused"),
+	    replay_speeds[rp->speed]);
+}
+
+/* W: the next speed, from the moment shown. */
+void
+tui_replay_speed(struct tui *t)
+{
+	struct tui_replay	*rp = t->replay;
+
+	if (rp == NULL) {
+		tui_status(t, 1, _("not replaying: vigil --replay opens a recording"));
+		return;
+	}
+	rp->speed = (rp->speed + 1) % (int)nitems(replay_speeds);
+	rp->play_at = rp->cur;
+	rp->play_clock = tui_clock();
+	tui_status(t, 0, _("play speed %dx"), replay_speeds[rp->speed]);
+}
+
+/*
+ * The refresh tick while playing: the frames recorded up to the time
+ * reached at this speed, each fed as a step is, so playing costs what
+ * stepping does. At the last frame recorded, play stops there.
+ */
+void
+tui_replay_tick(struct tui *t)
+{
+	struct tui_replay	*rp = t->replay;
+	double			 now;
+
+	if (rp == NULL || !rp->playing)
+		return;
+	now = tui_clock();
+	rp->play_at += (now - rp->play_clock) * replay_speeds[rp->speed];
+	rp->play_clock = now;
+	while (rp->ahead != NULL && rp->next <= rp->play_at + 1e-3)
+		replay_forward(t);
+	if (rp->ahead == NULL) {
+		rp->playing = 0;
+		tui_status(t, 0, _("the last frame recorded"));
+	}
+}
+
+/* g: a prompt for a time, in the grammar of --at. */
+void
+tui_replay_goto_start(struct tui *t)
+{
+	if (t->replay == NULL) {
+		tui_status(t, 1, _("not replaying: vigil --replay opens a recording"));
+		return;
+	}
+	t->mode = MODE_GOTO;
+	buf_reset(&t->input);
+}
+
+void
+tui_replay_goto_key(struct tui *t, int c)
+{
+	char	ch, err[256];
+	double	when, c0;
+
+	if (c == ESC) {
+		t->mode = MODE_NORMAL;
+		return;
+	}
+	if (c == '\r' || c == '\n' || c == KEY_ENTER) {
+		t->mode = MODE_NORMAL;
+		if (when_parse(buf_str(&t->input), (double)time(NULL),
+		    &when) != 0) {
+			tui_status(t, 1, "%s", when_error(err, sizeof err,
+			    "g", buf_str(&t->input)));
+			return;
+		}
+		c0 = replay_cpu();
+		replay_goto(t, when);
+		t->replay->play_at = t->replay->cur;
+		replay_time(t->replay, "goto", c0);
+		return;
+	}
+	if (c == KEY_BACKSPACE || c == 127 || c == 8) {
+		if (t->input.len > 0)
+			t->input.data[--t->input.len] = '\0';
+	} else if (c == 21)		/* Ctrl-U */
+		buf_reset(&t->input);
+	else if (c >= 32 && c < 127) {
+		ch = c;
+		buf_add(&t->input, &ch, 1);
+	}
 }
