@@ -451,12 +451,9 @@ tui_replay_goto_key(struct tui *t, int c)
 		replay_goto_enter(t);
 		return;
 	}
-	if (c == KEY_BACKSPACE || c == 127 || c == 8) {
-		if (t->input.len > 0)
-			t->input.data[--t->input.len] = '\0';
-	} else if (c == 21)		/* Ctrl-U */
-		buf_reset(&t->input);
-	else if (c >= 32 && c < 127) {
+	if (tui_input_edit(t, c))
+		return;
+	if (c >= 32 && c < 127) {
 		ch = c;
 		buf_add(&t->input, &ch, 1);
 	}

@@ -305,6 +305,7 @@ void	tui_help_draw(struct tui *);
 
 /* dialog.c */
 void	tui_prompt_key(struct tui *, int);
+int	tui_input_edit(struct tui *, int);
 void	tui_prompt_draw(struct tui *);
 void	tui_kill_start(struct tui *);
 void	tui_signal_key(struct tui *, int);
