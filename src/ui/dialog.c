@@ -43,6 +43,22 @@ prompt_erase(struct buf *b)
 		b->data[b->len] = '\0';
 }
 
+/*
+ * The editing keys every prompt shares: Backspace takes the last
+ * character, Ctrl-U the whole line. 1 if c was one of them.
+ */
+int
+tui_input_edit(struct tui *t, int c)
+{
+	if (prompt_backspace(c))
+		prompt_erase(&t->input);
+	else if (c == 21)		/* Ctrl-U */
+		buf_reset(&t->input);
+	else
+		return (0);
+	return (1);
+}
+
 /* Select the first match at or after the selection. */
 static void
 prompt_search_from(struct tui *t, size_t from)
@@ -121,15 +137,12 @@ tui_prompt_key(struct tui *t, int c)
 		tui_logpane_search_older(t);
 		return;
 	}
-	if (prompt_backspace(c))
-		prompt_erase(&t->input);
-	else if (c == 21)		/* Ctrl-U */
-		buf_reset(&t->input);
-	else if (c >= 32 && c < 256 && c != 127) {
+	if (!tui_input_edit(t, c)) {
+		if (c < 32 || c >= 256 || c == 127)
+			return;
 		ch = c;
 		buf_add(&t->input, &ch, 1);
-	} else
-		return;
+	}
 	prompt_update(t);
 }
 
@@ -139,6 +152,8 @@ tui_prompt_draw(struct tui *t)
 	const char	*label = t->mode == MODE_SEARCH ? _("Search: ") :
 			    t->mode == MODE_FILTER ? _("Filter: ") :
 			    t->mode == MODE_DELAY ? _("Delay (seconds): ") :
+			    t->mode == MODE_GOTO ?
+			    _("Go to (as --at: 03:10, 3h ago): ") :
 			    t->mode == MODE_LOG_SEARCH ? _("Log search: ") :
 			    _("Log filter: ");
 	int		 y = t->rows - 1, x, w;

@@ -76,6 +76,8 @@ static void	key_replay_back(struct tui *);
 static void	key_replay_fwd(struct tui *);
 static void	key_replay_min_back(struct tui *);
 static void	key_replay_min_fwd(struct tui *);
+static void	key_replay_hour_back(struct tui *);
+static void	key_replay_hour_fwd(struct tui *);
 
 static const struct tui_key tui_keys[] = {
 	{ { KEY_UP, 0 }, N_("Up"), N_("select the process above"), key_up },
@@ -175,6 +177,17 @@ static const struct tui_key tui_keys[] = {
 	{ { '{', 0 }, N_("{ }"), N_("replay: a minute back/forward"),
 	    key_replay_min_back },
 	{ { '}', 0 }, NULL, NULL, key_replay_min_fwd },
+	/* The keys under ( and ) on most layouts. */
+	{ { '9', 0 }, N_("9 0"), N_("replay: an hour back/forward"),
+	    key_replay_hour_back },
+	{ { '0', 0 }, NULL, NULL, key_replay_hour_fwd },
+	{ { 'w', 0 }, N_("w"), N_("replay: play or pause, by recorded time"),
+	    tui_replay_play },
+	{ { 'W', 0 }, N_("W"), N_("replay: play speed 1x, 10x, 60x, 600x"),
+	    tui_replay_speed },
+	{ { 'g', 0 }, N_("g"),
+	    N_("replay: go to a time (as --at: 2026-12-02 03:10, 3h ago)"),
+	    tui_replay_goto_start },
 };
 
 /* The log pane's own keys, while it has focus; the others as above. */
@@ -541,6 +554,18 @@ key_replay_min_fwd(struct tui *t)
 }
 
 static void
+key_replay_hour_back(struct tui *t)
+{
+	tui_replay_jump(t, -3600);
+}
+
+static void
+key_replay_hour_fwd(struct tui *t)
+{
+	tui_replay_jump(t, 3600);
+}
+
+static void
 key_threads(struct tui *t)
 {
 	if (tui_replaying(t)) {
@@ -755,6 +780,9 @@ tui_key(struct tui *t, int c)
 		return;
 	case MODE_DELAY:
 		tui_delay_key(t, c);
+		return;
+	case MODE_GOTO:
+		tui_replay_goto_key(t, c);
 		return;
 	case MODE_AFFINITY:
 	case MODE_IOPRIO:

@@ -18,10 +18,16 @@
 #include "refresh.h"
 #include "tui.h"
 #include "ui-int.h"
+#include "when.h"
 #include "xalloc.h"
 
 /* Frames read before the one shown, for the sparklines and the rates. */
 #define REPLAY_BEFORE	120.0
+
+#define ESC	27
+
+/* Recorded seconds per second of play. */
+static const int replay_speeds[] = { 1, 10, 60, 600 };
 
 struct tui_replay {
 	struct record_reader	*rd;
@@ -30,11 +36,19 @@ struct tui_replay {
 	double			 next;		/* the one after; 0: none */
 	const struct record_frame *ahead;	/* next's frame, decoded */
 	FILE			*times;		/* VIGIL_REPLAY_TIMES */
+	int			 playing;
+	int			 speed;		/* index in replay_speeds */
+	double			 play_at;	/* recorded time reached */
+	double			 play_clock;	/* tui_clock() of play_at */
 	char			 warning[512];	/* the last damage told */
 };
 
 static void	replay_goto(struct tui *, double);
 static void	replay_forward(struct tui *);
+static int	replay_shown(struct tui *);
+static void	replay_moved(struct tui *, double);
+static void	replay_play_clock(struct tui_replay *);
+static int	replay_more(struct tui_replay *);
 static double	replay_cpu(void);
 static void	replay_time(struct tui_replay *, const char *, double);
 
@@ -85,6 +99,7 @@ tui_replay_open(struct tui *t)
 	t->o->readonly = 1;
 	action_set_replay(1);
 	replay_goto(t, t->o->at != 0 ? t->o->at : last);
+	replay_moved(t, t->o->at != 0 ? t->o->at : last);
 	replay_time(rp, "open", c0);
 	return (0);
 }
@@ -127,18 +142,14 @@ replay_goto(struct tui *t, double when)
 		rp->prev = rp->cur;
 		rp->cur = f->wall;
 	}
-	tui_apply_view(t);
-	if (rp->warning[0] != '\0') {
-		tui_status(t, 1, "%s", rp->warning);
-		rp->warning[0] = '\0';
-	}
 }
 
 /*
  * A frame forward without a rebuild: the frame after the one shown was
  * decoded already by the last read (the reader keeps it until its next
  * read), so the model takes just that one, as the live monitor takes a
- * tick, and one more read finds the frame after it.
+ * tick, and one more read finds the frame after it. The view is left to
+ * replay_shown(), so that playing feeds many frames for one sort.
  */
 static void
 replay_forward(struct tui *t)
@@ -151,15 +162,60 @@ replay_forward(struct tui *t)
 	rp->cur = f->wall;
 	rp->next = 0;
 	rp->ahead = NULL;
-	if (record_reader_next(rp->rd, &f) == 1) {
+	replay_more(rp);
+}
+
+/*
+ * After the last frame known: one more read, as the file being written
+ * may have grown. 1 if a frame is ahead now.
+ */
+static int
+replay_more(struct tui_replay *rp)
+{
+	const struct record_frame	*f;
+
+	if (rp->ahead == NULL && record_reader_next(rp->rd, &f) == 1) {
 		rp->next = f->wall;
 		rp->ahead = f;
 	}
+	return (rp->ahead != NULL);
+}
+
+/*
+ * The model as moved, on screen: the view made again, and the damage the
+ * reader met, if any, said. 1 if it was.
+ */
+static int
+replay_shown(struct tui *t)
+{
+	struct tui_replay	*rp = t->replay;
+
 	tui_apply_view(t);
-	if (rp->warning[0] != '\0') {
-		tui_status(t, 1, "%s", rp->warning);
-		rp->warning[0] = '\0';
+	if (rp->warning[0] == '\0')
+		return (0);
+	tui_status(t, 1, "%s", rp->warning);
+	rp->warning[0] = '\0';
+	return (1);
+}
+
+/*
+ * After a key moved to when: the screen, and, if the store ends before
+ * or begins after it, that the frame shown is its last or first. Play
+ * goes on from there, not from where it had reached.
+ */
+static void
+replay_moved(struct tui *t, double when)
+{
+	struct tui_replay	*rp = t->replay;
+
+	if (!replay_shown(t)) {
+		if (rp->cur > when + 1e-3)
+			tui_status(t, 0, _("the first frame recorded"));
+		else if (rp->next == 0 && when > rp->cur + 1e-3)
+			tui_status(t, 0, _("the last frame recorded"));
 	}
+	rp->play_at = rp->cur;
+	rp->play_clock = tui_clock();
 }
 
 /* CPU seconds used by this process so far. */
@@ -204,6 +260,7 @@ tui_replay_step(struct tui *t, int dir)
 	if (dir > 0 && rp->next == 0) {
 		/* The recorder may have written more since. */
 		replay_goto(t, rp->cur + 1e9);
+		replay_moved(t, rp->cur);
 		if (rp->next == 0)
 			tui_status(t, 0, _("the last frame recorded"));
 		replay_time(rp, "step", c0);
@@ -217,21 +274,29 @@ tui_replay_step(struct tui *t, int dir)
 		replay_forward(t);
 	else
 		replay_goto(t, dir > 0 ? rp->next : rp->prev);
+	replay_moved(t, rp->cur);
 	replay_time(rp, dir > 0 ? "step" : "back", c0);
 }
 
-/* Seconds forward (or back, negative): the frame at or before that time. */
+/*
+ * Seconds forward (or back, negative): the frame at or before that time;
+ * past either end of the store, the frame at that end, saying so.
+ */
 void
 tui_replay_jump(struct tui *t, double secs)
 {
-	if (t->replay == NULL) {
+	struct tui_replay	*rp = t->replay;
+	double			 c0, when;
+
+	if (rp == NULL) {
 		tui_status(t, 1, _("not replaying: vigil --replay opens a recording"));
 		return;
 	}
-	double	c0 = replay_cpu();
-
-	replay_goto(t, t->replay->cur + secs);
-	replay_time(t->replay, "jump", c0);
+	c0 = replay_cpu();
+	when = rp->cur + secs;
+	replay_goto(t, when);
+	replay_moved(t, when);
+	replay_time(rp, "jump", c0);
 }
 
 /* "REPLAY host 2026-12-03 19:14:17" at the right of the first row. */
@@ -249,8 +314,13 @@ tui_replay_draw(struct tui *t)
 	s = (time_t)rp->cur;
 	localtime_r(&s, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-	len = snprintf(text, sizeof text, " %s %.32s %s ", _("REPLAY"),
-	    record_reader_host(rp->rd), when);
+	if (rp->playing)
+		len = snprintf(text, sizeof text, " %s %s%dx %.32s %s ",
+		    _("REPLAY"), t->utf8 ? "\xe2\x96\xb6 " : "> ",
+		    replay_speeds[rp->speed], record_reader_host(rp->rd), when);
+	else
+		len = snprintf(text, sizeof text, " %s %.32s %s ",
+		    _("REPLAY"), record_reader_host(rp->rd), when);
 	if (len >= (int)sizeof text)
 		len = sizeof text - 1;
 	if (len > t->cols)
@@ -258,4 +328,133 @@ tui_replay_draw(struct tui *t)
 	attron(A_REVERSE | A_BOLD);
 	mvaddnstr(0, t->cols - len, text, len);
 	attroff(A_REVERSE | A_BOLD);
+}
+
+/* The recorded time play has reached by now, at the speed it had. */
+static void
+replay_play_clock(struct tui_replay *rp)
+{
+	double	now = tui_clock();
+
+	if (rp->playing)
+		rp->play_at += (now - rp->play_clock) *
+		    replay_speeds[rp->speed];
+	rp->play_clock = now;
+}
+
+/* w: play from the frame shown, or pause. At the last frame, say so. */
+void
+tui_replay_play(struct tui *t)
+{
+	struct tui_replay	*rp = t->replay;
+
+	if (rp == NULL) {
+		tui_status(t, 1, _("not replaying: vigil --replay opens a recording"));
+		return;
+	}
+	if (!rp->playing && !replay_more(rp)) {
+		tui_status(t, 0, _("the last frame recorded"));
+		return;
+	}
+	rp->playing = !rp->playing;
+	rp->play_at = rp->cur;
+	rp->play_clock = tui_clock();
+	if (rp->playing)
+		tui_status(t, 0, _("playing at %dx"), replay_speeds[rp->speed]);
+	else
+		tui_status(t, 0, _("paused"));
+}
+
+/* W: the next speed, from the time play has reached. */
+void
+tui_replay_speed(struct tui *t)
+{
+	struct tui_replay	*rp = t->replay;
+
+	if (rp == NULL) {
+		tui_status(t, 1, _("not replaying: vigil --replay opens a recording"));
+		return;
+	}
+	replay_play_clock(rp);
+	rp->speed = (rp->speed + 1) % (int)nitems(replay_speeds);
+	tui_status(t, 0, _("play speed %dx"), replay_speeds[rp->speed]);
+}
+
+/*
+ * The refresh tick while playing: the frames recorded up to the time
+ * reached at this speed, each fed as a step feeds it, the view made once
+ * for them all. At the last frame recorded, play stops there.
+ */
+void
+tui_replay_tick(struct tui *t)
+{
+	struct tui_replay	*rp = t->replay;
+	int			 warned;
+
+	if (rp == NULL || !rp->playing)
+		return;
+	replay_play_clock(rp);
+	while (replay_more(rp) && rp->next <= rp->play_at + 1e-3)
+		replay_forward(t);
+	warned = replay_shown(t);
+	if (rp->ahead == NULL) {
+		rp->playing = 0;
+		if (!warned)
+			tui_status(t, 0, _("the last frame recorded"));
+	}
+}
+
+/* g: a prompt for a time, in the grammar of --at. */
+void
+tui_replay_goto_start(struct tui *t)
+{
+	if (t->replay == NULL) {
+		tui_status(t, 1, _("not replaying: vigil --replay opens a recording"));
+		return;
+	}
+	t->mode = MODE_GOTO;
+	buf_reset(&t->input);
+}
+
+/* Enter: to that time (empty: nowhere); a time when_parse refuses stays. */
+static void
+replay_goto_enter(struct tui *t)
+{
+	struct tui_replay	*rp = t->replay;
+	const char		*text = buf_str(&t->input);
+	char			 err[256];
+	double			 when, c0;
+
+	t->mode = MODE_NORMAL;
+	if (text[strspn(text, " ")] == '\0')
+		return;
+	if (when_parse(text, (double)time(NULL), &when) != 0) {
+		tui_status(t, 1, "%s", when_error(err, sizeof err, "g", text));
+		return;
+	}
+	c0 = replay_cpu();
+	replay_goto(t, when);
+	replay_moved(t, when);
+	replay_time(rp, "goto", c0);
+}
+
+void
+tui_replay_goto_key(struct tui *t, int c)
+{
+	char	ch;
+
+	if (c == ESC) {
+		t->mode = MODE_NORMAL;
+		return;
+	}
+	if (c == '\r' || c == '\n' || c == KEY_ENTER) {
+		replay_goto_enter(t);
+		return;
+	}
+	if (tui_input_edit(t, c))
+		return;
+	if (c >= 32 && c < 127) {
+		ch = c;
+		buf_add(&t->input, &ch, 1);
+	}
 }

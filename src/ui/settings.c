@@ -187,12 +187,9 @@ tui_delay_key(struct tui *t, int c)
 		    tenths / 10.0);
 		return;
 	}
-	if (c == KEY_BACKSPACE || c == 127 || c == 8) {
-		if (t->input.len > 0)
-			t->input.data[--t->input.len] = '\0';
-	} else if (c == 21)		/* Ctrl-U */
-		buf_reset(&t->input);
-	else if ((c >= '0' && c <= '9') || c == '.' || c == 'm' ||
+	if (tui_input_edit(t, c))
+		return;
+	if ((c >= '0' && c <= '9') || c == '.' || c == 'm' ||
 	    c == 's' || c == 'h' || c == 'i' || c == 'n') {
 		ch = c;
 		buf_add(&t->input, &ch, 1);

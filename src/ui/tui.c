@@ -37,7 +37,7 @@ static void	tui_signal(int, void *);
 static void	tui_layout(struct tui *);
 static void	tui_bottom(struct tui *);
 
-static double
+double
 tui_clock(void)
 {
 	struct timespec	ts;
@@ -287,7 +287,7 @@ tui_bottom(struct tui *t)
 	int			 y = t->rows - 1, x = 0, w;
 
 	if (t->mode == MODE_SEARCH || t->mode == MODE_FILTER ||
-	    t->mode == MODE_DELAY ||
+	    t->mode == MODE_DELAY || t->mode == MODE_GOTO ||
 	    t->mode == MODE_LOG_SEARCH || t->mode == MODE_LOG_FILTER) {
 		tui_prompt_draw(t);
 		return;
@@ -457,6 +457,8 @@ tui_tick(void *arg)
 	/* Replay: the frame stays until a key moves it. */
 	if (!tui_replaying(t))
 		refresh_tick(t->r);
+	else
+		tui_replay_tick(t);	/* playing: on by recorded time */
 	tui_alarm_events(t);
 	tui_apply_view(t);
 	tui_logpane_follow(t, 1);	/* files opened since */

@@ -37,7 +37,7 @@ enum tui_mode {
 	MODE_HELP, MODE_DETAIL, MODE_SORT, MODE_USER, MODE_SETUP,
 	MODE_LOG_SEARCH, MODE_LOG_FILTER, MODE_PROFILE,
 	MODE_ALARMS, MODE_DELAY, MODE_RESTART, MODE_HEAP, MODE_FILES,
-	MODE_AFFINITY, MODE_IOPRIO
+	MODE_AFFINITY, MODE_IOPRIO, MODE_GOTO
 };
 
 /* A process-table column as the screen draws it. */
@@ -251,6 +251,12 @@ int	tui_replaying(const struct tui *);
 void	tui_replay_step(struct tui *, int);
 void	tui_replay_jump(struct tui *, double);
 void	tui_replay_draw(struct tui *);
+void	tui_replay_play(struct tui *);
+void	tui_replay_speed(struct tui *);
+void	tui_replay_tick(struct tui *);
+void	tui_replay_goto_start(struct tui *);
+void	tui_replay_goto_key(struct tui *, int);
+double	tui_clock(void);
 
 void	tui_status(struct tui *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
@@ -299,6 +305,7 @@ void	tui_help_draw(struct tui *);
 
 /* dialog.c */
 void	tui_prompt_key(struct tui *, int);
+int	tui_input_edit(struct tui *, int);
 void	tui_prompt_draw(struct tui *);
 void	tui_kill_start(struct tui *);
 void	tui_signal_key(struct tui *, int);
