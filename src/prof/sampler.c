@@ -35,6 +35,7 @@
 #endif
 
 #define STACK_COPY	32768		/* bytes of stack copied per stop */
+#define RED_ZONE	128		/* x86-64 ABI: leaf data below SP */
 #define WAIT_LIMIT_US	250000		/* a thread slower to stop is skipped */
 
 struct prof_sthread {
@@ -391,9 +392,12 @@ prof_now(void)
 
 /*
  * What the walk needs of a thread in an interrupt stop, taken while it is
- * stopped: its registers (one PTRACE_GETREGS) and its stack from the
- * stack pointer up (one process_vm_readv(2); it ends early where the
- * stack's mapping does). Returns whether there is something to walk.
+ * stopped: its registers (one PTRACE_GETREGS) and its stack from the red
+ * zone below the stack pointer up (one process_vm_readv(2); it ends early
+ * where the stack's mapping does). A leaf function may keep saved
+ * registers in the red zone, and its unwind rules then read them there.
+ * Returns whether there is something to walk: not when the thread died
+ * before its registers or stack could be read.
  */
 static int
 prof_sampler_copy(struct prof_sampler *s, struct prof_sthread *t)
@@ -424,12 +428,20 @@ prof_sampler_copy(struct prof_sampler *s, struct prof_sthread *t)
 	g[UNW_X86_64_RIP] = r.rip;
 	local.iov_base = s->stack;
 	local.iov_len = STACK_COPY;
-	remote.iov_base = (void *)(uintptr_t)r.rsp;
+	s->copy.sp = r.rsp - RED_ZONE;
+	remote.iov_base = (void *)(uintptr_t)s->copy.sp;
 	remote.iov_len = STACK_COPY;
 	n = process_vm_readv(t->tid, &local, 1, &remote, 1, 0);
+	if (n == -1 && errno == EFAULT) {
+		/* The red zone is below the stack's mapping: none in use. */
+		s->copy.sp = r.rsp;
+		remote.iov_base = (void *)(uintptr_t)s->copy.sp;
+		n = process_vm_readv(t->tid, &local, 1, &remote, 1, 0);
+	}
+	if (n <= 0)
+		return (0);
 	s->copy.stack = s->stack;
-	s->copy.sp = r.rsp;
-	s->copy.len = n > 0 ? (uint64_t)n : 0;
+	s->copy.len = (uint64_t)n;
 	return (1);
 }
 
