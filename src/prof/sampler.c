@@ -71,6 +71,7 @@ struct prof_sampler {
 	unsigned char		*stack;		/* copy.stack's buffer */
 	uint64_t		 unwound;
 	uint64_t		 stopped_ns;	/* interrupt to resume, summed */
+	uint64_t		 held_ns;	/* stop seen to resume, summed */
 	uint64_t		 stops;
 	enum prof_end		 end;
 	DIR			*taskdir;
@@ -468,6 +469,7 @@ static void
 prof_sampler_event(struct prof_sampler *s, int tid, int status)
 {
 	struct prof_sthread	*t;
+	uint64_t		 seen = prof_now();
 	int			 event, sig, copied = 0;
 
 	if ((t = prof_sampler_find(s, tid)) == NULL)
@@ -516,6 +518,7 @@ prof_sampler_event(struct prof_sampler *s, int tid, int status)
 	ptrace(PTRACE_CONT, tid, NULL, NULL);
 	prof_reg[t->slot].stopped = 0;
 	if (t->asked != 0) {
+		s->held_ns += prof_now() - seen;
 		s->stopped_ns += prof_now() - t->asked;
 		s->stops++;
 		t->asked = 0;
@@ -741,11 +744,18 @@ prof_sampler_unwound(const struct prof_sampler *s)
 	return (s->unwound);
 }
 
-/* Nanoseconds threads spent stopped (interrupt to resume), and stops. */
+/*
+ * Nanoseconds threads spent stopped (interrupt to resume), and stops; in
+ * *held the part of it from the stop's wait status to the resume: what
+ * vigil itself keeps a thread stopped, the rest is the time the thread
+ * takes to reach the stop and vigil to be woken by it.
+ */
 uint64_t
-prof_sampler_stopped_ns(const struct prof_sampler *s, uint64_t *stops)
+prof_sampler_stopped_ns(const struct prof_sampler *s, uint64_t *stops,
+    uint64_t *held)
 {
 	*stops = s->stops;
+	*held = s->held_ns;
 	return (s->stopped_ns);
 }
 
