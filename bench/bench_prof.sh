@@ -29,6 +29,10 @@
 # * steady state: vigil's CPU time for a 4 s profile minus a 1 s one, over
 #   the difference in samples, for each method: the cost per
 #   thread-sample once modules and symbols are loaded.
+# * the time the target is stopped, for the ptrace method: every vigil
+#   run writes its stops and the time they took (interrupt to resume; of
+#   it, from the stop's wait status to the resume) to VIGIL_PROF_TIMES;
+#   the sums over all runs, per stop.
 # * eu-stack, when installed: CPU time of one `eu-stack -p PID` against
 #   one `vigil dump PID`.
 # It reports; it never asserts. It exits non-zero only when a tool failed.
@@ -45,6 +49,7 @@ reps=${BENCH_REPS:-3}
 seconds=${BENCH_SECONDS:-5}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-prof.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+export VIGIL_PROF_TIMES="$tmp/ptrace.times"
 
 die()
 {
@@ -219,6 +224,14 @@ for rate in $rates; do
 done
 kill "$hp"
 wait "$hp" 2>/dev/null || true
+
+if [ -s "$tmp/ptrace.times" ]; then
+	echo
+	awk '{ n += $2; ns += $4; held += $6 } END { if (n > 0)
+	    printf "ptrace: %d stops, the thread stopped %.1f us per stop " \
+	    "(interrupt to resume), %.1f us of it from the stop seen to " \
+	    "resume\n", n, ns / n / 1000, held / n / 1000 }' "$tmp/ptrace.times"
+fi
 
 if command -v eu-stack >/dev/null 2>&1; then
 	"$hot3" >/dev/null &

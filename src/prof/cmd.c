@@ -747,9 +747,33 @@ prof_src_live_tid(const struct prof_src *src)
 	    prof_sampler_live_tid(src->s));
 }
 
+/*
+ * For bench/bench_prof.sh: with VIGIL_PROF_TIMES=FILE, a ptrace session
+ * appends "stops N stopped_ns NS held_ns NS" to FILE at its end: how
+ * often and how long (interrupt to resume, summed; of it, from the stop's
+ * wait status to the resume) the target's threads were stopped.
+ */
+static void
+prof_src_times(const struct prof_src *src)
+{
+	const char	*path;
+	FILE		*f;
+	uint64_t	 stops, ns, held;
+
+	if (src->s == NULL || (path = getenv("VIGIL_PROF_TIMES")) == NULL ||
+	    *path == '\0' || (f = fopen(path, "a")) == NULL)
+		return;
+	ns = prof_sampler_stopped_ns(src->s, &stops, &held);
+	fprintf(f, "stops %llu stopped_ns %llu held_ns %llu\n",
+	    (unsigned long long)stops, (unsigned long long)ns,
+	    (unsigned long long)held);
+	fclose(f);
+}
+
 static void
 prof_src_free(struct prof_src *src)
 {
+	prof_src_times(src);
 	prof_perf_free(src->pf);
 	prof_sampler_free(src->s);
 	src->pf = NULL;

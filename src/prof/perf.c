@@ -1,13 +1,9 @@
 /*
  * The perf_event sampler: a cpu-clock event on each thread of the target
  * writes the thread's user registers and a copy of its user stack into a
- * ring buffer at every sample, and the stack is unwound here, with
- * libunwind, against the target's mapped files. No thread ever stops.
- *
- * Looked at: perf's own --call-graph dwarf (tools/perf/util/unwind-
- * libunwind-local.c) does the same with the same accessors; libdw's
- * dwfl_attach_state() would do too, but libunwind's global cache is what
- * makes the ptrace sampler cheap, so both samplers share it.
+ * ring buffer at every sample, and the stack is unwound here against the
+ * target's mapped files (unwind.c, which the ptrace sampler shares). No
+ * thread ever stops.
  */
 
 #include "vigil.h"
@@ -48,7 +44,6 @@
 #define PERF_PAGES_MIN	8		/* ... and at least (one sample fits) */
 #define PERF_RINGS_MAX	(64 << 20)	/* bytes of rings, all threads */
 #define PERF_TICK_NS	100000000ULL	/* buffers read, threads scanned */
-#define PERF_MAPS_NS	100000000ULL	/* maps reread at most this often */
 
 /* The user registers asked for: all but the segment registers. */
 #define PERF_REGS_MASK	(((1ULL << PERF_REG_X86_64_MAX) - 1) & \
@@ -57,22 +52,6 @@
 			    (1ULL << PERF_REG_X86_FS) | \
 			    (1ULL << PERF_REG_X86_GS)))
 #define PERF_NREGS	__builtin_popcountll(PERF_REGS_MASK)
-
-/* A mapped file (or the [vdso]) in vigil's memory, for reading code. */
-struct perf_img {
-	char		*key;
-	unsigned char	*data;
-	size_t		 size;
-	int		 mapped;	/* munmap, not free */
-};
-
-/* What is known of one mapping of the target: its image, its table. */
-struct perf_mapx {
-	struct perf_img	*img;
-	int		 img_tried;
-	int		 tab_state;	/* 0 not tried, 1 have, -1 none */
-	struct prof_ehtab tab;
-};
 
 struct perf_thread {
 	int		 tid;
@@ -83,14 +62,6 @@ struct perf_thread {
 	size_t		 data_size;
 	int		 seen;
 	int		 hup;		/* the thread has exited */
-};
-
-/* The sample being unwound, for the accessors. */
-struct perf_cur {
-	const uint64_t		*regs;
-	const unsigned char	*stack;
-	uint64_t		 sp;
-	uint64_t		 len;
 };
 
 struct prof_perf {
@@ -110,14 +81,7 @@ struct prof_perf {
 	uint64_t		 lost;
 	uint64_t		 unwound;
 
-	unw_addr_space_t	 as;
-	unw_accessors_t		 acc;
-	void			*upt;		/* _UPT's, for .debug_frame */
-	struct prof_maps	 maps;
-	struct perf_mapx	*mx;
-	uint64_t		 maps_read;	/* when, monotonic ns */
-	struct perf_img		**img;
-	size_t			 nimg;
+	struct prof_unw		*unw;
 
 	unsigned char		*rec;		/* a record that wraps the ring */
 	size_t			 reccap;
@@ -127,14 +91,8 @@ struct prof_perf {
 	void			*sampled_arg;
 };
 
-static struct prof_perf	*perf_self;	/* the session the accessors serve */
-static struct perf_cur	 perf_sample;
-
 static uint64_t	perf_now(void);
-static void	perf_maps_reread(struct prof_perf *);
-static const struct prof_map *perf_map(struct prof_perf *, uint64_t,
-		    size_t *);
-static struct perf_img *perf_image(struct prof_perf *, size_t);
+static int	perf_live(const void *);
 static int	perf_open(struct prof_perf *, int, char *, size_t);
 static int	perf_scan(struct prof_perf *, int, char *, size_t);
 static void	perf_drop(struct prof_perf *, size_t);
@@ -150,270 +108,6 @@ perf_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ((uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec);
-}
-
-/* --- the target's mappings, read from its files -------------------------- */
-
-/* /proc/PID/maps again: a module loaded since the last read. */
-static void
-perf_maps_reread(struct prof_perf *pf)
-{
-	struct prof_maps	 maps = { NULL, 0 };
-	uint64_t		 now = perf_now();
-
-	if (pf->maps_read != 0 && now - pf->maps_read < PERF_MAPS_NS)
-		return;
-	pf->maps_read = now;
-	if (prof_maps_read(&maps, prof_perf_live_tid(pf)) != 0)
-		return;
-	prof_maps_free(&pf->maps);
-	pf->maps = maps;
-	free(pf->mx);
-	pf->mx = xcalloc(maps.n + 1, sizeof *pf->mx);
-}
-
-/* The mapping of addr (its index in *ip), reread once if none has it. */
-static const struct prof_map *
-perf_map(struct prof_perf *pf, uint64_t addr, size_t *ip)
-{
-	const struct prof_map	*m;
-
-	if ((m = prof_maps_find(&pf->maps, addr)) == NULL) {
-		perf_maps_reread(pf);
-		if ((m = prof_maps_find(&pf->maps, addr)) == NULL)
-			return (NULL);
-	}
-	*ip = m - pf->maps.v;
-	return (m);
-}
-
-/*
- * The image of mapping i: the file mapped whole and read-only (copy on
- * write, for libelf), kept by name; a deleted file through map_files; the
- * [vdso] copied from the target once. NULL for anonymous memory.
- */
-static struct perf_img *
-perf_image(struct prof_perf *pf, size_t i)
-{
-	const struct prof_map	*m = &pf->maps.v[i];
-	struct perf_img		*img;
-	struct iovec		 local, remote;
-	struct stat		 st;
-	char			 key[PATH_MAX + 64];
-	size_t			 k;
-	void			*p;
-	int			 fd, vdso;
-
-	if (pf->mx[i].img_tried)
-		return (pf->mx[i].img);
-	pf->mx[i].img_tried = 1;
-	if (m->path == NULL)
-		return (NULL);
-	vdso = strcmp(m->path, "[vdso]") == 0;
-	if (!vdso && m->path[0] != '/')
-		return (NULL);
-	if (m->deleted)
-		snprintf(key, sizeof key, "/proc/%d/map_files/%" PRIx64 "-%"
-		    PRIx64, prof_perf_live_tid(pf), m->start, m->end);
-	else
-		snprintf(key, sizeof key, "%s", m->path);
-	for (k = 0; k < pf->nimg; k++) {
-		if (strcmp(pf->img[k]->key, key) == 0)
-			return (pf->mx[i].img = pf->img[k]);
-	}
-	img = xcalloc(1, sizeof *img);
-	img->key = xstrdup(key);
-	if (vdso && m->end - m->start <= 64 * PERF_PAGE) {
-		img->size = m->end - m->start;
-		img->data = xmalloc(img->size);
-		local.iov_base = img->data;
-		local.iov_len = img->size;
-		remote.iov_base = (void *)(uintptr_t)m->start;
-		remote.iov_len = img->size;
-		if (process_vm_readv(prof_perf_live_tid(pf), &local, 1, &remote,
-		    1, 0) != (ssize_t)img->size) {
-			free(img->data);
-			img->data = NULL;
-			img->size = 0;
-		}
-	} else if (!vdso && (fd = open(key, O_RDONLY | O_CLOEXEC)) != -1) {
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-		    st.st_size > 0 && (p = mmap(NULL, st.st_size,
-		    PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0)) != MAP_FAILED) {
-			img->data = p;
-			img->size = st.st_size;
-			img->mapped = 1;
-		}
-		close(fd);
-	}
-	pf->img = xreallocarray(pf->img, pf->nimg + 1, sizeof *pf->img);
-	pf->img[pf->nimg++] = img;
-	return (pf->mx[i].img = img);
-}
-
-/* --- accessors: the copied stack, the mapped files, the registers -------- */
-
-/*
- * Memory: the stack as the kernel copied it at the sample, code and unwind
- * tables from the files. Anything else (a heap, the stack beyond the
- * copy) was not copied and cannot be read as it was: the walk ends there.
- */
-static int
-perf_u_access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val,
-    int write, void *arg)
-{
-	struct prof_perf	*pf = perf_self;
-	const struct prof_map	*m;
-	struct perf_img		*img;
-	uint64_t		 off;
-	size_t			 i;
-
-	(void)as;
-	(void)arg;
-	if (write)
-		return (-UNW_EINVAL);
-	if (addr >= perf_sample.sp && perf_sample.len >= sizeof *val &&
-	    addr - perf_sample.sp <= perf_sample.len - sizeof *val) {
-		memcpy(val, perf_sample.stack + (addr - perf_sample.sp),
-		    sizeof *val);
-		return (0);
-	}
-	if ((m = perf_map(pf, addr, &i)) == NULL ||
-	    (img = perf_image(pf, i)) == NULL || img->data == NULL)
-		return (-UNW_EINVAL);
-	off = addr - m->start + (m->path[0] == '/' ? m->offset : 0);
-	if (off > img->size || img->size - off < sizeof *val)
-		return (-UNW_EINVAL);
-	memcpy(val, img->data + off, sizeof *val);
-	return (0);
-}
-
-static int
-perf_u_access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val,
-    int write, void *arg)
-{
-	static const int	 map[] = {
-		[UNW_X86_64_RAX] = PERF_REG_X86_AX,
-		[UNW_X86_64_RDX] = PERF_REG_X86_DX,
-		[UNW_X86_64_RCX] = PERF_REG_X86_CX,
-		[UNW_X86_64_RBX] = PERF_REG_X86_BX,
-		[UNW_X86_64_RSI] = PERF_REG_X86_SI,
-		[UNW_X86_64_RDI] = PERF_REG_X86_DI,
-		[UNW_X86_64_RBP] = PERF_REG_X86_BP,
-		[UNW_X86_64_RSP] = PERF_REG_X86_SP,
-		[UNW_X86_64_R8] = PERF_REG_X86_R8,
-		[UNW_X86_64_R9] = PERF_REG_X86_R9,
-		[UNW_X86_64_R10] = PERF_REG_X86_R10,
-		[UNW_X86_64_R11] = PERF_REG_X86_R11,
-		[UNW_X86_64_R12] = PERF_REG_X86_R12,
-		[UNW_X86_64_R13] = PERF_REG_X86_R13,
-		[UNW_X86_64_R14] = PERF_REG_X86_R14,
-		[UNW_X86_64_R15] = PERF_REG_X86_R15,
-		[UNW_X86_64_RIP] = PERF_REG_X86_IP,
-	};
-	int			 bit;
-
-	(void)as;
-	(void)arg;
-	if (write || reg < 0 || (size_t)reg >= nitems(map) ||
-	    perf_sample.regs == NULL)
-		return (-UNW_EBADREG);
-	bit = map[reg];
-	/* Registers come in the order of their bits in the mask. */
-	*val = perf_sample.regs[__builtin_popcountll(PERF_REGS_MASK &
-	    ((1ULL << bit) - 1))];
-	return (0);
-}
-
-static int
-perf_u_access_fpreg(unw_addr_space_t as, unw_regnum_t reg, unw_fpreg_t *val,
-    int write, void *arg)
-{
-	(void)as;
-	(void)reg;
-	(void)val;
-	(void)write;
-	(void)arg;
-	return (-UNW_EBADREG);
-}
-
-static int
-perf_u_resume(unw_addr_space_t as, unw_cursor_t *c, void *arg)
-{
-	(void)as;
-	(void)c;
-	(void)arg;
-	return (-UNW_EINVAL);
-}
-
-static int
-perf_u_get_proc_name(unw_addr_space_t as, unw_word_t addr, char *buf,
-    size_t len, unw_word_t *off, void *arg)
-{
-	(void)as;
-	(void)addr;
-	(void)buf;
-	(void)len;
-	(void)off;
-	(void)arg;
-	return (-UNW_ENOINFO);	/* names come from libdw, later */
-}
-
-static int
-perf_u_get_dyn_info_list_addr(unw_addr_space_t as, unw_word_t *addr,
-    void *arg)
-{
-	(void)as;
-	(void)addr;
-	(void)arg;
-	return (-UNW_ENOINFO);
-}
-
-/*
- * The unwind entry of ip: the .eh_frame_hdr table of its mapping, made
- * from the file once; without one, _UPT's search (.debug_frame), which
- * reads through the same accessors.
- */
-static int
-perf_u_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
-    int need, void *arg)
-{
-	struct prof_perf	*pf = perf_self;
-	const struct prof_map	*m;
-	struct perf_mapx	*x;
-	struct perf_img		*img;
-	unw_dyn_info_t		 di;
-	Elf			*elf;
-	size_t			 i;
-
-	if ((m = perf_map(pf, ip, &i)) == NULL || !m->exec)
-		return (-UNW_ENOINFO);
-	x = &pf->mx[i];
-	if (x->tab_state == 0) {
-		x->tab_state = -1;
-		elf_version(EV_CURRENT);
-		if ((img = perf_image(pf, i)) != NULL && img->data != NULL &&
-		    (elf = elf_memory((char *)img->data, img->size)) != NULL) {
-			if (prof_ehtab_elf(elf, m, &x->tab) == 0)
-				x->tab_state = 1;
-			elf_end(elf);
-		}
-	}
-	/* A copy: the search reads memory, which may reread the maps. */
-	if (x->tab_state == 1) {
-		di = x->tab.di;
-		return (_Ux86_64_dwarf_search_unwind_table(as, ip, &di, pi,
-		    need, arg));
-	}
-	if (pf->upt == NULL)
-		pf->upt = _UPT_create(prof_perf_live_tid(pf));
-	return (_UPT_find_proc_info(as, ip, pi, need, pf->upt));
-}
-
-static void
-perf_u_put_unwind_info(unw_addr_space_t as, unw_proc_info_t *pi, void *arg)
-{
-	_UPT_put_unwind_info(as, pi, arg);
 }
 
 /* --- threads and their events -------------------------------------------- */
@@ -635,12 +329,30 @@ perf_unwind(struct prof_perf *pf, struct perf_thread *t,
     const unsigned char *p, const unsigned char *end, prof_sample_cb cb,
     void *arg)
 {
+	static const int	 map[PROF_UREGS] = {
+		[UNW_X86_64_RAX] = PERF_REG_X86_AX,
+		[UNW_X86_64_RDX] = PERF_REG_X86_DX,
+		[UNW_X86_64_RCX] = PERF_REG_X86_CX,
+		[UNW_X86_64_RBX] = PERF_REG_X86_BX,
+		[UNW_X86_64_RSI] = PERF_REG_X86_SI,
+		[UNW_X86_64_RDI] = PERF_REG_X86_DI,
+		[UNW_X86_64_RBP] = PERF_REG_X86_BP,
+		[UNW_X86_64_RSP] = PERF_REG_X86_SP,
+		[UNW_X86_64_R8] = PERF_REG_X86_R8,
+		[UNW_X86_64_R9] = PERF_REG_X86_R9,
+		[UNW_X86_64_R10] = PERF_REG_X86_R10,
+		[UNW_X86_64_R11] = PERF_REG_X86_R11,
+		[UNW_X86_64_R12] = PERF_REG_X86_R12,
+		[UNW_X86_64_R13] = PERF_REG_X86_R13,
+		[UNW_X86_64_R14] = PERF_REG_X86_R14,
+		[UNW_X86_64_R15] = PERF_REG_X86_R15,
+		[UNW_X86_64_RIP] = PERF_REG_X86_IP,
+	};
 	struct prof_tstack	 ts;
-	unw_cursor_t		 c;
-	unw_word_t		 ip;
+	struct prof_ustack	 st;
 	uint64_t		 abi, size, dyn;
 	const uint64_t		*regs;
-	size_t			 d = 0;
+	size_t			 d, r;
 
 	/* ip, pid/tid, time: read, and not needed past the header's TID. */
 	p += 8 + 8 + 8;
@@ -659,21 +371,14 @@ perf_unwind(struct prof_perf *pf, struct perf_thread *t,
 	if (size == 0 || p + size + 8 > end)
 		return;
 	memcpy(&dyn, p + size, 8);
-	perf_sample.regs = regs;
-	perf_sample.stack = p;
-	perf_sample.sp = regs[__builtin_popcountll(PERF_REGS_MASK &
-	    ((1ULL << PERF_REG_X86_SP) - 1))];
-	perf_sample.len = dyn < size ? dyn : size;
-	perf_self = pf;
-	if (unw_init_remote(&c, pf->as, pf) == 0) {
-		do {
-			if (unw_get_reg(&c, UNW_REG_IP, &ip) != 0 || ip == 0)
-				break;
-			pf->ips[d++] = ip;
-		} while (d < PROF_MAX_DEPTH && unw_step(&c) > 0);
-	}
-	perf_sample.regs = NULL;
-	if (d == 0)
+	/* Registers come in the order of their bits in the mask. */
+	for (r = 0; r < PROF_UREGS; r++)
+		st.regs[r] = regs[__builtin_popcountll(PERF_REGS_MASK &
+		    ((1ULL << map[r]) - 1))];
+	st.stack = p;
+	st.sp = st.regs[UNW_X86_64_RSP];
+	st.len = dyn < size ? dyn : size;
+	if ((d = prof_unw_stack(pf->unw, &st, pf->ips, PROF_MAX_DEPTH)) == 0)
 		return;
 	pf->unwound++;
 	if (pf->sampled != NULL)
@@ -792,17 +497,7 @@ prof_perf_new(const struct prof_perf_opts *o, char *err, size_t errlen,
 		memcpy(pf->only, o->tids, o->ntids * sizeof *pf->only);
 		pf->nonly = o->ntids;
 	}
-	memset(&pf->acc, 0, sizeof pf->acc);
-	pf->acc.find_proc_info = perf_u_find_proc_info;
-	pf->acc.put_unwind_info = perf_u_put_unwind_info;
-	pf->acc.get_dyn_info_list_addr = perf_u_get_dyn_info_list_addr;
-	pf->acc.access_mem = perf_u_access_mem;
-	pf->acc.access_reg = perf_u_access_reg;
-	pf->acc.access_fpreg = perf_u_access_fpreg;
-	pf->acc.resume = perf_u_resume;
-	pf->acc.get_proc_name = perf_u_get_proc_name;
-	pf->as = unw_create_addr_space(&pf->acc, 0);
-	unw_set_caching_policy(pf->as, UNW_CACHE_GLOBAL);
+	pf->unw = prof_unw_new(perf_live, pf);
 
 	/* perf_event_open takes any TID: those asked for must be the PID's. */
 	for (i = 0; i < pf->nonly; i++) {
@@ -847,7 +542,7 @@ prof_perf_new(const struct prof_perf_opts *o, char *err, size_t errlen,
 		prof_perf_free(pf);
 		return (NULL);
 	}
-	perf_maps_reread(pf);
+	prof_unw_maps(pf->unw);
 	pf->next_scan = perf_now() + PERF_TICK_NS;
 	return (pf);
 }
@@ -948,6 +643,12 @@ prof_perf_nthreads(const struct prof_perf *pf)
 	return (pf->n);
 }
 
+static int
+perf_live(const void *arg)
+{
+	return (prof_perf_live_tid(arg));
+}
+
 /* A thread whose /proc entries show the memory map: the leader if alive. */
 int
 prof_perf_live_tid(const struct prof_perf *pf)
@@ -983,8 +684,6 @@ prof_perf_event(const struct prof_perf *pf)
 void
 prof_perf_free(struct prof_perf *pf)
 {
-	size_t	i;
-
 	if (pf == NULL)
 		return;
 	while (pf->n > 0)
@@ -994,26 +693,10 @@ prof_perf_free(struct prof_perf *pf)
 		close(pf->pidfd);
 	if (pf->taskdir != NULL)
 		closedir(pf->taskdir);
-	if (pf->as != NULL)
-		unw_destroy_addr_space(pf->as);
-	if (pf->upt != NULL)
-		_UPT_destroy(pf->upt);
-	for (i = 0; i < pf->nimg; i++) {
-		if (pf->img[i]->mapped)
-			munmap(pf->img[i]->data, pf->img[i]->size);
-		else
-			free(pf->img[i]->data);
-		free(pf->img[i]->key);
-		free(pf->img[i]);
-	}
-	free(pf->img);
-	prof_maps_free(&pf->maps);
-	free(pf->mx);
+	prof_unw_free(pf->unw);
 	free(pf->rec);
 	free(pf->pfd);
 	free(pf->only);
-	if (perf_self == pf)
-		perf_self = NULL;
 	free(pf);
 }
 

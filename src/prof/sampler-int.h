@@ -1,7 +1,7 @@
 /*
  * Inside the sampler: /proc maps and perf map parsing (pure, unit-tested),
- * the ptrace sampler and its release guarantee, remote unwinding with
- * libunwind-ptrace, and symbolisation with libdw. The sampler owns its
+ * the ptrace sampler and its release guarantee (its stacks unwound from
+ * copies by unwind.c), and symbolisation with libdw. The sampler owns its
  * threads and their stacks; the symboliser owns its Dwfl and its caches;
  * frames go into a struct prof (include/prof.h), which owns their strings.
  */
@@ -111,7 +111,10 @@ struct prof_sampler_opts {
 	int		*tids;		/* only these threads; NULL: all */
 	size_t		 ntids;
 	enum prof_mode	 mode;
-	/* Called with a thread's TID while it is stopped, after its unwind. */
+	/*
+	 * Called with a thread's TID while it is stopped, its registers and
+	 * stack copied; its native stack is unwound after it runs on.
+	 */
 	void		(*stopped)(int, void *);
 	void		*stopped_arg;
 };
@@ -144,6 +147,8 @@ int	prof_sampler_drain(struct prof_sampler *, enum prof_end *);
 size_t	prof_sampler_nthreads(const struct prof_sampler *);
 int	prof_sampler_live_tid(const struct prof_sampler *);
 uint64_t prof_sampler_unwound(const struct prof_sampler *);
+uint64_t prof_sampler_stopped_ns(const struct prof_sampler *, uint64_t *,
+	    uint64_t *);
 void	prof_sampler_free(struct prof_sampler *);
 
 /* --- perf.c: perf_event sampling; the target is never stopped --------- */

@@ -1,12 +1,15 @@
 /*
  * The ptrace sampler: seize each thread once, and per sample interrupt the
- * threads that ran, unwind each as its stop arrives and resume it at once.
+ * threads that ran; as each stop arrives, copy the thread's registers and
+ * stack, resume it, and only then unwind the copy (unwind.c, as the
+ * perf_event sampler does): the thread is stopped for two system calls.
  */
 
 #include "vigil.h"
 
 #include <sys/ptrace.h>
 #include <sys/time.h>
+#include <time.h>
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -14,9 +17,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <gelf.h>
 #include <inttypes.h>
-#include <libunwind-ptrace.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,18 +34,9 @@
 #define PTRACE_EVENT_STOP	128
 #endif
 
-#define PAGE		4096
-#define PAGE_SLOTS	32		/* a stack walk touches a few pages */
+#define STACK_COPY	32768		/* bytes of stack copied per stop */
+#define RED_ZONE	128		/* x86-64 ABI: leaf data below SP */
 #define WAIT_LIMIT_US	250000		/* a thread slower to stop is skipped */
-
-/* What the unwinder's accessors need for one thread. */
-struct prof_uarg {
-	void			*upt;		/* _UPT_create()'s, for the rest */
-	int			 tid;
-	struct prof_sampler	*s;
-	struct user_regs_struct	 regs;
-	int			 have_regs;
-};
 
 struct prof_sthread {
 	int		 tid;
@@ -63,15 +55,9 @@ struct prof_sthread {
 	int		 seen;		/* in the last /proc scan */
 	int		 dead;
 	unsigned	 nfresh;	/* stacks unwound */
-	struct prof_uarg u;
+	uint64_t	 asked;		/* when interrupted, monotonic ns */
 	uint64_t	 ips[PROF_MAX_DEPTH];
 	size_t		 depth;		/* 0: no stack yet */
-};
-
-struct prof_page {
-	uint64_t	 addr;
-	uint64_t	 gen;
-	unsigned char	 data[PAGE];
 };
 
 struct prof_sampler {
@@ -80,15 +66,15 @@ struct prof_sampler {
 	size_t			 nonly;
 	struct prof_sthread	**t;
 	size_t			 n;
-	unw_addr_space_t	 as;
-	unw_accessors_t		 acc;
-	struct prof_page	*pages;
-	uint64_t		 gen;		/* pages of older gens are stale */
+	struct prof_unw		*unw;
+	struct prof_ustack	 copy;		/* of the thread just stopped */
+	unsigned char		*stack;		/* copy.stack's buffer */
 	uint64_t		 unwound;
+	uint64_t		 stopped_ns;	/* interrupt to resume, summed */
+	uint64_t		 held_ns;	/* stop seen to resume, summed */
+	uint64_t		 stops;
 	enum prof_end		 end;
 	DIR			*taskdir;
-	struct prof_ehtab	*eh;		/* deleted files' tables */
-	size_t			 neh;
 	int			 zombie_leader;	/* not traceable, skipped */
 	void			(*stopped)(int, void *);
 	void			*stopped_arg;
@@ -96,18 +82,16 @@ struct prof_sampler {
 	long			 hz;		/* clock ticks a second */
 };
 
-static int	prof_u_find_proc_info(unw_addr_space_t, unw_word_t,
-		    unw_proc_info_t *, int, void *);
-static int	prof_u_access_mem(unw_addr_space_t, unw_word_t,
-		    unw_word_t *, int, void *);
-static int	prof_u_access_reg(unw_addr_space_t, unw_regnum_t,
-		    unw_word_t *, int, void *);
+static uint64_t	prof_now(void);
+static int	prof_sampler_live(const void *);
 static struct prof_sthread *prof_sampler_find(struct prof_sampler *, int);
 static int	prof_sampler_seize(struct prof_sampler *, int, char *,
 		    size_t);
 static int	prof_sampler_scan(struct prof_sampler *, char *, size_t);
 static void	prof_sampler_drop(struct prof_sampler *, size_t);
 static void	prof_sampler_event(struct prof_sampler *, int, int);
+static int	prof_sampler_copy(struct prof_sampler *,
+		    struct prof_sthread *);
 static void	prof_sampler_unwind(struct prof_sampler *,
 		    struct prof_sthread *);
 static int	prof_oncpu(struct prof_sampler *, struct prof_sthread *,
@@ -120,240 +104,6 @@ static int	prof_sampler_look(struct prof_sampler *,
 static int	prof_sampler_zombie(struct prof_sampler *, int);
 static void	prof_sampler_name(struct prof_sampler *,
 		    struct prof_sthread *);
-
-/*
- * --- accessors: _UPT's, but memory and registers read in bulk ----------
- *
- * libunwind hands every accessor the argument of unw_init_remote(), and
- * _UPT's own code calls back into them with its own argument, so that
- * argument stays _UPT's and the thread being walked is prof_cur.
- */
-
-static struct prof_uarg *prof_cur;
-
-/*
- * _UPT's, and where it finds nothing, the tables of the mappings it cannot
- * open by their names in /proc/PID/maps: deleted files and the [vdso].
- */
-static int
-prof_u_find_proc_info(unw_addr_space_t as, unw_word_t ip,
-    unw_proc_info_t *pi, int need, void *arg)
-{
-	struct prof_sampler	*s;
-	size_t			 i;
-	int			 rc;
-
-	rc = _UPT_find_proc_info(as, ip, pi, need, arg);
-	if (rc == 0 || prof_cur == NULL)
-		return (rc);
-	s = prof_cur->s;
-	for (i = 0; i < s->neh; i++) {
-		if (ip >= s->eh[i].start && ip < s->eh[i].end)
-			return (_Ux86_64_dwarf_search_unwind_table(as, ip,
-			    &s->eh[i].di, pi, need, arg));
-	}
-	return (rc);
-}
-
-/*
- * Memory in whole pages with process_vm_readv(2): a stack walk reads a few
- * dozen words from a handful of pages, which is one system call per page
- * instead of one PTRACE_PEEKDATA per word. The pages are valid for one
- * thread's walk (the generation changes before each).
- */
-static int
-prof_u_access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val,
-    int write, void *arg)
-{
-	struct prof_uarg	*u = prof_cur;
-	struct prof_sampler	*s = u->s;
-	struct prof_page	*pg;
-	struct iovec		 local, remote;
-	uint64_t		 base = addr & ~(uint64_t)(PAGE - 1);
-
-	if (write || (addr & (PAGE - 1)) > PAGE - sizeof *val)
-		return (_UPT_access_mem(as, addr, val, write, arg));
-	pg = &s->pages[(base / PAGE) % PAGE_SLOTS];
-	if (pg->gen != s->gen || pg->addr != base) {
-		local.iov_base = pg->data;
-		local.iov_len = PAGE;
-		remote.iov_base = (void *)(uintptr_t)base;
-		remote.iov_len = PAGE;
-		if (process_vm_readv(u->tid, &local, 1, &remote, 1, 0) !=
-		    PAGE) {
-			pg->gen = 0;
-			return (_UPT_access_mem(as, addr, val, write, arg));
-		}
-		pg->gen = s->gen;
-		pg->addr = base;
-	}
-	memcpy(val, pg->data + (addr - base), sizeof *val);
-	return (0);
-}
-
-/* Registers with one PTRACE_GETREGS per walk, not one PEEKUSER each. */
-static int
-prof_u_access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val,
-    int write, void *arg)
-{
-	struct prof_uarg	*u = prof_cur;
-	const struct user_regs_struct *r = &u->regs;
-
-	if (write)
-		return (_UPT_access_reg(as, reg, val, write, arg));
-	if (!u->have_regs) {
-		if (ptrace(PTRACE_GETREGS, u->tid, NULL, &u->regs) == -1)
-			return (_UPT_access_reg(as, reg, val, write, arg));
-		u->have_regs = 1;
-	}
-	switch (reg) {
-	case UNW_X86_64_RAX: *val = r->rax; break;
-	case UNW_X86_64_RDX: *val = r->rdx; break;
-	case UNW_X86_64_RCX: *val = r->rcx; break;
-	case UNW_X86_64_RBX: *val = r->rbx; break;
-	case UNW_X86_64_RSI: *val = r->rsi; break;
-	case UNW_X86_64_RDI: *val = r->rdi; break;
-	case UNW_X86_64_RBP: *val = r->rbp; break;
-	case UNW_X86_64_RSP: *val = r->rsp; break;
-	case UNW_X86_64_R8: *val = r->r8; break;
-	case UNW_X86_64_R9: *val = r->r9; break;
-	case UNW_X86_64_R10: *val = r->r10; break;
-	case UNW_X86_64_R11: *val = r->r11; break;
-	case UNW_X86_64_R12: *val = r->r12; break;
-	case UNW_X86_64_R13: *val = r->r13; break;
-	case UNW_X86_64_R14: *val = r->r14; break;
-	case UNW_X86_64_R15: *val = r->r15; break;
-	case UNW_X86_64_RIP: *val = r->rip; break;
-	default:
-		return (_UPT_access_reg(as, reg, val, write, arg));
-	}
-	return (0);
-}
-
-/*
- * The .eh_frame_hdr of an executable mapping, from its ELF image, as
- * libunwind would read it from the file: its binary-search table, in the
- * target's memory. Returns 0 with t filled, or -1.
- */
-int
-prof_ehtab_elf(Elf *elf, const struct prof_map *m, struct prof_ehtab *t)
-{
-	GElf_Phdr	 ph, load, eh;
-	const unsigned char *hdr;
-	const char	*raw;
-	uint32_t	 count;
-	size_t		 n, i, size;
-	uint64_t	 bias, segbase;
-	int		 have_load = 0, have_eh = 0;
-
-	memset(&load, 0, sizeof load);
-	memset(&eh, 0, sizeof eh);
-	if (elf_getphdrnum(elf, &n) != 0 ||
-	    (raw = elf_rawfile(elf, &size)) == NULL)
-		return (-1);
-	for (i = 0; i < n; i++) {
-		if (gelf_getphdr(elf, i, &ph) == NULL)
-			continue;
-		if (ph.p_type == PT_LOAD && m->offset >= ph.p_offset &&
-		    m->offset < ph.p_offset + ph.p_filesz + 4096) {
-			load = ph;
-			have_load = 1;
-		}
-		if (ph.p_type == PT_GNU_EH_FRAME) {
-			eh = ph;
-			have_eh = 1;
-		}
-	}
-	if (!have_load || !have_eh || eh.p_offset > size ||
-	    size - eh.p_offset < 12)
-		return (-1);
-	hdr = (const unsigned char *)raw + eh.p_offset;
-	/*
-	 * Version 1; the FDE count a udata4 and the table datarel sdata4
-	 * pairs: the layout libunwind searches (Gfind_unwind_table.c).
-	 */
-	if (hdr[0] != 1 || hdr[2] != 0x03 || hdr[3] != 0x3b)
-		return (-1);
-	memcpy(&count, hdr + 8, sizeof count);
-	bias = m->start - (load.p_vaddr - load.p_offset + m->offset);
-	segbase = bias + eh.p_vaddr;
-	memset(t, 0, sizeof *t);
-	t->start = m->start;
-	t->end = m->end;
-	t->di.start_ip = m->start;
-	t->di.end_ip = m->end;
-	t->di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
-	t->di.u.rti.segbase = segbase;
-	t->di.u.rti.table_data = segbase + 12;
-	t->di.u.rti.table_len = (uint64_t)count * 8 / sizeof (unw_word_t);
-	return (0);
-}
-
-/*
- * The table of a mapping _UPT cannot open by the name /proc/PID/maps
- * gives: a deleted file, through the copy the kernel keeps in map_files;
- * the [vdso], from the target's memory.
- */
-static int
-prof_sampler_ehtab(struct prof_sampler *s, const struct prof_map *m,
-    struct prof_ehtab *t)
-{
-	struct iovec	 local, remote;
-	Elf		*elf = NULL;
-	char		 path[128], *image = NULL;
-	size_t		 size = m->end - m->start;
-	int		 fd = -1, rc = -1;
-
-	elf_version(EV_CURRENT);
-	if (m->deleted) {
-		snprintf(path, sizeof path, "/proc/%d/map_files/%" PRIx64
-		    "-%" PRIx64, prof_sampler_live_tid(s), m->start, m->end);
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-			return (-1);
-		elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	} else if (size <= 64 * PAGE) {
-		image = xmalloc(size);
-		local.iov_base = image;
-		local.iov_len = size;
-		remote.iov_base = (void *)(uintptr_t)m->start;
-		remote.iov_len = size;
-		if (process_vm_readv(prof_sampler_live_tid(s), &local, 1,
-		    &remote, 1, 0) == (ssize_t)size)
-			elf = elf_memory(image, size);
-	}
-	if (elf != NULL) {
-		rc = prof_ehtab_elf(elf, m, t);
-		elf_end(elf);
-	}
-	if (fd != -1)
-		close(fd);
-	free(image);
-	return (rc);
-}
-
-/* Tables for the executable mappings of deleted files and the [vdso]. */
-static void
-prof_sampler_deleted(struct prof_sampler *s)
-{
-	struct prof_maps	 maps = { NULL, 0 };
-	struct prof_ehtab	 t;
-	const struct prof_map	*m;
-	size_t			 i;
-
-	if (prof_maps_read(&maps, prof_sampler_live_tid(s)) != 0)
-		return;
-	for (i = 0; i < maps.n; i++) {
-		m = &maps.v[i];
-		if (!m->exec || m->path == NULL || (!m->deleted &&
-		    strcmp(m->path, "[vdso]") != 0))
-			continue;
-		if (prof_sampler_ehtab(s, m, &t) != 0)
-			continue;
-		s->eh = xreallocarray(s->eh, s->neh + 1, sizeof *s->eh);
-		s->eh[s->neh++] = t;
-	}
-	prof_maps_free(&maps);
-}
 
 /* --- threads ------------------------------------------------------------ */
 
@@ -542,9 +292,6 @@ prof_sampler_seize(struct prof_sampler *s, int tid, char *err, size_t errlen)
 		t->oncpu = 0;
 	if (prof_sampler_state(t, &t->state) != 0)
 		t->state = '?';
-	t->u.upt = _UPT_create(tid);
-	t->u.tid = tid;
-	t->u.s = s;
 	t->seen = 1;
 	s->t = xreallocarray(s->t, s->n + 1, sizeof *s->t);
 	s->t[s->n++] = t;
@@ -630,37 +377,86 @@ prof_sampler_drop(struct prof_sampler *s, size_t i)
 		close(t->statfd);
 	if (t->pstatfd != -1)
 		close(t->pstatfd);
-	if (t->u.upt != NULL)
-		_UPT_destroy(t->u.upt);
 	free(t->name);
 	free(t);
 	s->t[i] = s->t[--s->n];
 }
 
-/* The stack of a thread in an interrupt stop, leaf first. */
+static uint64_t
+prof_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec);
+}
+
+/*
+ * What the walk needs of a thread in an interrupt stop, taken while it is
+ * stopped: its registers (one PTRACE_GETREGS) and its stack from the red
+ * zone below the stack pointer up (one process_vm_readv(2); it ends early
+ * where the stack's mapping does). A leaf function may keep saved
+ * registers in the red zone, and its unwind rules then read them there.
+ * Returns whether there is something to walk: not when the thread died
+ * before its registers or stack could be read.
+ */
+static int
+prof_sampler_copy(struct prof_sampler *s, struct prof_sthread *t)
+{
+	struct user_regs_struct	 r;
+	struct iovec		 local, remote;
+	ssize_t			 n;
+	uint64_t		*g = s->copy.regs;
+
+	if (ptrace(PTRACE_GETREGS, t->tid, NULL, &r) == -1)
+		return (0);
+	g[UNW_X86_64_RAX] = r.rax;
+	g[UNW_X86_64_RDX] = r.rdx;
+	g[UNW_X86_64_RCX] = r.rcx;
+	g[UNW_X86_64_RBX] = r.rbx;
+	g[UNW_X86_64_RSI] = r.rsi;
+	g[UNW_X86_64_RDI] = r.rdi;
+	g[UNW_X86_64_RBP] = r.rbp;
+	g[UNW_X86_64_RSP] = r.rsp;
+	g[UNW_X86_64_R8] = r.r8;
+	g[UNW_X86_64_R9] = r.r9;
+	g[UNW_X86_64_R10] = r.r10;
+	g[UNW_X86_64_R11] = r.r11;
+	g[UNW_X86_64_R12] = r.r12;
+	g[UNW_X86_64_R13] = r.r13;
+	g[UNW_X86_64_R14] = r.r14;
+	g[UNW_X86_64_R15] = r.r15;
+	g[UNW_X86_64_RIP] = r.rip;
+	local.iov_base = s->stack;
+	local.iov_len = STACK_COPY;
+	s->copy.sp = r.rsp - RED_ZONE;
+	remote.iov_base = (void *)(uintptr_t)s->copy.sp;
+	remote.iov_len = STACK_COPY;
+	n = process_vm_readv(t->tid, &local, 1, &remote, 1, 0);
+	if (n == -1 && errno == EFAULT) {
+		/* The red zone is below the stack's mapping: none in use. */
+		s->copy.sp = r.rsp;
+		remote.iov_base = (void *)(uintptr_t)s->copy.sp;
+		n = process_vm_readv(t->tid, &local, 1, &remote, 1, 0);
+	}
+	if (n <= 0)
+		return (0);
+	s->copy.stack = s->stack;
+	s->copy.len = (uint64_t)n;
+	return (1);
+}
+
+/* The stack copied at the thread's stop, leaf first; it runs again. */
 static void
 prof_sampler_unwind(struct prof_sampler *s, struct prof_sthread *t)
 {
-	unw_cursor_t	c;
-	unw_word_t	ip;
-	size_t		d = 0;
+	size_t	d;
 
-	s->gen++;
-	t->u.have_regs = 0;
-	prof_cur = &t->u;
-	if (unw_init_remote(&c, s->as, t->u.upt) == 0) {
-		do {
-			if (unw_get_reg(&c, UNW_REG_IP, &ip) != 0 || ip == 0)
-				break;
-			t->ips[d++] = ip;
-		} while (d < PROF_MAX_DEPTH && unw_step(&c) > 0);
-	}
+	d = prof_unw_stack(s->unw, &s->copy, t->ips, PROF_MAX_DEPTH);
 	if (d > 0) {
 		t->depth = d;
 		t->fresh = 1;
 		s->unwound++;
-		if (s->stopped != NULL)
-			s->stopped(t->tid, s->stopped_arg);
 	}
 }
 
@@ -673,7 +469,8 @@ static void
 prof_sampler_event(struct prof_sampler *s, int tid, int status)
 {
 	struct prof_sthread	*t;
-	int			 event, sig;
+	uint64_t		 seen = prof_now();
+	int			 event, sig, copied = 0;
 
 	if ((t = prof_sampler_find(s, tid)) == NULL)
 		return;
@@ -702,7 +499,10 @@ prof_sampler_event(struct prof_sampler *s, int tid, int status)
 		}
 		t->listening = 0;
 		if (t->unwind) {
-			prof_sampler_unwind(s, t);
+			copied = prof_sampler_copy(s, t);
+			/* Python's frames are the interpreter's, read now. */
+			if (copied && s->stopped != NULL)
+				s->stopped(t->tid, s->stopped_arg);
 			t->unwind = 0;
 		}
 		break;
@@ -717,6 +517,14 @@ prof_sampler_event(struct prof_sampler *s, int tid, int status)
 	}
 	ptrace(PTRACE_CONT, tid, NULL, NULL);
 	prof_reg[t->slot].stopped = 0;
+	if (t->asked != 0) {
+		s->held_ns += prof_now() - seen;
+		s->stopped_ns += prof_now() - t->asked;
+		s->stops++;
+		t->asked = 0;
+	}
+	if (copied)
+		prof_sampler_unwind(s, t);
 }
 
 /*
@@ -765,15 +573,8 @@ prof_sampler_new(const struct prof_sampler_opts *o, char *err, size_t errlen)
 		memcpy(s->only, o->tids, o->ntids * sizeof *s->only);
 		s->nonly = o->ntids;
 	}
-	s->acc = _UPT_accessors;
-	s->acc.find_proc_info = prof_u_find_proc_info;
-	s->acc.access_mem = prof_u_access_mem;
-	s->acc.access_reg = prof_u_access_reg;
-	s->as = unw_create_addr_space(&s->acc, 0);
-	/* Without the global cache a sample costs many times more. */
-	unw_set_caching_policy(s->as, UNW_CACHE_GLOBAL);
-	s->pages = xcalloc(PAGE_SLOTS, sizeof *s->pages);
-	s->gen = 1;
+	s->unw = prof_unw_new(prof_sampler_live, s);
+	s->stack = xmalloc(STACK_COPY);
 
 	/* The leader first, so a refusal names the process. */
 	if (prof_sampler_wanted(s, s->pid))
@@ -806,7 +607,7 @@ prof_sampler_new(const struct prof_sampler_opts *o, char *err, size_t errlen)
 		prof_sampler_free(s);
 		return (NULL);
 	}
-	prof_sampler_deleted(s);
+	prof_unw_maps(s->unw);
 	return (s);
 }
 
@@ -850,8 +651,11 @@ prof_sampler_sample(struct prof_sampler *s, prof_sample_cb cb, void *arg,
 		}
 		if (!prof_sampler_look(s, t))
 			continue;
-		if (ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL) == -1)
+		t->asked = prof_now();
+		if (ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL) == -1) {
+			t->asked = 0;
 			continue;
+		}
 		prof_reg[t->slot].pending = 1;
 		t->unwind = 1;
 		waiting++;
@@ -940,6 +744,27 @@ prof_sampler_unwound(const struct prof_sampler *s)
 	return (s->unwound);
 }
 
+/*
+ * Nanoseconds threads spent stopped (interrupt to resume), and stops; in
+ * *held the part of it from the stop's wait status to the resume: what
+ * vigil itself keeps a thread stopped, the rest is the time the thread
+ * takes to reach the stop and vigil to be woken by it.
+ */
+uint64_t
+prof_sampler_stopped_ns(const struct prof_sampler *s, uint64_t *stops,
+    uint64_t *held)
+{
+	*stops = s->stops;
+	*held = s->held_ns;
+	return (s->stopped_ns);
+}
+
+static int
+prof_sampler_live(const void *arg)
+{
+	return (prof_sampler_live_tid(arg));
+}
+
 /* Release every thread (running, unless the target stopped itself). */
 void
 prof_sampler_free(struct prof_sampler *s)
@@ -952,12 +777,10 @@ prof_sampler_free(struct prof_sampler *s)
 		prof_sampler_drop(s, 0);
 	}
 	free(s->t);
-	if (s->as != NULL)
-		unw_destroy_addr_space(s->as);
+	prof_unw_free(s->unw);
 	if (s->taskdir != NULL)
 		closedir(s->taskdir);
-	free(s->pages);
-	free(s->eh);
+	free(s->stack);
 	free(s->only);
 	free(s);
 }
