@@ -91,7 +91,6 @@ struct prof_perf {
 	void			*sampled_arg;
 };
 
-static uint64_t	perf_now(void);
 static int	perf_live(const void *);
 static int	perf_open(struct prof_perf *, int, char *, size_t);
 static int	perf_scan(struct prof_perf *, int, char *, size_t);
@@ -100,15 +99,6 @@ static void	perf_drain(struct prof_perf *, struct perf_thread *,
 		    prof_sample_cb, void *);
 static void	perf_record(struct prof_perf *, struct perf_thread *,
 		    const unsigned char *, prof_sample_cb, void *);
-
-static uint64_t
-perf_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec);
-}
 
 /* --- threads and their events -------------------------------------------- */
 
@@ -543,7 +533,7 @@ prof_perf_new(const struct prof_perf_opts *o, char *err, size_t errlen,
 		return (NULL);
 	}
 	prof_unw_maps(pf->unw);
-	pf->next_scan = perf_now() + PERF_TICK_NS;
+	pf->next_scan = prof_mono_ns() + PERF_TICK_NS;
 	return (pf);
 }
 
@@ -570,7 +560,7 @@ prof_perf_read(struct prof_perf *pf, prof_sample_cb cb, void *arg,
 		if (poll(&p, 1, 0) == 1)
 			gone = 1;
 	}
-	now = perf_now();
+	now = prof_mono_ns();
 	if (pf->end == PROF_END_NONE && !gone && now >= pf->next_scan) {
 		pf->next_scan = now + PERF_TICK_NS;
 		if (perf_scan(pf, 0, err, sizeof err) == 1)
@@ -596,7 +586,7 @@ prof_perf_read(struct prof_perf *pf, prof_sample_cb cb, void *arg,
 int
 prof_perf_wait(struct prof_perf *pf, uint64_t until, enum prof_end *end)
 {
-	uint64_t	now = perf_now(), wake;
+	uint64_t	now = prof_mono_ns(), wake;
 	size_t		i, n = 0;
 	int		ms;
 

@@ -187,6 +187,9 @@ uint64_t prof_perf_unwound(const struct prof_perf *);
 const char *prof_perf_event(const struct prof_perf *);
 void	prof_perf_free(struct prof_perf *);
 
+/* sampler.c: the monotonic clock in nanoseconds, for every sampler. */
+uint64_t prof_mono_ns(void);
+
 /* symbols.c (libdw, cached per module and per address): in prof.h. */
 
 #endif

@@ -82,7 +82,6 @@ struct prof_sampler {
 	long			 hz;		/* clock ticks a second */
 };
 
-static uint64_t	prof_now(void);
 static int	prof_sampler_live(const void *);
 static struct prof_sthread *prof_sampler_find(struct prof_sampler *, int);
 static int	prof_sampler_seize(struct prof_sampler *, int, char *,
@@ -382,8 +381,9 @@ prof_sampler_drop(struct prof_sampler *s, size_t i)
 	s->t[i] = s->t[--s->n];
 }
 
-static uint64_t
-prof_now(void)
+/* CLOCK_MONOTONIC in nanoseconds, for the samplers' deadlines and costs. */
+uint64_t
+prof_mono_ns(void)
 {
 	struct timespec	ts;
 
@@ -469,7 +469,7 @@ static void
 prof_sampler_event(struct prof_sampler *s, int tid, int status)
 {
 	struct prof_sthread	*t;
-	uint64_t		 seen = prof_now();
+	uint64_t		 seen = prof_mono_ns();
 	int			 event, sig, copied = 0;
 
 	if ((t = prof_sampler_find(s, tid)) == NULL)
@@ -518,8 +518,8 @@ prof_sampler_event(struct prof_sampler *s, int tid, int status)
 	ptrace(PTRACE_CONT, tid, NULL, NULL);
 	prof_reg[t->slot].stopped = 0;
 	if (t->asked != 0) {
-		s->held_ns += prof_now() - seen;
-		s->stopped_ns += prof_now() - t->asked;
+		s->held_ns += prof_mono_ns() - seen;
+		s->stopped_ns += prof_mono_ns() - t->asked;
 		s->stops++;
 		t->asked = 0;
 	}
@@ -651,7 +651,7 @@ prof_sampler_sample(struct prof_sampler *s, prof_sample_cb cb, void *arg,
 		}
 		if (!prof_sampler_look(s, t))
 			continue;
-		t->asked = prof_now();
+		t->asked = prof_mono_ns();
 		if (ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL) == -1) {
 			t->asked = 0;
 			continue;

@@ -79,15 +79,6 @@ unw_live(struct prof_unw *u)
 	return (u->live_tid(u->live_arg));
 }
 
-static uint64_t
-unw_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec);
-}
-
 /* --- the target's mappings, read from its files -------------------------- */
 
 /* /proc/PID/maps again: a module loaded since the last read. */
@@ -95,7 +86,7 @@ static void
 unw_maps_reread(struct prof_unw *u)
 {
 	struct prof_maps	 maps = { NULL, 0 };
-	uint64_t		 now = unw_now();
+	uint64_t		 now = prof_mono_ns();
 
 	if (u->maps_read != 0 && now - u->maps_read < UNW_MAPS_NS)
 		return;
