@@ -11,6 +11,7 @@ struct logs;
 struct model;
 struct options;
 struct refresh;
+struct refresh_stash;
 struct sample_proc;
 struct sample_sys;
 
@@ -34,6 +35,8 @@ void		 refresh_logs_read(struct refresh *);
 void		 refresh_logs_poll(struct refresh *);
 const char	*refresh_warning(const struct refresh *, size_t);
 void		 refresh_reset(struct refresh *);
+struct refresh_stash *refresh_stash(struct refresh *);
+void		 refresh_unstash(struct refresh *, struct refresh_stash *);
 void		 refresh_feed(struct refresh *, const struct sample_sys *,
 		     const struct sample_proc *, size_t, const char **,
 		     const char **);

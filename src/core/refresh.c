@@ -335,6 +335,50 @@ refresh_feed(struct refresh *r, const struct sample_sys *sys,
 	refresh_view(r);
 }
 
+/*
+ * The live model and alarms put aside while the monitor replays the
+ * recorded past (a key in the live monitor): the refresh gets an empty
+ * model and a set of the same rules, which replay fills from the store;
+ * refresh_unstash() gives the live ones back as they were. The view
+ * options and the log sources stay the refresh's.
+ */
+struct refresh_stash {
+	struct model		*model;
+	struct alarm_set	*alarms;
+};
+
+struct refresh_stash *
+refresh_stash(struct refresh *r)
+{
+	struct refresh_stash	*st = xcalloc(1, sizeof *st);
+	struct alarm_rule	*rule;
+	char			 err[256];
+	size_t			 i;
+
+	st->model = r->model;
+	st->alarms = r->alarms;
+	r->model = model_new(r->o->history_size, sample_hertz());
+	r->alarms = alarm_set_new();
+	/* They parsed when the refresh was made. */
+	for (i = 0; i < r->o->nalarms; i++) {
+		if ((rule = alarm_parse(r->o->alarms[i], err, sizeof err)) !=
+		    NULL)
+			alarm_set_add(r->alarms, rule);
+	}
+	return (st);
+}
+
+void
+refresh_unstash(struct refresh *r, struct refresh_stash *st)
+{
+	model_free(r->model);
+	alarm_set_free(r->alarms);
+	r->model = st->model;
+	r->alarms = st->alarms;
+	free(st);
+	refresh_view(r);
+}
+
 /* A new, empty model (replay jumps in time); the view options stay. */
 void
 refresh_reset(struct refresh *r)

@@ -60,6 +60,44 @@ replay_warn(const char *msg, void *arg)
 	snprintf(rp->warning, sizeof rp->warning, "%s", msg);
 }
 
+/* The store in dir, or NULL with err set. */
+static struct tui_replay *
+replay_store(const char *dir, double *last, char *err, size_t errlen)
+{
+	struct tui_replay	*rp;
+	const char		*tp;
+	double			 first;
+
+	rp = xcalloc(1, sizeof *rp);
+	/* For bench/bench_record.sh: the CPU each move costs. */
+	if ((tp = getenv("VIGIL_REPLAY_TIMES")) != NULL && *tp != '\0')
+		rp->times = fopen(tp, "a");
+	rp->rd = record_reader_open(dir, replay_warn, rp, err, errlen);
+	if (rp->rd == NULL || record_reader_span(rp->rd, &first, last) != 0) {
+		if (rp->rd != NULL)
+			snprintf(err, errlen, _("the store has no frame"));
+		record_reader_free(rp->rd);
+		if (rp->times != NULL)
+			fclose(rp->times);
+		free(rp);
+		return (NULL);
+	}
+	return (rp);
+}
+
+/* Replay on: what changes a process is refused, the one shown may be gone. */
+static void
+replay_start(struct tui *t, struct tui_replay *rp, double when, double c0)
+{
+	t->replay = rp;
+	t->live_readonly = t->o->readonly;
+	t->o->readonly = 1;
+	action_set_replay(1);
+	replay_goto(t, when);
+	replay_moved(t, when);
+	replay_time(rp, "open", c0);
+}
+
 /*
  * Open the store of --replay at --at (else its last frame). Before the
  * screen starts: a store that cannot be read is said on standard error.
@@ -69,39 +107,82 @@ tui_replay_open(struct tui *t)
 {
 	struct tui_replay	*rp;
 	char			*dir, err[512];
-	const char		*tp;
-	double			 first, last, c0;
+	double			 last, c0 = replay_cpu();
 
 	if ((dir = t->o->replay_dir != NULL ? xstrdup(t->o->replay_dir) :
 	    record_default_dir()) == NULL) {
 		fprintf(stderr, _("vigil: --replay: no store given and neither XDG_STATE_HOME nor HOME is set\n"));
 		return (-1);
 	}
-	rp = xcalloc(1, sizeof *rp);
-	/* For bench/bench_record.sh: the CPU each move costs. */
-	if ((tp = getenv("VIGIL_REPLAY_TIMES")) != NULL && *tp != '\0')
-		rp->times = fopen(tp, "a");
-	c0 = replay_cpu();
-	rp->rd = record_reader_open(dir, replay_warn, rp, err, sizeof err);
+	rp = replay_store(dir, &last, err, sizeof err);
 	free(dir);
-	if (rp->rd == NULL || record_reader_span(rp->rd, &first,
-	    &last) != 0) {
-		fprintf(stderr, "vigil: --replay: %s\n", rp->rd == NULL ? err :
-		    _("the store has no frame"));
-		record_reader_free(rp->rd);
-		if (rp->times != NULL)
-			fclose(rp->times);
-		free(rp);
+	if (rp == NULL) {
+		fprintf(stderr, "vigil: --replay: %s\n", err);
 		return (-1);
 	}
-	t->replay = rp;
-	/* What changes a process is refused: the one shown may be gone. */
-	t->o->readonly = 1;
-	action_set_replay(1);
-	replay_goto(t, t->o->at != 0 ? t->o->at : last);
-	replay_moved(t, t->o->at != 0 ? t->o->at : last);
-	replay_time(rp, "open", c0);
+	replay_start(t, rp, t->o->at != 0 ? t->o->at : last, c0);
 	return (0);
+}
+
+/*
+ * From the live monitor, into the recorded past: the store of
+ * --history-from (else the recorder's default), at back seconds before
+ * now (0: its last frame). The live model and alarms are put aside, as
+ * they were, until b brings them back. -1 if there is no recording, said.
+ */
+static int
+replay_enter(struct tui *t, double back)
+{
+	struct tui_replay	*rp;
+	struct timespec		 ts;
+	const char		*from = t->o->history_from;
+	char			*dir, err[512];
+	double			 last, c0 = replay_cpu();
+
+	if (from != NULL && strcmp(from, "none") != 0)
+		dir = xstrdup(from);
+	else if ((dir = record_default_dir()) == NULL) {
+		tui_status(t, 1, _("no recording: neither XDG_STATE_HOME nor HOME is set"));
+		return (-1);
+	}
+	if ((rp = replay_store(dir, &last, err, sizeof err)) == NULL) {
+		tui_status(t, 1, _("no recording in %s (vigil record makes one): %s"),
+		    dir, err);
+		free(dir);
+		return (-1);
+	}
+	free(dir);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	t->live = refresh_stash(t->r);
+	replay_start(t, rp, back == 0 ? last : ts.tv_sec - back, c0);
+	if (back == 0)
+		tui_status(t, 0, _("replay of the recording: b goes back to live"));
+	return (0);
+}
+
+/* b: back to the live monitor, its history as it was left. */
+void
+tui_replay_live(struct tui *t)
+{
+	if (t->replay == NULL) {
+		tui_status(t, 0, _("already live"));
+		return;
+	}
+	if (t->live == NULL) {
+		tui_status(t, 1, _("started with --replay: there is no live view to go back to"));
+		return;
+	}
+	tui_replay_free(t);
+	refresh_unstash(t->r, t->live);
+	t->live = NULL;
+	t->m = refresh_model(t->r);
+	t->o->readonly = t->live_readonly;
+	action_set_replay(0);
+	/* The gap: the next refresh, at once, spans the time away. */
+	refresh_tick(t->r);
+	t->m = refresh_model(t->r);
+	tui_apply_view(t);
+	tui_status(t, 0, _("live"));
 }
 
 void
@@ -253,7 +334,11 @@ tui_replay_step(struct tui *t, int dir)
 	double			 c0;
 
 	if (rp == NULL) {
-		tui_status(t, 1, _("not replaying: vigil --replay opens a recording"));
+		/* ( in the live monitor: the last frame recorded. */
+		if (dir > 0)
+			tui_status(t, 1, _("live: ( { 9 g go into the recorded past"));
+		else
+			replay_enter(t, 0);
 		return;
 	}
 	c0 = replay_cpu();
@@ -289,7 +374,10 @@ tui_replay_jump(struct tui *t, double secs)
 	double			 c0, when;
 
 	if (rp == NULL) {
-		tui_status(t, 1, _("not replaying: vigil --replay opens a recording"));
+		if (secs > 0)
+			tui_status(t, 1, _("live: ( { 9 g go into the recorded past"));
+		else
+			replay_enter(t, -secs);
 		return;
 	}
 	c0 = replay_cpu();
@@ -349,7 +437,7 @@ tui_replay_play(struct tui *t)
 	struct tui_replay	*rp = t->replay;
 
 	if (rp == NULL) {
-		tui_status(t, 1, _("not replaying: vigil --replay opens a recording"));
+		tui_status(t, 1, _("live: ( { 9 g go into the recorded past"));
 		return;
 	}
 	if (!rp->playing && !replay_more(rp)) {
@@ -372,7 +460,7 @@ tui_replay_speed(struct tui *t)
 	struct tui_replay	*rp = t->replay;
 
 	if (rp == NULL) {
-		tui_status(t, 1, _("not replaying: vigil --replay opens a recording"));
+		tui_status(t, 1, _("live: ( { 9 g go into the recorded past"));
 		return;
 	}
 	replay_play_clock(rp);
@@ -408,10 +496,8 @@ tui_replay_tick(struct tui *t)
 void
 tui_replay_goto_start(struct tui *t)
 {
-	if (t->replay == NULL) {
-		tui_status(t, 1, _("not replaying: vigil --replay opens a recording"));
+	if (t->replay == NULL && replay_enter(t, 0) != 0)
 		return;
-	}
 	t->mode = MODE_GOTO;
 	buf_reset(&t->input);
 }

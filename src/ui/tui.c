@@ -657,6 +657,8 @@ tui_run(struct options *o)
 	buf_free(&t.scratch);
 	tui_alarms_close(&t);
 	tui_replay_free(&t);
+	if (t.live != NULL)
+		refresh_unstash(t.r, t.live);
 	refresh_free(t.r);
 	return (status);
 }

@@ -241,6 +241,8 @@ struct tui {
 
 	struct buf		 scratch;
 	struct tui_replay	*replay;	/* --replay: the recording */
+	struct refresh_stash	*live;		/* replay from live: put aside */
+	int			 live_readonly;	/* --readonly, before replay */
 };
 
 /* tui.c */
@@ -256,6 +258,7 @@ void	tui_replay_speed(struct tui *);
 void	tui_replay_tick(struct tui *);
 void	tui_replay_goto_start(struct tui *);
 void	tui_replay_goto_key(struct tui *, int);
+void	tui_replay_live(struct tui *);
 double	tui_clock(void);
 
 void	tui_status(struct tui *, int, const char *, ...)

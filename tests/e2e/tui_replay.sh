@@ -212,14 +212,57 @@ check_screen "and play went on from the jump, not from before it" \
 tui_keys w
 tui_quit_ok
 
-check_screen "the live monitor starts" tui_start 120 30 -- -d 10
+live_title() { ! tui_screen | head -n 1 | grep -q REPLAY; }
+check_screen "the live monitor starts" \
+    tui_start 120 30 -- -d 10 --history-from "$TMP/nothing"
 tui_keys '('
-check_screen "( in the live monitor says it is for replay" \
-    wait_for 10 bottom_has 'not replaying'
+check_screen "( in the live monitor without a recording says so" \
+    wait_for 10 bottom_has "no recording in $TMP/nothing"
+check_screen "and stays live" live_title
 tui_keys g
-check_screen "g in the live monitor opens no prompt" \
-    wait_for 10 bottom_has 'not replaying'
+check_screen "g in the live monitor without a recording opens no prompt" \
+    wait_for 10 bottom_has 'no recording in'
 check_screen "(no Go to prompt)" screen_lacks '^Go to'
+tui_keys ')'
+check_screen ") live says how to go into the past" \
+    wait_for 10 bottom_has 'live: \( \{ 9 g go into the recorded past'
+tui_quit_ok
+
+# Live, into the recorded past and back: the live history stays as it was.
+spark() { tui_row "$burn" | grep -o '[▁▂▃▄▅▆▇█]' | wc -l; }
+check_screen "the live monitor with the recording starts" \
+    tui_start 160 40 TZ=UTC -- -d 1 --history-from "$store" -p "$burn"
+check_screen "the burner is live" wait_for 10 tui_has_row "$burn"
+spark_ge() { [ "$(spark)" -ge "$1" ]; }
+check_screen "its history is filled from the recording" wait_for 10 spark_ge 12
+cells=$(spark)
+diag "live sparkline cells before: $cells"
+tui_keys '('
+check_screen "( goes into the recording, at its last frame" \
+    wait_for 10 title_has "$(stamp -1)"
+check_screen "and says b goes back" bottom_has 'b goes back to live'
+tui_keys k
+check_screen "k is refused there" wait_for 10 bottom_has \
+    'replay: actions on processes are off'
+tui_keys b
+check_screen "b: live again" wait_for 10 live_title
+check_screen "saying so" wait_for 10 bottom_has 'live'
+after=$(spark)
+diag "live sparkline cells after: $after"
+check_screen "the live history is as it was (no fewer cells)" \
+    [ "$after" -ge "$cells" ]
+tui_keys k
+check_screen "and actions work again (the signal picker opens)" \
+    wait_for 10 screen_has 'Send signal'
+tui_keys Escape
+tui_keys b
+check_screen "b when live says so" wait_for 10 bottom_has 'already live'
+tui_keys 9
+check_screen "9 live goes an hour back: before the recording, its first frame" \
+    wait_for 10 bottom_has 'the first frame recorded'
+check_screen "in replay" title_has ""
+tui_keys b
+check_screen "and b comes back" wait_for 10 live_title
 tui_quit_ok
 
 "$VIGIL" --batch --replay "$TMP/nothing" > "$TMP/out" 2>&1
