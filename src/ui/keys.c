@@ -171,7 +171,7 @@ static const struct tui_key tui_keys[] = {
 	{ { 'q', KEY_F(10), 0 }, N_("q F10"), N_("quit"), key_quit },
 	{ { ESC, 0 }, NULL, NULL, key_escape },
 	{ { '(', 0 }, N_("( )"),
-	    N_("replay (vigil --replay): the previous/next recorded frame; live, ( { 9 g go into what vigil record recorded"),
+	    N_("replay: the previous/next frame; live, ( { 9 g open the recording"),
 	    key_replay_back },
 	{ { ')', 0 }, NULL, NULL, key_replay_fwd },
 	{ { '{', 0 }, N_("{ }"), N_("replay: a minute back/forward"),
@@ -189,7 +189,7 @@ static const struct tui_key tui_keys[] = {
 	    N_("replay: go to a time (as --at: 2026-12-02 03:10, 3h ago)"),
 	    tui_replay_goto_start },
 	{ { 'b', 0 }, N_("b"),
-	    N_("replay entered from the live monitor: back to live, its history as it was"),
+	    N_("replay from live: back to live, its history as it was"),
 	    tui_replay_live },
 };
 

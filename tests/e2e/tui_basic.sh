@@ -70,7 +70,7 @@ keytable()
 help_shows()
 {
 	local screen
-	screen=$(tui_screen)
+	screen=${HELP_TEXT:-$(tui_screen)}
 	keytable | awk -F '\t' -v first="$1" -v last="$2" -v scr="$screen" '
 		BEGIN { n = split(scr, l, "\n"); for (i = 1; i <= n; i++) have[l[i]] = 1 }
 		NR >= first && NR <= last {
@@ -174,8 +174,16 @@ check "the two sizes lay out differently" [ "$sig80" != "$sig200" ]
 
 tui_keys F1
 check_screen "200x50: F1 shows the help" wait_screen 10 '^vigil .* - keys '
-check_screen "200x50: the help lists every key of the key table" \
+# More keys than 50 rows hold: the first page, then PgDn for the rest.
+help_page2() { [ "$(tui_screen)" != "$HELP_TEXT" ]; }
+HELP_TEXT=$(tui_screen)
+tui_keys NPage
+wait_for 10 help_page2
+HELP_TEXT="$HELP_TEXT
+$(tui_screen)"
+check_screen "200x50: the help lists every key of the key table (two pages)" \
     help_shows 1 "$nkeys"
+HELP_TEXT=
 tui_keys x
 check_screen "200x50: another key leaves the help" wait_for 10 layout_valid
 
