@@ -96,13 +96,13 @@ wait_screen 10 'keys \(any other key'
 # slow (sanitizer) build.
 tui_keys NPage
 check_screen "the help lists the replay keys" \
-    wait_screen 10 '\( \) +replay \(vigil --replay\)'
+    wait_screen 10 '\( \) +replay: the previous/next frame'
 check_screen "and the minute keys" screen_has '\{ \} +replay: a minute'
 check_screen "and the hour keys" screen_has '9 0 +replay: an hour'
 check_screen "and play, speed and go to" screen_has '^ *w +replay: play' &&
     screen_has '^ *W +replay: play speed' && screen_has '^ *g +replay: go to'
 tui_keys Escape
-check "Esc leaves the help" wait_for 10 screen_lacks 'replay \(vigil --replay\)'
+check "Esc leaves the help" wait_for 10 screen_lacks 'replay: the previous/next frame'
 tui_quit_ok
 
 check_screen "--at opens at that frame ($third)" \
