@@ -31,6 +31,7 @@ struct refresh {
 };
 
 static int	refresh_alarms_new(struct refresh *);
+static struct alarm_set *refresh_rules(struct refresh *, int);
 static int	refresh_log_add(struct refresh *, const char *);
 static void	refresh_log_missing(struct refresh *, const struct alarm_rule *);
 
@@ -136,26 +137,46 @@ refresh_warning(const struct refresh *r, size_t i)
  * The --alarm rules, and the files to follow for them and for --log. A
  * rule that does not parse is an error naming it, as a bad -F is.
  */
-static int
-refresh_alarms_new(struct refresh *r)
+/*
+ * A set of the options' rules. The first time (first), a bad rule is
+ * said and gives NULL, and a log rule's file is looked for; later sets
+ * (replay from the live monitor) take the rules that parsed then.
+ */
+static struct alarm_set *
+refresh_rules(struct refresh *r, int first)
 {
 	const struct options	*o = r->o;
+	struct alarm_set	*set = alarm_set_new();
 	struct alarm_rule	*rule;
 	char			 err[256];
 	size_t			 i;
 
-	r->alarms = alarm_set_new();
 	for (i = 0; i < o->nalarms; i++) {
 		if ((rule = alarm_parse(o->alarms[i], err, sizeof err)) ==
 		    NULL) {
+			if (!first)
+				continue;
 			fprintf(stderr, _("vigil: --alarm '%s': %s\n"),
 			    o->alarms[i], err);
-			return (-1);
+			alarm_set_free(set);
+			return (NULL);
 		}
-		if (rule->log_path != NULL)
+		if (first && rule->log_path != NULL)
 			refresh_log_missing(r, rule);
-		alarm_set_add(r->alarms, rule);
+		alarm_set_add(set, rule);
 	}
+	return (set);
+}
+
+static int
+refresh_alarms_new(struct refresh *r)
+{
+	const struct options	*o = r->o;
+	size_t			 i;
+
+	r->alarms = refresh_rules(r, 1);
+	if (r->alarms == NULL)
+		return (-1);
 	for (i = 0; i < o->nlogs; i++)
 		refresh_log_add(r, o->logs[i]);
 	return (0);
@@ -351,20 +372,11 @@ struct refresh_stash *
 refresh_stash(struct refresh *r)
 {
 	struct refresh_stash	*st = xcalloc(1, sizeof *st);
-	struct alarm_rule	*rule;
-	char			 err[256];
-	size_t			 i;
 
 	st->model = r->model;
 	st->alarms = r->alarms;
 	r->model = model_new(r->o->history_size, sample_hertz());
-	r->alarms = alarm_set_new();
-	/* They parsed when the refresh was made. */
-	for (i = 0; i < r->o->nalarms; i++) {
-		if ((rule = alarm_parse(r->o->alarms[i], err, sizeof err)) !=
-		    NULL)
-			alarm_set_add(r->alarms, rule);
-	}
+	r->alarms = refresh_rules(r, 0);
 	return (st);
 }
 

@@ -44,12 +44,10 @@ replay_feed(struct refresh *r, const struct record_frame *f)
 		    f->events, f->nevents, refresh_model(r)->now);
 }
 
+/* A damaged chunk is the recorder's to report, not the monitor's start. */
 static void
 replay_quiet(const char *msg, void *arg)
 {
-	size_t	*damaged = arg;
-
-	(*damaged)++;
 }
 
 /*
@@ -71,7 +69,7 @@ replay_prefill(struct refresh *r, const struct options *o)
 	struct stat			 st;
 	char				*dir, host[256], err[512];
 	double				 wall, boot, span;
-	size_t				 fed = 0, damaged = 0;
+	size_t				 fed = 0;
 
 	if (o->history_from != NULL && strcmp(o->history_from, "none") == 0)
 		return (0);
@@ -82,7 +80,7 @@ replay_prefill(struct refresh *r, const struct options *o)
 		free(dir);
 		return (0);
 	}
-	rd = record_reader_open(dir, replay_quiet, &damaged, err, sizeof err);
+	rd = record_reader_open(dir, replay_quiet, NULL, err, sizeof err);
 	free(dir);
 	if (rd == NULL)
 		return (0);
