@@ -109,6 +109,26 @@ size_t		 prof_py_build(struct prof_py *, enum prof_py_mode,
 		     struct prof_syms *, struct prof *,
 		     const struct prof_tstack *, size_t *, size_t);
 
+/*
+ * For tests and fuzzing: an interpreter in memory that mem reads (0 when
+ * all len bytes at addr were read, -1 otherwise) instead of a process's,
+ * as prof_py_open() would find it: the address of _PyRuntime, the
+ * version's PY_VERSION_HEX and the addresses of the code, str and bytes
+ * types. Thread ids are then only the numbers the thread states hold.
+ */
+typedef int	(*prof_py_mem_cb)(void *, uint64_t, void *, size_t);
+
+struct prof_py_image {
+	prof_py_mem_cb	 mem;
+	void		*arg;
+	uint64_t	 runtime;
+	uint64_t	 hexversion;
+	uint64_t	 code_type, str_type, bytes_type;
+};
+
+struct prof_py	*prof_py_open_image(const struct prof_py_image *,
+		     struct prof *, char *, size_t);
+
 /* The version gate, for tests: 0 and the layout's name, or -1. */
 int		 prof_py_supported(unsigned, unsigned, const char **);
 

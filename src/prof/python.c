@@ -177,6 +177,8 @@ struct prof_py_thread {
 
 struct prof_py {
 	int			 pid;
+	prof_py_mem_cb		 mem;		/* NULL: process_vm_readv */
+	void			*mem_arg;
 	struct prof		*p;
 	char			 version[16];
 	struct prof_py_layout	 l;
@@ -206,6 +208,8 @@ prof_py_mem(const struct prof_py *py, uint64_t addr, void *buf, size_t len)
 
 	if (addr == 0 || len == 0)
 		return (-1);
+	if (py->mem != NULL)
+		return (py->mem(py->mem_arg, addr, buf, len));
 	local.iov_base = buf;
 	local.iov_len = len;
 	remote.iov_base = (void *)(uintptr_t)addr;
@@ -500,12 +504,40 @@ prof_py_debug_offsets(struct prof_py *py, uint64_t hexversion, char *note,
 	return (0);
 }
 
+/*
+ * The layout of Python major.minor (hexversion hex) for py, whose runtime
+ * and type addresses are set: 0, or -1 with note saying why not.
+ */
+static int
+prof_py_setup(struct prof_py *py, unsigned major, unsigned minor,
+    uint64_t hex, char *note, size_t len)
+{
+	const char	*layout;
+
+	if (hex == 0 || prof_py_supported(major, minor, &layout) != 0) {
+		snprintf(note, len, _("unsupported Python %s"), py->version);
+		return (-1);
+	}
+	if (py->code_type == 0 || py->str_type == 0 || py->bytes_type == 0) {
+		snprintf(note, len, _("Python %s without its type symbols"),
+		    py->version);
+		return (-1);
+	}
+	if (minor == 11)
+		py->l = prof_py_311;
+	else if (minor == 12)
+		py->l = prof_py_312;
+	else if (prof_py_debug_offsets(py, hex, note, len) != 0)
+		return (-1);
+	py->codes = xcalloc(PY_CODE_SLOTS, sizeof *py->codes);
+	return (0);
+}
+
 struct prof_py *
 prof_py_open(int pid, struct prof *p, char *note, size_t len)
 {
 	struct prof_py_syms	 ps;
 	struct prof_py		*py;
-	const char		*layout;
 	uint64_t		 hex = 0;
 	unsigned		 major = 0, minor = 0;
 
@@ -534,28 +566,40 @@ prof_py_open(int pid, struct prof *p, char *note, size_t len)
 	}
 	if (py->version[0] == '\0') {
 		snprintf(note, len, _("a Python runtime of unknown version"));
-		goto fail;
+		free(py);
+		return (NULL);
 	}
-	if (hex == 0 || prof_py_supported(major, minor, &layout) != 0) {
-		snprintf(note, len, _("unsupported Python %s"), py->version);
-		goto fail;
+	if (prof_py_setup(py, major, minor, hex, note, len) != 0) {
+		free(py);
+		return (NULL);
 	}
-	if (py->code_type == 0 || py->str_type == 0 || py->bytes_type == 0) {
-		snprintf(note, len, _("Python %s without its type symbols"),
-		    py->version);
-		goto fail;
-	}
-	if (minor == 11)
-		py->l = prof_py_311;
-	else if (minor == 12)
-		py->l = prof_py_312;
-	else if (prof_py_debug_offsets(py, hex, note, len) != 0)
-		goto fail;
-	py->codes = xcalloc(PY_CODE_SLOTS, sizeof *py->codes);
 	return (py);
-fail:
-	free(py);
-	return (NULL);
+}
+
+struct prof_py *
+prof_py_open_image(const struct prof_py_image *im, struct prof *p,
+    char *note, size_t len)
+{
+	struct prof_py	*py;
+	unsigned	 major = im->hexversion >> 24;
+	unsigned	 minor = (im->hexversion >> 16) & 0xff;
+
+	note[0] = '\0';
+	py = xcalloc(1, sizeof *py);
+	py->pid = -1;
+	py->mem = im->mem;
+	py->mem_arg = im->arg;
+	py->p = p;
+	py->runtime = im->runtime;
+	py->code_type = im->code_type;
+	py->str_type = im->str_type;
+	py->bytes_type = im->bytes_type;
+	snprintf(py->version, sizeof py->version, "%u.%u", major, minor);
+	if (prof_py_setup(py, major, minor, im->hexversion, note, len) != 0) {
+		free(py);
+		return (NULL);
+	}
+	return (py);
 }
 
 static void

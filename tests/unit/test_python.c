@@ -240,6 +240,121 @@ test_open_not_python(void **state)
 	prof_free(p);
 }
 
+/*
+ * The fuzz seeds of tests/fuzz/corpus/python (made by mkseed-python.py)
+ * are address spaces of a thread in work() called by outer() called by
+ * the module, in the layout of each version: read through the image seam,
+ * they give the stack and locals CPython would.
+ */
+#define IMAGE_BASE	0x100000
+
+struct image {
+	uint8_t		*data;
+	size_t		 size;
+};
+
+static int
+image_read(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	const struct image	*im = arg;
+
+	if (addr < IMAGE_BASE || addr - IMAGE_BASE > im->size ||
+	    len > im->size - (addr - IMAGE_BASE))
+		return (-1);
+	memcpy(buf, im->data + (addr - IMAGE_BASE), len);
+	return (0);
+}
+
+static struct prof_py *
+open_seed(const char *name, struct image *im, struct prof *p, int *locals)
+{
+	const char		*src = getenv("SRCDIR");
+	struct prof_py_image	 pi;
+	struct prof_py		*py;
+	char			 path[4096], note[256];
+	unsigned		 minor;
+	FILE			*f;
+
+	snprintf(path, sizeof path, "%s/tests/fuzz/corpus/python/%s",
+	    src != NULL ? src : ".", name);
+	assert_non_null(f = fopen(path, "rb"));
+	im->data = malloc(65536);
+	im->size = fread(im->data, 1, 65536, f);
+	fclose(f);
+	assert_true(im->size > 2);
+	minor = 11 + im->data[0] % 3;
+	*locals = im->data[1] & 1;
+	memmove(im->data, im->data + 2, im->size - 2);
+	im->size -= 2;
+
+	memset(&pi, 0, sizeof pi);
+	pi.mem = image_read;
+	pi.arg = im;
+	pi.runtime = IMAGE_BASE + 0x200;
+	pi.hexversion = 0x030000f0 | minor << 16;
+	pi.code_type = IMAGE_BASE;
+	pi.str_type = IMAGE_BASE + 0x40;
+	pi.bytes_type = IMAGE_BASE + 0x80;
+	py = prof_py_open_image(&pi, p, note, sizeof note);
+	if (py == NULL)
+		fail_msg("%s: %s", name, note);
+	return (py);
+}
+
+static void
+check_seed(const char *name)
+{
+	struct prof		*p = prof_new(1, "t", 1);
+	struct prof_py		*py;
+	struct image		 im;
+	const size_t		*frames;
+	const int		*entry;
+	const char		*args, *locals;
+	static const char	*funcs[] = { "work", "outer", "<module>" };
+	static const int	 lines[] = { 4, 7, 8 };
+	size_t			 depth, i;
+	int			 want;
+
+	py = open_seed(name, &im, p, &want);
+	prof_py_want_locals(py, want);
+	assert_int_equal(prof_py_read(py, 4242), 3);
+	depth = prof_py_stack(py, 4242, &frames, &entry);
+	assert_int_equal(depth, 3);
+	for (i = 0; i < depth; i++) {
+		assert_string_equal(p->frames[frames[i]].func, funcs[i]);
+		assert_string_equal(p->frames[frames[i]].file, "/srv/app.py");
+		assert_int_equal(p->frames[frames[i]].line, lines[i]);
+	}
+	assert_int_equal(entry[depth - 1], 1);
+	assert_int_equal(prof_py_locals(py, 4242, 0, &args, &locals), 0);
+	if (want) {
+		assert_non_null(args);
+		assert_string_equal(args, "n = 7");
+		assert_non_null(locals);
+		assert_string_equal(locals,
+		    "s = 'hi'\nf = 2.5\nb = b'x\\x01'\nz = None");
+	} else
+		assert_null(locals);
+	/* A thread the image does not have runs no Python. */
+	assert_int_equal(prof_py_read(py, 4243), -1);
+	assert_int_equal(prof_py_stack(py, 4243, &frames, &entry), 0);
+	prof_py_free(py);
+	prof_free(p);
+	free(im.data);
+}
+
+static void
+test_image_seeds(void **state)
+{
+	static const char	*seeds[] = { "311", "311-locals", "312",
+	    "312-locals", "313", "313-locals" };
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof seeds / sizeof seeds[0]; i++)
+		check_seed(seeds[i]);
+}
+
 int
 main(void)
 {
@@ -250,6 +365,7 @@ main(void)
 		cmocka_unit_test(test_splice),
 		cmocka_unit_test(test_versions),
 		cmocka_unit_test(test_open_not_python),
+		cmocka_unit_test(test_image_seeds),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
