@@ -30,6 +30,9 @@
 #define PY_MAX_TABLE	(1 << 20)	/* bytes of a location table */
 #define PY_CODE_SLOTS	4096		/* code objects cached, direct-mapped */
 #define PY_HDR		256		/* bytes read of a code object */
+#define PY_FRAME_HDR	256		/* of an interpreter frame */
+#define PY_STR_HDR	128		/* of a str */
+#define PY_BYTES_HDR	64		/* of a bytes */
 #define PY_OWNED_BY_CSTACK 3		/* 3.12+: the entry shim of an eval */
 #define PY_MAX_LOCALS	256		/* slots shown of one frame */
 #define PY_REPR_MAX	64		/* characters of a value shown */
@@ -188,6 +191,7 @@ struct prof_py {
 	struct prof_py_thread	*t;
 	size_t			 nt;
 	int			 want_locals;
+	size_t			 frlen;		/* bytes read of a frame */
 };
 
 /* What the ELF files of the target say. */
@@ -494,13 +498,66 @@ prof_py_debug_offsets(struct prof_py *py, uint64_t hexversion, char *note,
 	l->str_compact = w[DO_STR_ASCII] + 16;	/* utf8_length, utf8 */
 	l->bytes_size = w[DO_BYTES_SIZE];
 	l->bytes_sval = w[DO_BYTES_SVAL];
-	if (l->co_code > PY_HDR || l->co_firstlineno + 4 > PY_HDR ||
-	    l->co_argcount + 4 > PY_HDR || l->co_localsplusnames + 8 > PY_HDR ||
-	    l->co_localspluskinds + 8 > PY_HDR) {
-		snprintf(note, len, _("Python %s describes its layout in a way "
-		    "this vigil does not know"), py->version);
+	return (0);
+}
+
+/* Does a field of width bytes at off lie within the first len bytes? */
+static int
+prof_py_fits(int64_t off, int64_t width, int64_t len)
+{
+	return (off >= 0 && off <= len - width);
+}
+
+/*
+ * Every field read out of a buffer (a frame, a code object's first bytes,
+ * a str or bytes header) must lie within what is read into it, whatever
+ * the debug offsets of the target said: 0, or -1. Sets py->frlen, the
+ * bytes of a frame to read.
+ */
+static int
+prof_py_layout_ok(struct prof_py *py)
+{
+	const struct prof_py_layout *l = &py->l;
+	int64_t		 fr = l->fr_owner + 1, co = l->co_code;
+
+	if (l->fr_code + 8 > fr)
+		fr = l->fr_code + 8;
+	if (l->fr_previous + 8 > fr)
+		fr = l->fr_previous + 8;
+	if (l->fr_instr + 8 > fr)
+		fr = l->fr_instr + 8;
+	if (l->fr_is_entry + 1 > fr)
+		fr = l->fr_is_entry + 1;
+	if (!prof_py_fits(l->fr_owner, 1, PY_FRAME_HDR) ||
+	    !prof_py_fits(l->fr_code, 8, PY_FRAME_HDR) ||
+	    !prof_py_fits(l->fr_previous, 8, PY_FRAME_HDR) ||
+	    !prof_py_fits(l->fr_instr, 8, PY_FRAME_HDR) ||
+	    (l->fr_is_entry != -1 &&
+	    !prof_py_fits(l->fr_is_entry, 1, PY_FRAME_HDR)) ||
+	    l->fr_localsplus < 0)
 		return (-1);
-	}
+	if (!prof_py_fits(co, 0, PY_HDR) || !prof_py_fits(l->ob_type, 8, co) ||
+	    !prof_py_fits(l->co_filename, 8, co) ||
+	    !prof_py_fits(l->co_qualname, 8, co) ||
+	    !prof_py_fits(l->co_linetable, 8, co) ||
+	    !prof_py_fits(l->co_firstlineno, 4, co) ||
+	    !prof_py_fits(l->co_flags, 4, co) ||
+	    !prof_py_fits(l->co_argcount, 4, co) ||
+	    !prof_py_fits(l->co_kwonlyargcount, 4, co) ||
+	    !prof_py_fits(l->co_localsplusnames, 8, co) ||
+	    !prof_py_fits(l->co_localspluskinds, 8, co))
+		return (-1);
+	if (!prof_py_fits(l->str_ascii, 0, PY_STR_HDR) ||
+	    !prof_py_fits(l->str_compact, 0, PY_STR_HDR) ||
+	    !prof_py_fits(l->ob_type, 8, l->str_ascii) ||
+	    !prof_py_fits(l->str_length, 8, l->str_ascii) ||
+	    !prof_py_fits(l->str_state, 4, l->str_ascii))
+		return (-1);
+	if (!prof_py_fits(l->bytes_sval, 0, PY_BYTES_HDR) ||
+	    !prof_py_fits(l->ob_type, 8, l->bytes_sval) ||
+	    !prof_py_fits(l->bytes_size, 8, l->bytes_sval))
+		return (-1);
+	py->frlen = fr;
 	return (0);
 }
 
@@ -529,6 +586,11 @@ prof_py_setup(struct prof_py *py, unsigned major, unsigned minor,
 		py->l = prof_py_312;
 	else if (prof_py_debug_offsets(py, hex, note, len) != 0)
 		return (-1);
+	if (prof_py_layout_ok(py) != 0) {
+		snprintf(note, len, _("Python %s describes its layout in a way "
+		    "this vigil does not know"), py->version);
+		return (-1);
+	}
 	py->codes = xcalloc(PY_CODE_SLOTS, sizeof *py->codes);
 	return (0);
 }
@@ -664,15 +726,14 @@ static char *
 prof_py_str(struct prof_py *py, uint64_t addr)
 {
 	const struct prof_py_layout *l = &py->l;
-	unsigned char	 hdr[128], *data;
+	unsigned char	 hdr[PY_STR_HDR], *data;
 	uint64_t	 type, length;
 	uint32_t	 state, c;
 	size_t		 kind, i, n = 0, chars;
 	char		*s;
 	int		 ascii;
 
-	if (l->str_compact > (int64_t)sizeof hdr ||
-	    prof_py_mem(py, addr, hdr, l->str_ascii) != 0)
+	if (prof_py_mem(py, addr, hdr, l->str_ascii) != 0)
 		return (NULL);
 	type = prof_py_get64(hdr, l->ob_type);
 	length = prof_py_get64(hdr, l->str_length);
@@ -714,12 +775,11 @@ static uint8_t *
 prof_py_bytes(struct prof_py *py, uint64_t addr, size_t *len)
 {
 	const struct prof_py_layout *l = &py->l;
-	unsigned char	 hdr[64];
+	unsigned char	 hdr[PY_BYTES_HDR];
 	uint64_t	 size;
 	uint8_t		*b;
 
-	if (l->bytes_sval > (int64_t)sizeof hdr ||
-	    prof_py_mem(py, addr, hdr, l->bytes_sval) != 0 ||
+	if (prof_py_mem(py, addr, hdr, l->bytes_sval) != 0 ||
 	    prof_py_get64(hdr, l->ob_type) != py->bytes_type)
 		return (NULL);
 	size = prof_py_get64(hdr, l->bytes_size);
@@ -949,12 +1009,11 @@ static void
 prof_py_repr_bytes(struct prof_py *py, uint64_t obj, struct buf *b)
 {
 	const struct prof_py_layout *l = &py->l;
-	unsigned char	 hdr[64], data[PY_REPR_MAX];
+	unsigned char	 hdr[PY_BYTES_HDR], data[PY_REPR_MAX];
 	uint64_t	 size;
 	size_t		 i, n;
 
-	if (l->bytes_sval > (int64_t)sizeof hdr ||
-	    prof_py_mem(py, obj, hdr, l->bytes_sval) != 0) {
+	if (prof_py_mem(py, obj, hdr, l->bytes_sval) != 0) {
 		buf_adds(b, "<bytes>");
 		return;
 	}
@@ -1186,7 +1245,7 @@ prof_py_read(struct prof_py *py, int tid)
 	const struct prof_py_layout *l = &py->l;
 	struct prof_py_thread	*t = prof_py_thread(py, tid, 1);
 	struct prof_py_code	*c;
-	unsigned char		 fr[256];
+	unsigned char		 fr[PY_FRAME_HDR];
 	uint64_t		 ts, frame, frame_at, code, instr;
 	size_t			 frlen;
 	int			 n, owner, line;
@@ -1210,11 +1269,7 @@ prof_py_read(struct prof_py *py, int tid)
 			return (-1);
 	} else if (prof_py_ptr(py, ts + l->ts_current_frame, &frame) != 0)
 		return (-1);
-	frlen = l->fr_owner + 1;
-	if (l->fr_is_entry >= (int64_t)frlen)
-		frlen = l->fr_is_entry + 1;
-	if (frlen > sizeof fr)
-		return (-1);
+	frlen = py->frlen;
 	for (n = 0; frame != 0 && n < PY_MAX_WALK &&
 	    t->depth < PROF_MAX_DEPTH; n++) {
 		if (prof_py_mem(py, frame, fr, frlen) != 0)

@@ -265,15 +265,14 @@ image_read(void *arg, uint64_t addr, void *buf, size_t len)
 	return (0);
 }
 
-static struct prof_py *
-open_seed(const char *name, struct image *im, struct prof *p, int *locals)
+/* A seed's image in im; its locals flag in *locals. Returns its minor. */
+static unsigned
+load_seed(const char *name, struct image *im, int *locals)
 {
-	const char		*src = getenv("SRCDIR");
-	struct prof_py_image	 pi;
-	struct prof_py		*py;
-	char			 path[4096], note[256];
-	unsigned		 minor;
-	FILE			*f;
+	const char	*src = getenv("SRCDIR");
+	char		 path[4096];
+	unsigned	 minor;
+	FILE		*f;
 
 	snprintf(path, sizeof path, "%s/tests/fuzz/corpus/python/%s",
 	    src != NULL ? src : ".", name);
@@ -286,6 +285,14 @@ open_seed(const char *name, struct image *im, struct prof *p, int *locals)
 	*locals = im->data[1] & 1;
 	memmove(im->data, im->data + 2, im->size - 2);
 	im->size -= 2;
+	return (minor);
+}
+
+static struct prof_py *
+open_image(unsigned minor, struct image *im, struct prof *p, char *note,
+    size_t len)
+{
+	struct prof_py_image	 pi;
 
 	memset(&pi, 0, sizeof pi);
 	pi.mem = image_read;
@@ -295,7 +302,16 @@ open_seed(const char *name, struct image *im, struct prof *p, int *locals)
 	pi.code_type = IMAGE_BASE;
 	pi.str_type = IMAGE_BASE + 0x40;
 	pi.bytes_type = IMAGE_BASE + 0x80;
-	py = prof_py_open_image(&pi, p, note, sizeof note);
+	return (prof_py_open_image(&pi, p, note, len));
+}
+
+static struct prof_py *
+open_seed(const char *name, struct image *im, struct prof *p, int *locals)
+{
+	struct prof_py	*py;
+	char		 note[256];
+
+	py = open_image(load_seed(name, im, locals), im, p, note, sizeof note);
 	if (py == NULL)
 		fail_msg("%s: %s", name, note);
 	return (py);
@@ -355,6 +371,54 @@ test_image_seeds(void **state)
 		check_seed(seeds[i]);
 }
 
+/*
+ * 3.13 says where its fields are; one that would be read past the buffer
+ * it is read into (found by fuzz_python: a type offset of 1 MB read far
+ * off the stack) makes the layout refused, with a note.
+ */
+static void
+test_image_bad_offsets(void **state)
+{
+	/* Debug offset words: ob_type, frame instr, code qualname, str length,
+	 * bytes size; each as far as 3.13 may say and just past a buffer. */
+	static const struct {
+		int		word;
+		uint64_t	value;
+	} bad[] = {
+		{ 45, 1 << 20 }, { 45, 60 }, { 31, 250 }, { 37, 190 },
+		{ 69, 40 }, { 65, 30 }, { 28, 40 },
+	};
+	struct image	 im;
+	struct prof	*p;
+	struct prof_py	*py;
+	char		 note[256];
+	uint64_t	 keep;
+	size_t		 i;
+	int		 locals;
+
+	(void)state;
+	assert_int_equal(load_seed("313", &im, &locals), 13);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		memcpy(&keep, im.data + 0x200 + 8 * bad[i].word, 8);
+		memcpy(im.data + 0x200 + 8 * bad[i].word, &bad[i].value, 8);
+		p = prof_new(1, "t", 1);
+		py = open_image(13, &im, p, note, sizeof note);
+		if (py != NULL)
+			fail_msg("word %d = %llu accepted", bad[i].word,
+			    (unsigned long long)bad[i].value);
+		assert_non_null(strstr(note, "describes its layout"));
+		prof_free(p);
+		memcpy(im.data + 0x200 + 8 * bad[i].word, &keep, 8);
+	}
+	/* Restored, the image opens and walks. */
+	p = prof_new(1, "t", 1);
+	assert_non_null(py = open_image(13, &im, p, note, sizeof note));
+	assert_int_equal(prof_py_read(py, 4242), 3);
+	prof_py_free(py);
+	prof_free(p);
+	free(im.data);
+}
+
 int
 main(void)
 {
@@ -366,6 +430,7 @@ main(void)
 		cmocka_unit_test(test_versions),
 		cmocka_unit_test(test_open_not_python),
 		cmocka_unit_test(test_image_seeds),
+		cmocka_unit_test(test_image_bad_offsets),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
