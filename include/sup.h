@@ -64,7 +64,23 @@ struct sup_entry {
 	char			 log[4096];
 };
 
+/*
+ * A request on a supervisor's socket: its line (up to the first CR, LF or
+ * NUL of the len bytes read) is "status", "stop", "restart" or "restart
+ * PID" (the restart of that process only; pid 0 when none was given).
+ */
+enum sup_req_kind {
+	SUP_REQ_STATUS, SUP_REQ_STOP, SUP_REQ_RESTART, SUP_REQ_BAD_PID,
+	SUP_REQ_UNKNOWN
+};
+
+struct sup_req {
+	enum sup_req_kind	 kind;
+	int			 pid;
+};
+
 /* args.c: pure parts. */
+void	 sup_parse_request(const char *, size_t, struct sup_req *);
 void	 sup_opts_init(struct sup_opts *);
 void	 sup_opts_free(struct sup_opts *);
 int	 sup_opts_parse(struct sup_opts *, int, char **, char *, size_t);

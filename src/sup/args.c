@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -175,6 +176,48 @@ sup_name_valid(const char *s)
 		return (0);
 	return (strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "0123456789._-") == len);
+}
+
+void
+sup_parse_request(const char *buf, size_t len, struct sup_req *r)
+{
+	char	 line[64], *end;
+	size_t	 n;
+	long	 pid;
+	int	 cut;
+
+	r->kind = SUP_REQ_UNKNOWN;
+	r->pid = 0;
+	for (n = 0; n < len; n++) {
+		if (buf[n] == '\r' || buf[n] == '\n' || buf[n] == '\0')
+			break;
+	}
+	/* Longer than any request: only what it begins with is looked at. */
+	if ((cut = (n >= sizeof line)))
+		n = sizeof line - 1;
+	memcpy(line, buf, n);
+	line[n] = '\0';
+	if (cut) {
+		if (strncmp(line, "restart ", 8) == 0)
+			r->kind = SUP_REQ_BAD_PID;
+	} else if (strcmp(line, "status") == 0)
+		r->kind = SUP_REQ_STATUS;
+	else if (strcmp(line, "stop") == 0)
+		r->kind = SUP_REQ_STOP;
+	else if (strcmp(line, "restart") == 0)
+		r->kind = SUP_REQ_RESTART;
+	else if (strncmp(line, "restart ", 8) == 0) {
+		/* Digits only: no sign, no space, nothing after. */
+		errno = 0;
+		pid = strtol(line + 8, &end, 10);
+		if (line[8] < '0' || line[8] > '9' || *end != '\0' ||
+		    errno != 0 || pid <= 0 || pid > INT_MAX)
+			r->kind = SUP_REQ_BAD_PID;
+		else {
+			r->kind = SUP_REQ_RESTART;
+			r->pid = (int)pid;
+		}
+	}
 }
 
 static int

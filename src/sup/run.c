@@ -549,26 +549,18 @@ sup_status_json(struct sup *s, struct buf *b)
  * Returns 1 when it refused.
  */
 static int
-sup_restart_stale(struct sup *s, int fd, const char *arg)
+sup_restart_stale(struct sup *s, int fd, int pid)
 {
-	char	*end, why[160];
-	long	 pid;
+	char	why[160];
 
-	errno = 0;
-	pid = strtol(arg, &end, 10);
-	if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0 ||
-	    pid <= 0 || pid > INT_MAX) {
-		sup_reply(fd, "error %s", _("restart takes a PID, or nothing"));
-		return (1);
-	}
 	if (s->child > 0 && s->child == (pid_t)pid)
 		return (0);
 	if (s->child > 0)
-		snprintf(why, sizeof why, _("process %ld has exited; its "
+		snprintf(why, sizeof why, _("process %d has exited; its "
 		    "child is now PID %d: nothing was restarted"), pid,
 		    (int)s->child);
 	else
-		snprintf(why, sizeof why, _("process %ld has exited, and no "
+		snprintf(why, sizeof why, _("process %d has exited, and no "
 		    "child runs now: nothing was restarted"), pid);
 	sup_reply(fd, "error %s", why);
 	return (1);
@@ -576,17 +568,21 @@ sup_restart_stale(struct sup *s, int fd, const char *arg)
 
 /* One request from a client the peer check let through. */
 static void
-sup_request_one(struct sup *s, int fd, const char *req)
+sup_request_one(struct sup *s, int fd, const char *buf, size_t len)
 {
 	struct buf	b = BUF_INITIALIZER;
+	struct sup_req	r;
 
-	if (strcmp(req, "status") == 0) {
+	sup_parse_request(buf, len, &r);
+	if (r.kind == SUP_REQ_STATUS) {
 		sup_status_json(s, &b);
 		sup_reply(fd, "%s", buf_str(&b));
 		buf_free(&b);
-	} else if (s->pending_fd != -1 || s->stopping) {
+	} else if (r.kind == SUP_REQ_UNKNOWN)
+		sup_reply(fd, "error %s", _("unknown request (status, restart [PID], stop)"));
+	else if (s->pending_fd != -1 || s->stopping) {
 		sup_reply(fd, "error %s", _("busy with an earlier request"));
-	} else if (strcmp(req, "stop") == 0) {
+	} else if (r.kind == SUP_REQ_STOP) {
 		s->stopping = 1;
 		sup_event(s, "stopping", -1, -1, _("stop requested"));
 		if (s->child > 0) {
@@ -599,9 +595,10 @@ sup_request_one(struct sup *s, int fd, const char *req)
 		close(fd);
 		sup_finish(s, 0);
 		return;
-	} else if (strcmp(req, "restart") == 0 ||
-	    strncmp(req, "restart ", 8) == 0) {
-		if (req[7] == ' ' && sup_restart_stale(s, fd, req + 8)) {
+	} else if (r.kind == SUP_REQ_BAD_PID)
+		sup_reply(fd, "error %s", _("restart takes a PID, or nothing"));
+	else {
+		if (r.pid != 0 && sup_restart_stale(s, fd, r.pid)) {
 			close(fd);
 			return;
 		}
@@ -620,8 +617,7 @@ sup_request_one(struct sup *s, int fd, const char *req)
 			sup_reply(fd, "ok %d", (int)s->child);
 		else
 			sup_reply(fd, "error %s", _("the command could not be started"));
-	} else
-		sup_reply(fd, "error %s", _("unknown request (status, restart [PID], stop)"));
+	}
 	close(fd);
 }
 
@@ -664,12 +660,10 @@ sup_client_done(struct sup *s, struct sup_client *c)
 
 	loop_del_fd(s->loop, fd);
 	c->fd = -1;
-	c->req[c->got] = '\0';
-	c->req[strcspn(c->req, "\r\n")] = '\0';
 	/* Replies are short: a client that does not read costs a second. */
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	sup_request_one(s, fd, c->req);
+	sup_request_one(s, fd, c->req, c->got);
 }
 
 static void

@@ -353,6 +353,61 @@ test_plan_refusals(void **state)
 	assert_ptr_equal(action_find('R'), &action_restart);
 }
 
+/* The socket's requests: a line, cut at CR, LF or NUL; a PID is digits. */
+static void
+test_parse_request(void **state)
+{
+	static const struct {
+		const char		*in;
+		size_t			 len;
+		enum sup_req_kind	 kind;
+		int			 pid;
+	} t[] = {
+		{ "status\n", 7, SUP_REQ_STATUS, 0 },
+		{ "status\r\n", 8, SUP_REQ_STATUS, 0 },
+		{ "status", 6, SUP_REQ_STATUS, 0 },
+		{ "stop\0junk", 9, SUP_REQ_STOP, 0 },
+		{ "stop\njunk", 9, SUP_REQ_STOP, 0 },
+		{ "restart\n", 8, SUP_REQ_RESTART, 0 },
+		{ "restart 4242\n", 13, SUP_REQ_RESTART, 4242 },
+		{ "restart 2147483647", 18, SUP_REQ_RESTART, 2147483647 },
+		{ "restart 2147483648", 18, SUP_REQ_BAD_PID, 0 },
+		{ "restart 0", 9, SUP_REQ_BAD_PID, 0 },
+		{ "restart -1", 10, SUP_REQ_BAD_PID, 0 },
+		{ "restart +5", 10, SUP_REQ_BAD_PID, 0 },
+		{ "restart  5", 10, SUP_REQ_BAD_PID, 0 },
+		{ "restart 5 ", 10, SUP_REQ_BAD_PID, 0 },
+		{ "restart 5x", 10, SUP_REQ_BAD_PID, 0 },
+		{ "restart ", 8, SUP_REQ_BAD_PID, 0 },
+		{ "restart 99999999999999999999", 28, SUP_REQ_BAD_PID, 0 },
+		{ "restartx", 8, SUP_REQ_UNKNOWN, 0 },
+		{ "Status", 6, SUP_REQ_UNKNOWN, 0 },
+		{ "stat", 4, SUP_REQ_UNKNOWN, 0 },
+		{ "", 0, SUP_REQ_UNKNOWN, 0 },
+		{ "\n", 1, SUP_REQ_UNKNOWN, 0 },
+		/* Only the bytes read count, NUL or not after them. */
+		{ "stopped", 4, SUP_REQ_STOP, 0 },
+	};
+	struct sup_req	r;
+	char		long_req[200];
+	size_t		i;
+
+	(void)state;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		sup_parse_request(t[i].in, t[i].len, &r);
+		if (r.kind != t[i].kind || r.pid != t[i].pid)
+			fail_msg("'%s': kind %d pid %d", t[i].in, r.kind,
+			    r.pid);
+	}
+	memset(long_req, ' ', sizeof long_req);
+	memcpy(long_req, "restart 1", 9);
+	sup_parse_request(long_req, sizeof long_req, &r);
+	assert_int_equal(r.kind, SUP_REQ_BAD_PID);
+	memcpy(long_req, "status", 6);
+	sup_parse_request(long_req, sizeof long_req, &r);
+	assert_int_equal(r.kind, SUP_REQ_UNKNOWN);
+}
+
 int
 main(void)
 {
@@ -367,6 +422,7 @@ main(void)
 		cmocka_unit_test(test_quote_argv),
 		cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_plan_refusals),
+		cmocka_unit_test(test_parse_request),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
